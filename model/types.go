@@ -113,7 +113,7 @@ type CPOResult struct {
 	CPOPartyID string  `json:"cpo_party_id,omitempty"`
 	Count      int     `json:"count"`
 	DurationMS int     `json:"duration_ms"`
-	Error      *string `json:"error,omitempty"`
+	Error      *string `json:"error"`
 }
 
 // SearchResponse is the body of GET /search.
@@ -216,9 +216,9 @@ func (b Booking) Window() (start, end time.Time) {
 // BookingList is the body of GET /bookings.
 type BookingList struct {
 	Bookings []Booking `json:"bookings"`
-	Total    int       `json:"total,omitempty"`
-	Limit    int       `json:"limit,omitempty"`
-	Offset   int       `json:"offset,omitempty"`
+	Total    int       `json:"total"`
+	Limit    int       `json:"limit"`
+	Offset   int       `json:"offset"`
 }
 
 // BookingFilter is the query of GET /bookings.

@@ -1,0 +1,117 @@
+// Package sim is the embedded simulator of the Petit Monde Energy Agent API:
+// an http.Handler serving the whole contract (api/openapi.yaml) under
+// BasePath (/api/v1/client), with seeded German locations, a CPO lifecycle
+// engine on an injectable clock, rate limits and deterministic scenario
+// triggers. Demo mode, `chargedesk serve` and the tests use it.
+//
+//	srv := httptest.NewServer(sim.New(sim.Options{Seed: 1, Clock: sim.NewManualClock(t0)}))
+//
+// It starts no goroutines: every request reads the clock and computes each
+// booking's state from the schedule planned at create. One mutex guards all
+// state. The JSON bodies are the model package's types.
+//
+// # Decisions where the contract is silent
+//
+// Authentication and limits
+//   - A key is read from X-API-Key, else from "Authorization: Bearer <key>".
+//     No key → 401 "Missing API key: …"; an unknown key → 401 "Invalid API
+//     key"; Options.SuspendedKey → 403 "Account suspended: …".
+//   - Every response carries X-RateLimit-Limit, -Remaining and -Reset. A 401
+//     reports a full, unused window (the caller is nobody); a 403 reports the
+//     key's window without counting the request.
+//   - The per-minute limit is a sliding 60 s window of admitted requests per
+//     key. Reset is when the oldest counted request leaves the window (now +
+//     60 s when none), rounded up to the second, RFC 3339 UTC. Retry-After is
+//     whole seconds, rounded up, at least 1. A 429 is not counted. Every other
+//     admitted request counts, 400s and 404s included; GET /usage counts too
+//     and reports the state after counting itself.
+//   - The monthly quota counts admitted requests per calendar month (UTC).
+//     When used up: 429, Retry-After up to 00:00 UTC on the 1st of next month,
+//     and a body saying the monthly quota is used up. It is checked before the
+//     per-minute limit.
+//   - Authentication comes before routing: an unknown path with a valid key
+//     is a counted 404; a wrong method a counted 405 with an Allow header.
+//
+// Search
+//   - lat and lng are required. Numbers that do not parse (or are NaN/Inf)
+//     are 400s naming the parameter; range rules are the model's
+//     (model.SearchQuery.Validate) plus: radius=0 and limit=0 given
+//     explicitly are 400s (the model reads 0 as "default"), and an empty
+//     connector_type is a 400. All broken rules of one request are joined
+//     with "; " in one error text.
+//   - connector_type and power_min filter at connector level: a location
+//     matches when some EVSE has a connector of that type with at least that
+//     power. The result keeps ALL of the location's EVSEs (the location as the
+//     CPO describes it), not only the matching ones.
+//   - With start_time/end_time, only locations with supports_reservation true
+//     that have an AVAILABLE EVSE, matching the connector filters, with no
+//     active booking (REQUESTED, PENDING, CONFIRMED, ATTENDING) overlapping
+//     the window. The window need not lie in the future. Date-times are
+//     RFC 3339; an offset whose "+" arrived unencoded (as a space) is accepted.
+//   - distance_km is rounded to 2 decimals; ties sort by location_id. total
+//     is the number of matches before limit. cpo_results lists every CPO of
+//     the network (also those with count 0), count = its matches before
+//     limit, duration_ms a deterministic 60–900 ms per (seed, CPO, query);
+//     error is omitted (model.CPOResult has omitempty), meaning no error.
+//
+// Bookings
+//   - The body is decoded leniently (unknown fields ignored) but strictly
+//     (not JSON, a non-object, wrong types or trailing data → 400 "Invalid
+//     JSON body: …"). Rules are model.BookingRequest.Validate at the clock's
+//     now (the 15-minute lead time is real time, never sped up).
+//   - Checks run in this order: body, rules, location (404), EVSE of that
+//     location (404), connector_id of that EVSE when given (404), the
+//     location's supports_reservation (400), EVSE status AVAILABLE (409),
+//     an overlapping active booking of the EVSE across all keys (409), the
+//     fleet group's spending limit (400 for OverLimitFleetGroup).
+//   - EVSE statuses are static: bookings never change them; availability
+//     for a window is the overlap check.
+//   - token_strategy omitted → ad_hoc. ad_hoc bookings carry ad_hoc_token
+//     with a seeded 14-hex-digit token_uid, valid from AdHocTokenMargin
+//     before the window to AdHocTokenMargin after it. pipelet token_uid is
+//     echoed upper-case.
+//   - ids are UUID v4 from the seeded RNG; same seed and the same sequence of
+//     creates give the same ids and the same delays.
+//   - Bookings are visible only to the key that created them (404 otherwise).
+//   - GET /bookings: from_date/to_date bound created_at inclusively; limit
+//     1..100 (default 50); offset ≥ 0; newest first (ties: later create
+//     first); total counts all matches. The status filter applies to the
+//     status as of now.
+//
+// Lifecycle (constants exported in lifecycle.go)
+//   - The CPO's answer runs in real clock time, NOT divided by Speed, so the
+//     demo shows REQUESTED → PENDING (0.5–2 s) → CONFIRMED (1–10 s after
+//     create; cpo_reservation_id "<PARTY>-R-XXXXXX" and client_price = the
+//     location's estimate are set then).
+//   - Reservation times are lifecycle times: L(t) = created + (t − created)
+//     × Speed, per booking. ATTENDING when L ≥ reservation_start + U(0, 3
+//     min); COMPLETED when L ≥ reservation_start + U(40 %, 95 %) of the
+//     window (never past reservation_end), client_price = estimate ×
+//     U(0.85, 1.20). When a step is already due when the one before happens
+//     (e.g. the start is reached in lifecycle time before the CPO confirms),
+//     it follows FollowUpDelay (1 s real) later: CONFIRMED, then ATTENDING
+//     right after.
+//   - status_updated_at (and updated_at) is the scheduled time of the last
+//     transition, not the time of the read.
+//   - Triggers, by customer_id prefix: cust_expire (REQUESTED, then EXPIRED
+//     at ConfirmTimeout = 30 s), cust_noshow (CONFIRMED, then NO_SHOW at
+//     reservation_start + NoShowGrace (15 min, lifecycle time),
+//     client_price = NoShowFee 5.00), cust_reject (PENDING, then CANCELLED
+//     "Rejected by CPO: …" 2–4 s later), cust_slow (PENDING for 25 s, then
+//     CONFIRMED, within the 30 s timeout). Any other id: the normal path.
+//   - Cancel: allowed from REQUESTED and PENDING (free, no client_price) and
+//     CONFIRMED: client_price = LateCancelFee 3.50 when L(now) is within
+//     LateCancelWindow (1 h) of reservation_start or past it, else 0.00.
+//     cancellation_reason = the body's reason, or "Cancelled by client".
+//     Other statuses → 400 "Booking cannot be cancelled in status X".
+//
+// Data
+//   - ~350 locations: 40 around Munich, 28 around each other city of
+//     model.Cities, at 0.8–30 km from the centre (denser near it), from 9
+//     CPOs (CPOs). IDs DE-<PARTY>-E<6 digits>, EVSEs DE*<PARTY>*E…*n,
+//     connector ids "1".."3".
+//   - Fixed in every seed: FlagshipLocationID (EnBW Schnellladepark
+//     Marienplatz, the closest result of the guide's Munich search, EVSEs 1
+//     and 2 AVAILABLE with 300 kW CCS) and the Allego ids the docs' examples
+//     use (ExampleLocationBerlin, ExampleLocationHamburg, EVSE 1 AVAILABLE).
+package sim

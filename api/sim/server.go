@@ -1,0 +1,289 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// BasePath is where the simulator serves the contract, as the real API does.
+const BasePath = "/api/v1/client"
+
+// Defaults of Options.
+const (
+	DefaultKey          = "demo-key"
+	DefaultRateLimit    = 100   // requests per minute (sliding window)
+	DefaultMonthlyQuota = 10000 // requests per calendar month (UTC)
+)
+
+// Error texts of authentication, as the clients see them.
+const (
+	ErrMissingKey = "Missing API key: send X-API-Key or Authorization: Bearer"
+	ErrInvalidKey = "Invalid API key"
+	ErrSuspended  = "Account suspended: contact api-support@petitmonde.energy"
+)
+
+// Options configure a simulator. The zero value is a working demo server.
+type Options struct {
+	Key          string      // the accepted API key; "" → DefaultKey
+	SuspendedKey string      // optional: a key that authenticates but gets 403 "Account suspended"
+	RateLimit    int         // requests per minute per key, sliding 60 s window; 0 → DefaultRateLimit
+	MonthlyQuota int         // requests per calendar month (UTC) per key; 0 → DefaultMonthlyQuota
+	Speed        float64     // lifecycle time divisor for reservation times; <= 0 → 1
+	Seed         int64       // data + lifecycle randomness; same seed → same data and same delays
+	Clock        model.Clock // nil → model.SystemClock{}
+}
+
+// Server is the simulator: an http.Handler serving the contract under BasePath.
+// It is safe for concurrent use.
+type Server struct {
+	opts  Options
+	clock model.Clock
+
+	locs    []model.Location // the seeded data set (DistanceKM 0)
+	locByID map[string]int
+
+	mu      sync.Mutex
+	rng     *rand.Rand // lifecycle randomness
+	records []*record  // in creation order
+	byID    map[string]*record
+	usage   map[string]*keyUsage
+	nextSeq int
+}
+
+// New builds a simulator.
+func New(o Options) *Server {
+	if o.Key == "" {
+		o.Key = DefaultKey
+	}
+	if o.RateLimit <= 0 {
+		o.RateLimit = DefaultRateLimit
+	}
+	if o.MonthlyQuota <= 0 {
+		o.MonthlyQuota = DefaultMonthlyQuota
+	}
+	if !(o.Speed > 0) {
+		o.Speed = 1
+	}
+	if o.Clock == nil {
+		o.Clock = model.SystemClock{}
+	}
+	s := &Server{
+		opts:    o,
+		clock:   o.Clock,
+		locs:    generateLocations(o.Seed),
+		locByID: map[string]int{},
+		rng:     rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed11fe)),
+		byID:    map[string]*record{},
+		usage:   map[string]*keyUsage{},
+	}
+	for i, l := range s.locs {
+		s.locByID[l.LocationID] = i
+	}
+	return s
+}
+
+// Options returns the options in effect (defaults filled in).
+func (s *Server) Options() Options { return s.opts }
+
+// Locations returns a copy of the seeded data set, in generation order.
+func (s *Server) Locations() []model.Location {
+	out := make([]model.Location, len(s.locs))
+	for i, l := range s.locs {
+		out[i] = copyLocation(l)
+	}
+	return out
+}
+
+// Bookings returns every booking of every key as it is now, oldest first.
+func (s *Server) Bookings() []model.Booking {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	out := make([]model.Booking, len(s.records))
+	for i, r := range s.records {
+		out[i] = r.at(now)
+	}
+	return out
+}
+
+// now is the clock's time in UTC, to the millisecond.
+func (s *Server) now() time.Time {
+	return s.clock.Now().UTC().Round(0).Truncate(time.Millisecond)
+}
+
+// ServeHTTP serves the contract: authentication, rate limits, then the endpoint.
+// The answer is built under the lock into a buffer and written after, so a
+// slow client never holds the others up.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Body != nil && r.Body != http.NoBody {
+		// Read the body before taking the lock (decodeBody reports oversize).
+		data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		_ = r.Body.Close()
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
+	}
+	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
+	s.mu.Lock()
+	s.serve(buf, r)
+	s.mu.Unlock()
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(buf.body.Bytes())
+}
+
+// errReader returns err (or EOF when nil): a read error of the body shows in decodeBody.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
+}
+
+// bufferedResponse is an http.ResponseWriter into memory.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) WriteHeader(status int)      { b.status = status }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	now := s.now()
+
+	key, given := apiKey(r)
+	if !given {
+		s.freshHeaders(w, now)
+		writeError(w, http.StatusUnauthorized, ErrMissingKey)
+		return
+	}
+	if key != s.opts.Key && (s.opts.SuspendedKey == "" || key != s.opts.SuspendedKey) {
+		s.freshHeaders(w, now)
+		writeError(w, http.StatusUnauthorized, ErrInvalidKey)
+		return
+	}
+	u := s.usageOf(key)
+	if key == s.opts.SuspendedKey {
+		u.headers(w, now, s.opts.RateLimit)
+		writeError(w, http.StatusForbidden, ErrSuspended)
+		return
+	}
+	if !s.admit(w, u, now) {
+		return
+	}
+	u.headers(w, now, s.opts.RateLimit)
+	s.route(w, r, key, u, now)
+}
+
+// apiKey reads X-API-Key, else Authorization: Bearer.
+func apiKey(r *http.Request) (string, bool) {
+	if k := strings.TrimSpace(r.Header.Get("X-API-Key")); k != "" {
+		return k, true
+	}
+	a := strings.TrimSpace(r.Header.Get("Authorization"))
+	if len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		if k := strings.TrimSpace(a[7:]); k != "" {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// route dispatches an authenticated, admitted request.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, key string, u *keyUsage, now time.Time) {
+	rest, ok := strings.CutPrefix(r.URL.Path, BasePath+"/")
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("No such endpoint: %s (the API lives under %s)", r.URL.Path, BasePath))
+		return
+	}
+	seg := strings.Split(rest, "/")
+	type ep struct {
+		method string
+		h      func()
+	}
+	var eps []ep
+	switch {
+	case len(seg) == 1 && seg[0] == "search":
+		eps = []ep{{http.MethodGet, func() { s.search(w, r, now) }}}
+	case len(seg) == 1 && seg[0] == "usage":
+		eps = []ep{{http.MethodGet, func() { s.usageBody(w, u, now) }}}
+	case len(seg) == 1 && seg[0] == "bookings":
+		eps = []ep{
+			{http.MethodGet, func() { s.listBookings(w, r, key, now) }},
+			{http.MethodPost, func() { s.createBooking(w, r, key, now) }},
+		}
+	case len(seg) == 2 && seg[0] == "bookings" && seg[1] != "":
+		eps = []ep{{http.MethodGet, func() { s.getBooking(w, seg[1], key, now) }}}
+	case len(seg) == 3 && seg[0] == "bookings" && seg[1] != "" && seg[2] == "cancel":
+		eps = []ep{{http.MethodPost, func() { s.cancelBooking(w, r, seg[1], key, now) }}}
+	default:
+		writeError(w, http.StatusNotFound, fmt.Sprintf("No such endpoint: %s", r.URL.Path))
+		return
+	}
+	var allowed []string
+	for _, e := range eps {
+		if e.method == r.Method {
+			e.h()
+			return
+		}
+		allowed = append(allowed, e.method)
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s not allowed on %s: use %s",
+		r.Method, r.URL.Path, strings.Join(allowed, " or ")))
+}
+
+// writeJSON writes v as the JSON body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		_ = json.NewEncoder(&buf).Encode(model.ErrorBody{Error: "Internal error: " + err.Error()})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeError writes {"error": msg}.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, model.ErrorBody{Error: msg})
+}
+
+// messages joins the texts of broken rules (each names its field).
+func messages(es model.FieldErrors) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Msg
+	}
+	return strings.Join(parts, "; ")
+}
+
+// newestFirst sorts records newest first (ties: later create first).
+func newestFirst(rs []*record) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		if !rs[i].created.Equal(rs[j].created) {
+			return rs[i].created.After(rs[j].created)
+		}
+		return rs[i].seq > rs[j].seq
+	})
+}
