@@ -52,7 +52,7 @@
 //     is the number of matches before limit. cpo_results lists every CPO of
 //     the network (also those with count 0), count = its matches before
 //     limit, duration_ms a deterministic 60–900 ms per (seed, CPO, query);
-//     error is omitted (model.CPOResult has omitempty), meaning no error.
+//     error is null (no CPO fails in the simulator).
 //
 // Bookings
 //   - The body is decoded leniently (unknown fields ignored) but strictly

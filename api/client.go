@@ -1,0 +1,436 @@
+// Package api is chargedesk's client of the Petit Monde Energy Agent API: typed
+// requests and answers, typed errors, rate-limit headers, a retry policy for
+// reads, a create that never books twice, and a request-log hook.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// DefaultBaseURL is the production Agent API.
+const DefaultBaseURL = "https://api.petitmonde.energy/api/v1/client"
+
+// Config sets a client up. Only BaseURL and APIKey are needed.
+type Config struct {
+	BaseURL string
+	APIKey  string
+	// Timeout bounds one HTTP attempt (default 15 s).
+	Timeout time.Duration
+	// Retries is how often a read (GET) is tried again after a 429, a 5xx or a
+	// network failure (default 3; negative: never).
+	Retries int
+	// MaxRetryWait is the longest wait the client takes by itself before a
+	// retry; a 429 asking for longer is returned to the caller, who can show a
+	// countdown (default 10 s).
+	MaxRetryWait time.Duration
+	// OnEvent, when set, receives every HTTP attempt (the request log).
+	OnEvent func(Event)
+	// Transport replaces the HTTP transport (tests, fault injection).
+	Transport http.RoundTripper
+	// UserAgent is sent as User-Agent.
+	UserAgent string
+	// ReadOnly refuses creates and cancels with KindReadOnly.
+	ReadOnly bool
+	// Now is the clock for timestamps and reconciliation windows (default: wall clock).
+	Now func() time.Time
+	// Sleep waits d or until ctx ends (default: a timer); tests replace it.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Client talks to the Agent API. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	http *resty.Client
+
+	mu   sync.Mutex
+	rate RateLimit
+}
+
+// New returns a client for cfg.
+func New(cfg Config) *Client {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = 3
+	}
+	if cfg.Retries < 0 {
+		cfg.Retries = 0
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = 10 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "chargedesk"
+	}
+	rc := resty.New().
+		SetBaseURL(cfg.BaseURL).
+		SetTimeout(cfg.Timeout).
+		SetRetryCount(0). // the client's own policy below decides about retries
+		SetHeader("Accept", "application/json").
+		SetHeader("User-Agent", cfg.UserAgent).
+		SetLogger(quietLogger{})
+	if cfg.APIKey != "" {
+		rc.SetHeader("X-API-Key", cfg.APIKey)
+	}
+	if cfg.Transport != nil {
+		rc.SetTransport(cfg.Transport)
+	}
+	return &Client{cfg: cfg, http: rc}
+}
+
+// BaseURL is where the client sends its requests.
+func (c *Client) BaseURL() string { return c.cfg.BaseURL }
+
+// ReadOnly tells whether creates and cancels are refused.
+func (c *Client) ReadOnly() bool { return c.cfg.ReadOnly }
+
+// RateLimit returns the rate-limit headers of the newest response.
+func (c *Client) RateLimit() RateLimit {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rate
+}
+
+// Search runs GET /search after checking the query with the model's rules.
+func (c *Client) Search(ctx context.Context, q model.SearchQuery) (*model.SearchResponse, error) {
+	if fe := q.Validate(c.cfg.Now()); len(fe) > 0 {
+		return nil, validationError(http.MethodGet, "/search", fe)
+	}
+	var out model.SearchResponse
+	if err := c.get(ctx, "/search", SearchParams(q), &out); err != nil {
+		return nil, err
+	}
+	if out.Results == nil {
+		out.Results = []model.Location{}
+	}
+	return &out, nil
+}
+
+// SearchParams is the query string of a search.
+func SearchParams(q model.SearchQuery) url.Values {
+	v := url.Values{}
+	v.Set("lat", formatFloat(q.Lat))
+	v.Set("lng", formatFloat(q.Lng))
+	if q.RadiusKM != 0 {
+		v.Set("radius", formatFloat(q.RadiusKM))
+	}
+	if q.ConnectorType != "" {
+		v.Set("connector_type", string(q.ConnectorType))
+	}
+	if q.PowerMinKW != 0 {
+		v.Set("power_min", formatFloat(q.PowerMinKW))
+	}
+	if q.Limit != 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	if !q.Start.IsZero() && !q.End.IsZero() {
+		v.Set("start_time", q.Start.UTC().Format(time.RFC3339))
+		v.Set("end_time", q.End.UTC().Format(time.RFC3339))
+	}
+	return v
+}
+
+// GetBooking runs GET /bookings/{id}.
+func (c *Client) GetBooking(ctx context.Context, id string) (*model.Booking, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, validationError(http.MethodGet, "/bookings/{id}", model.FieldErrors{{Field: "id", Msg: "booking id is required"}})
+	}
+	var out model.Booking
+	if err := c.get(ctx, "/bookings/"+url.PathEscape(id), nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListBookings runs GET /bookings.
+func (c *Client) ListBookings(ctx context.Context, f model.BookingFilter) (*model.BookingList, error) {
+	v := url.Values{}
+	if f.Status != "" {
+		v.Set("status", string(f.Status))
+	}
+	if !f.FromDate.IsZero() {
+		v.Set("from_date", f.FromDate.UTC().Format(time.RFC3339))
+	}
+	if !f.ToDate.IsZero() {
+		v.Set("to_date", f.ToDate.UTC().Format(time.RFC3339))
+	}
+	if f.Limit != 0 {
+		v.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if f.Offset != 0 {
+		v.Set("offset", strconv.Itoa(f.Offset))
+	}
+	var out model.BookingList
+	if err := c.get(ctx, "/bookings", v, &out); err != nil {
+		return nil, err
+	}
+	if out.Bookings == nil {
+		out.Bookings = []model.Booking{}
+	}
+	return &out, nil
+}
+
+// CancelBooking runs POST /bookings/{id}/cancel. It is not retried blindly:
+// after an unknown outcome it reads the booking to see whether the cancel took.
+func (c *Client) CancelBooking(ctx context.Context, id, reason string) (*model.Booking, error) {
+	path := "/bookings/" + url.PathEscape(id) + "/cancel"
+	if c.cfg.ReadOnly {
+		return nil, readOnlyError(http.MethodPost, path, "cancelling")
+	}
+	body, _ := json.Marshal(model.CancelRequest{Reason: reason})
+	var out model.Booking
+	_, err := c.do(ctx, http.MethodPost, path, nil, body, &out)
+	if err == nil {
+		return &out, nil
+	}
+	if k := KindOf(err); k == KindNetwork || k == KindServer {
+		// Did it take? A read is safe to retry.
+		if b, gerr := c.GetBooking(ctx, id); gerr == nil && b.Status == model.Cancelled {
+			return b, nil
+		}
+	}
+	return nil, err
+}
+
+// Usage runs GET /usage.
+func (c *Client) Usage(ctx context.Context) (*model.Usage, error) {
+	var out model.Usage
+	if err := c.get(ctx, "/usage", nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// get runs a GET with the retry policy: 429 (honouring Retry-After), 5xx and
+// network failures are retried with capped, jittered exponential backoff, at
+// most cfg.Retries times, never waiting longer than cfg.MaxRetryWait at once.
+func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		_, err = c.do(ctx, http.MethodGet, path, q, nil, out)
+		if err == nil {
+			return nil
+		}
+		e, ok := AsError(err)
+		if !ok || !e.Retryable() || attempt >= c.cfg.Retries {
+			return err
+		}
+		wait := Backoff(attempt)
+		if e.Kind == KindRateLimited && e.RetryAfter > 0 {
+			wait = e.RetryAfter
+		}
+		if wait > c.cfg.MaxRetryWait {
+			return err
+		}
+		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
+			return err
+		}
+	}
+}
+
+// Backoff is the wait before retry n (0-based): 0.5 s, 1 s, 2 s, 4 s … capped
+// at 8 s, with ±20 % jitter so many clients do not retry in step.
+func Backoff(n int) time.Duration {
+	if n > 4 {
+		n = 4
+	}
+	d := time.Duration(500<<n) * time.Millisecond
+	j := 0.8 + 0.4*rand.Float64()
+	return time.Duration(float64(d) * j)
+}
+
+// do sends one HTTP request and decodes a 2xx body into out. It returns the
+// status code (0 without an answer).
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, body []byte, out any) (int, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	full := path
+	if len(q) > 0 {
+		full = path + "?" + q.Encode()
+	}
+	req := c.http.R().SetContext(ctx)
+	if len(q) > 0 {
+		req.SetQueryParamsFromValues(q)
+	}
+	if body != nil {
+		req.SetHeader("Content-Type", "application/json").SetBody(body)
+	}
+	start := c.cfg.Now()
+	resp, err := req.Execute(method, path)
+	dur := c.cfg.Now().Sub(start)
+	ev := Event{Time: start, Method: method, Path: full, Duration: dur, RateRemaining: -1, RequestBody: clip(body)}
+
+	if err != nil {
+		e := &Error{Kind: KindNetwork, Method: method, Path: full, Message: c.redact(networkText(err)), Err: redactedErr{c.redact(err.Error())}}
+		if ctx.Err() != nil {
+			e.Message = "cancelled: " + ctx.Err().Error()
+			e.Err = ctx.Err()
+		}
+		ev.Err = e.Message
+		c.emit(ev)
+		return 0, e
+	}
+	status := resp.StatusCode()
+	raw := resp.Body()
+	now := c.cfg.Now()
+	rl := parseRateLimit(resp.Header(), now)
+	if rl.Known {
+		c.mu.Lock()
+		c.rate = rl
+		c.mu.Unlock()
+		ev.RateRemaining = rl.Remaining
+		ev.RateLimit = rl.Limit
+	}
+	ev.Status = status
+	ev.ResponseBody = clip(raw)
+
+	if status >= 200 && status < 300 {
+		if out != nil {
+			if err := json.Unmarshal(raw, out); err != nil {
+				e := &Error{Kind: KindDecode, Status: status, Method: method, Path: full,
+					Message: "the answer could not be read: " + err.Error(), Err: err}
+				ev.Err = e.Message
+				c.emit(ev)
+				return status, e
+			}
+		}
+		c.emit(ev)
+		return status, nil
+	}
+	e := &Error{Kind: kindForStatus(status), Status: status, Method: method, Path: full, Message: c.redact(errorText(raw))}
+	if status == http.StatusTooManyRequests {
+		e.RetryAfter = parseRetryAfter(resp.Header().Get("Retry-After"), now)
+		if e.RetryAfter == 0 && rl.Known && rl.Reset.After(now) {
+			e.RetryAfter = rl.Reset.Sub(now)
+		}
+	}
+	ev.Err = e.Message
+	if ev.Err == "" {
+		ev.Err = http.StatusText(status)
+	}
+	c.emit(ev)
+	return status, e
+}
+
+func (c *Client) emit(ev Event) {
+	if c.cfg.OnEvent != nil {
+		c.cfg.OnEvent(ev)
+	}
+}
+
+// redact removes the API key from any text that could reach a person.
+func (c *Client) redact(s string) string { return Redact(s, c.cfg.APIKey) }
+
+// Redact replaces every occurrence of key in s with a mask.
+func Redact(s, key string) string {
+	if key == "" || len(key) < 4 {
+		return s
+	}
+	return strings.ReplaceAll(s, key, MaskKey(key))
+}
+
+// MaskKey shows that a key is set without showing it: its last two characters.
+func MaskKey(key string) string {
+	if key == "" {
+		return "(none)"
+	}
+	if len(key) <= 8 {
+		return "••••"
+	}
+	return "••••" + key[len(key)-2:]
+}
+
+type redactedErr struct{ s string }
+
+func (r redactedErr) Error() string { return r.s }
+
+// errorText pulls the server's `error` text out of a body, falling back to a
+// short excerpt of whatever came.
+func errorText(raw []byte) string {
+	var eb model.ErrorBody
+	if err := json.Unmarshal(raw, &eb); err == nil && eb.Error != "" {
+		return eb.Error
+	}
+	s := strings.TrimSpace(string(raw))
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+func networkText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return "no answer in time (timeout)"
+		}
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+func validationError(method, path string, fe model.FieldErrors) *Error {
+	return &Error{Kind: KindValidation, Method: method, Path: path, Message: fe.Error(), Fields: fe, Err: fe}
+}
+
+func readOnlyError(method, path, what string) *Error {
+	return &Error{Kind: KindReadOnly, Method: method, Path: path,
+		Message: what + " is disabled: chargedesk runs in read-only mode (--read-only)"}
+}
+
+const maxLoggedBody = 64 << 10
+
+func clip(b []byte) []byte {
+	if len(b) > maxLoggedBody {
+		out := make([]byte, maxLoggedBody)
+		copy(out, b)
+		return out
+	}
+	return bytes.Clone(b)
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// quietLogger keeps resty from writing to the terminal the TUI owns.
+type quietLogger struct{}
+
+func (quietLogger) Errorf(string, ...any) {}
+func (quietLogger) Warnf(string, ...any)  {}
+func (quietLogger) Debugf(string, ...any) {}

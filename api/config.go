@@ -1,0 +1,201 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Environment variables chargedesk reads.
+const (
+	EnvAPIURL  = "PETITMONDE_API_URL"
+	EnvAPIKey  = "PETITMONDE_API_KEY"
+	EnvProfile = "CHARGEDESK_PROFILE"
+)
+
+// Profile is one named target in the config file.
+type Profile struct {
+	BaseURL   string `toml:"base_url"`
+	APIKeyEnv string `toml:"api_key_env"` // name of an environment variable holding the key
+	APIKey    string `toml:"api_key"`     // the key itself (the file must then be private)
+}
+
+// FileConfig is config.toml.
+type FileConfig struct {
+	DefaultProfile string             `toml:"default_profile"`
+	Profiles       map[string]Profile `toml:"profiles"`
+}
+
+// ConfigPath is $XDG_CONFIG_HOME/chargedesk/config.toml (default ~/.config/…).
+func ConfigPath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "chargedesk", "config.toml")
+}
+
+// LoadFile reads a config file; a missing file is an empty config.
+func LoadFile(path string) (FileConfig, []string, error) {
+	var fc FileConfig
+	var warnings []string
+	if path == "" {
+		return fc, nil, nil
+	}
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fc, nil, nil
+	}
+	if err != nil {
+		return fc, nil, err
+	}
+	if _, err := toml.DecodeFile(path, &fc); err != nil {
+		return fc, nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	for name, p := range fc.Profiles {
+		if p.APIKey != "" && st.Mode().Perm()&0o077 != 0 {
+			warnings = append(warnings, fmt.Sprintf("config %s holds the API key of profile %q but is readable by group or others (mode %04o): run chmod 600 %s",
+				path, name, st.Mode().Perm(), path))
+		}
+	}
+	sort.Strings(warnings)
+	return fc, warnings, nil
+}
+
+// Inputs are what the user gave: flags (empty when not set) and the environment.
+type Inputs struct {
+	FlagURL     string
+	FlagKey     string // not offered as a flag (a key in argv leaks into ps); kept for tests
+	FlagProfile string
+	ForceDemo   bool
+	Getenv      func(string) string
+	File        FileConfig
+}
+
+// Resolved is the outcome: where to talk and with which key, and where each came from.
+type Resolved struct {
+	Demo      bool
+	Profile   string
+	BaseURL   string
+	APIKey    string
+	URLSource string
+	KeySource string
+}
+
+// Production tells whether the base URL is the production host.
+func (r Resolved) Production() bool {
+	u, err := url.Parse(r.BaseURL)
+	if err != nil {
+		return false
+	}
+	p, _ := url.Parse(DefaultBaseURL)
+	return strings.EqualFold(u.Hostname(), p.Hostname())
+}
+
+// Host is the base URL's host, for the header.
+func (r Resolved) Host() string {
+	u, err := url.Parse(r.BaseURL)
+	if err != nil || u.Host == "" {
+		return r.BaseURL
+	}
+	return u.Host
+}
+
+// String describes the resolution with the key masked (for `chargedesk config`).
+func (r Resolved) String() string {
+	if r.Demo {
+		return "mode: demo (embedded simulator)\n"
+	}
+	prof := r.Profile
+	if prof == "" {
+		prof = "(none)"
+	}
+	return fmt.Sprintf("mode: live\nprofile: %s\nbase_url: %s (from %s)\napi_key: %s (from %s)\n",
+		prof, r.BaseURL, r.URLSource, MaskKey(r.APIKey), r.KeySource)
+}
+
+// Resolve applies the precedence flag > environment > profile > demo default.
+// With no key from anywhere (and no --api-url) chargedesk runs the demo.
+func Resolve(in Inputs) (Resolved, error) {
+	getenv := in.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if in.ForceDemo {
+		return Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}, nil
+	}
+	var r Resolved
+	name := in.FlagProfile
+	if name == "" {
+		name = getenv(EnvProfile)
+	}
+	if name == "" {
+		name = in.File.DefaultProfile
+	}
+	var prof Profile
+	if name != "" {
+		p, ok := in.File.Profiles[name]
+		if !ok {
+			return r, fmt.Errorf("profile %q is not in the config file (known: %s)", name, strings.Join(profileNames(in.File), ", "))
+		}
+		prof = p
+		r.Profile = name
+	}
+	switch {
+	case in.FlagURL != "":
+		r.BaseURL, r.URLSource = in.FlagURL, "--api-url"
+	case getenv(EnvAPIURL) != "":
+		r.BaseURL, r.URLSource = getenv(EnvAPIURL), EnvAPIURL
+	case prof.BaseURL != "":
+		r.BaseURL, r.URLSource = prof.BaseURL, "profile "+name
+	default:
+		r.BaseURL, r.URLSource = DefaultBaseURL, "default"
+	}
+	switch {
+	case in.FlagKey != "":
+		r.APIKey, r.KeySource = in.FlagKey, "flag"
+	case getenv(EnvAPIKey) != "":
+		r.APIKey, r.KeySource = getenv(EnvAPIKey), EnvAPIKey
+	case prof.APIKeyEnv != "" && getenv(prof.APIKeyEnv) != "":
+		r.APIKey, r.KeySource = getenv(prof.APIKeyEnv), "$"+prof.APIKeyEnv+" (profile "+name+")"
+	case prof.APIKey != "":
+		r.APIKey, r.KeySource = prof.APIKey, "config file (profile "+name+")"
+	}
+	if r.APIKey == "" {
+		if r.URLSource == "default" {
+			// Nothing configured at all: the demo.
+			return Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}, nil
+		}
+		if prof.APIKeyEnv != "" {
+			return r, fmt.Errorf("no API key: profile %q reads it from $%s, which is not set", name, prof.APIKeyEnv)
+		}
+		r.KeySource = "none"
+	}
+	if _, err := url.ParseRequestURI(r.BaseURL); err != nil {
+		return r, fmt.Errorf("base URL %q (from %s) is not a URL", r.BaseURL, r.URLSource)
+	}
+	return r, nil
+}
+
+func profileNames(fc FileConfig) []string {
+	var out []string
+	for n := range fc.Profiles {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return []string{"none"}
+	}
+	return out
+}

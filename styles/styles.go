@@ -1,0 +1,145 @@
+// Package styles is chargedesk's theme: New(isDark) builds every style the
+// screens use, including the status colours and badges. It knows no screens.
+package styles
+
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// Styles is the whole theme.
+type Styles struct {
+	IsDark bool
+
+	App       lipgloss.Style
+	Header    lipgloss.Style
+	AppName   lipgloss.Style
+	Footer    lipgloss.Style
+	Title     lipgloss.Style
+	Subtle    lipgloss.Style
+	Dim       lipgloss.Style
+	Bold      lipgloss.Style
+	Label     lipgloss.Style
+	Value     lipgloss.Style
+	Error     lipgloss.Style
+	Warning   lipgloss.Style
+	Success   lipgloss.Style
+	Info      lipgloss.Style
+	Selected  lipgloss.Style // the cursor row
+	Marked    lipgloss.Style // a row marked for attention (e.g. the EVSE that failed)
+	Focused   lipgloss.Style // the focused form label
+	Key       lipgloss.Style
+	Banner    lipgloss.Style // network/5xx/429 banners
+	ErrBanner lipgloss.Style
+	Box       lipgloss.Style
+	Overlay   lipgloss.Style
+
+	DemoBadge    lipgloss.Style
+	LiveBadge    lipgloss.Style
+	ProdBadge    lipgloss.Style
+	ReadOnlyTag  lipgloss.Style
+	BookableTag  lipgloss.Style
+	SearchOnly   lipgloss.Style
+	TableHeading lipgloss.Style
+
+	Accent, Muted, Green, Yellow, Red, Blue color.Color
+}
+
+// New builds the theme for a dark or light background.
+func New(isDark bool) Styles {
+	ld := lipgloss.LightDark(isDark)
+	s := Styles{IsDark: isDark}
+	s.Accent = ld(lipgloss.Color("#0057B8"), lipgloss.Color("#5FAFFF"))
+	s.Muted = ld(lipgloss.Color("#6C6C6C"), lipgloss.Color("#8A8A8A"))
+	s.Green = ld(lipgloss.Color("#00772E"), lipgloss.Color("#5FD787"))
+	s.Yellow = ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#FFD75F"))
+	s.Red = ld(lipgloss.Color("#B00020"), lipgloss.Color("#FF6B6B"))
+	s.Blue = ld(lipgloss.Color("#1F4E9E"), lipgloss.Color("#87AFFF"))
+	fg := ld(lipgloss.Color("#1C1C1C"), lipgloss.Color("#E4E4E4"))
+	onAccent := ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#000000"))
+
+	s.App = lipgloss.NewStyle()
+	s.Header = lipgloss.NewStyle().Foreground(fg)
+	s.AppName = lipgloss.NewStyle().Bold(true).Foreground(s.Accent)
+	s.Footer = lipgloss.NewStyle().Foreground(s.Muted)
+	s.Title = lipgloss.NewStyle().Bold(true).Foreground(s.Accent)
+	s.Subtle = lipgloss.NewStyle().Foreground(s.Muted)
+	s.Dim = lipgloss.NewStyle().Foreground(s.Muted).Faint(true)
+	s.Bold = lipgloss.NewStyle().Bold(true)
+	s.Label = lipgloss.NewStyle().Foreground(s.Muted)
+	s.Value = lipgloss.NewStyle().Foreground(fg)
+	s.Error = lipgloss.NewStyle().Foreground(s.Red)
+	s.Warning = lipgloss.NewStyle().Foreground(s.Yellow)
+	s.Success = lipgloss.NewStyle().Foreground(s.Green)
+	s.Info = lipgloss.NewStyle().Foreground(s.Blue)
+	s.Selected = lipgloss.NewStyle().Reverse(true)
+	s.Marked = lipgloss.NewStyle().Foreground(s.Yellow).Bold(true)
+	s.Focused = lipgloss.NewStyle().Foreground(s.Accent).Bold(true)
+	s.Key = lipgloss.NewStyle().Foreground(s.Accent).Bold(true)
+	s.Banner = lipgloss.NewStyle().Foreground(s.Yellow).Bold(true)
+	s.ErrBanner = lipgloss.NewStyle().Foreground(s.Red).Bold(true)
+	s.Box = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(s.Muted).Padding(0, 1)
+	s.Overlay = lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).BorderForeground(s.Accent).Padding(0, 1)
+
+	s.DemoBadge = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(s.Yellow).Padding(0, 1)
+	s.LiveBadge = lipgloss.NewStyle().Bold(true).Foreground(onAccent).Background(s.Green).Padding(0, 1)
+	s.ProdBadge = lipgloss.NewStyle().Bold(true).Foreground(onAccent).Background(s.Red).Padding(0, 1)
+	s.ReadOnlyTag = lipgloss.NewStyle().Bold(true).Foreground(s.Blue)
+	s.BookableTag = lipgloss.NewStyle().Foreground(s.Green)
+	s.SearchOnly = lipgloss.NewStyle().Foreground(s.Muted)
+	s.TableHeading = lipgloss.NewStyle().Bold(true).Foreground(s.Muted).Underline(true)
+	return s
+}
+
+// StatusColor is the colour of a booking status.
+func (s Styles) StatusColor(st model.Status) color.Color {
+	switch st {
+	case model.Requested, model.Pending:
+		return s.Yellow
+	case model.Confirmed, model.Attending:
+		return s.Green
+	case model.Completed:
+		return s.Blue
+	case model.Cancelled, model.Expired, model.NoShow:
+		return s.Red
+	}
+	return s.Muted
+}
+
+// StatusText is the status in its colour, bold.
+func (s Styles) StatusText(st model.Status) string {
+	return lipgloss.NewStyle().Bold(true).Foreground(s.StatusColor(st)).Render(string(st))
+}
+
+// Badge is the status as a large reverse-video block (three lines high), the
+// way the live status screen shows it.
+func (s Styles) Badge(st model.Status) string {
+	name := string(st)
+	if name == "" {
+		name = "?"
+	}
+	return lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(s.StatusColor(st)).
+		Padding(1, 3).Render(name)
+}
+
+// SmallBadge is a one-line status tag for lists.
+func (s Styles) SmallBadge(st model.Status) string {
+	return lipgloss.NewStyle().Bold(true).Foreground(s.StatusColor(st)).Render("● " + string(st))
+}
+
+// EVSEStatusText colours an EVSE status.
+func (s Styles) EVSEStatusText(st model.EVSEStatus) string {
+	c := s.Muted
+	switch st {
+	case model.EVSEAvailable:
+		c = s.Green
+	case model.EVSECharging, model.EVSEReserved, model.EVSEBlocked:
+		c = s.Yellow
+	case model.EVSEOutOfOrder, model.EVSEInoperative, model.EVSERemoved:
+		c = s.Red
+	}
+	return lipgloss.NewStyle().Foreground(c).Render(string(st))
+}
