@@ -1,0 +1,343 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/styles"
+)
+
+// Minimum terminal size; below it the program shows one notice.
+const (
+	MinWidth  = 64
+	MinHeight = 18
+)
+
+type globalKeys struct {
+	Quit, ForceQuit, Help, Back key.Binding
+}
+
+var gkeys = globalKeys{
+	Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit now")),
+	Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+}
+
+// Options configure the program.
+type Options struct {
+	Client *api.Client
+	Clock  model.Clock
+	Mode   Mode
+	// Query prefills the search form (demo mode: the guide's example).
+	Query *model.SearchQuery
+	// PlaceText is what the place field shows for Query (e.g. "München").
+	PlaceText string
+	// NewExternalID makes booking references (default api.NewExternalID).
+	NewExternalID func(time.Time) string
+	// After replaces tea.Tick (tests: a fake timer on the test clock).
+	After func(d time.Duration, msg tea.Msg) tea.Cmd
+}
+
+// App is the root model.
+type App struct {
+	c       *Common
+	stack   []Screen
+	overlay *overlay
+	help    help.Model
+	w, h    int
+	quiting bool
+}
+
+type overlay struct {
+	title, body string
+	confirmQuit bool
+	help        bool
+}
+
+// New builds the root model.
+func New(o Options) *App {
+	if o.Clock == nil {
+		o.Clock = model.SystemClock{}
+	}
+	zone, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		zone = time.UTC
+	}
+	if o.NewExternalID == nil {
+		o.NewExternalID = api.NewExternalID
+	}
+	c := &Common{Styles: styles.New(true), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
+	a := &App{c: c, help: help.New()}
+	a.stack = []Screen{newSearchScreen(c, o.Query, o.PlaceText)}
+	a.applyTheme()
+	return a
+}
+
+// Init asks the terminal for its background colour and starts the heartbeat.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, a.heartbeat(), a.top().Init())
+}
+
+func (a *App) heartbeat() tea.Cmd { return a.c.after(time.Second, heartbeatMsg{}) }
+
+func (a *App) top() Screen { return a.stack[len(a.stack)-1] }
+
+func (a *App) applyTheme() {
+	a.help.Styles = help.DefaultStyles(a.c.Styles.IsDark)
+}
+
+// contentSize is the area between header and footer.
+func (a *App) contentSize() (int, int) {
+	return a.w, max(0, a.h-3) // header, blank-free footer, and a status line
+}
+
+// Update routes messages: keys through overlays and globals to the active
+// screen, sizes to every screen, everything else to the active screen.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.BackgroundColorMsg:
+		a.c.Styles = styles.New(msg.IsDark())
+		a.applyTheme()
+		return a, a.forward(themeChangedMsg{})
+	case tea.WindowSizeMsg:
+		a.w, a.h = msg.Width, msg.Height
+		a.help.SetWidth(msg.Width)
+		w, h := a.contentSize()
+		a.c.Width, a.c.Height = w, h
+		for _, s := range a.stack {
+			s.SetSize(w, h)
+		}
+		return a, nil
+	case heartbeatMsg:
+		return a, tea.Batch(a.heartbeat(), a.forward(msg))
+	case tea.KeyPressMsg:
+		return a.handleKey(msg)
+	case pushMsg:
+		msg.s.SetSize(a.contentSize())
+		a.stack = append(a.stack, msg.s)
+		return a, msg.s.Init()
+	case replaceMsg:
+		a.closeTop()
+		a.stack[len(a.stack)-1] = msg.s
+		msg.s.SetSize(a.contentSize())
+		return a, msg.s.Init()
+	case backMsg:
+		a.pop()
+		return a, nil
+	case backToMsg:
+		for len(a.stack) > 1 && !msg.match(a.top()) {
+			a.pop()
+		}
+		if msg.then != nil {
+			return a, a.forward(msg.then)
+		}
+		return a, nil
+	case overlayMsg:
+		a.overlay = &overlay{title: msg.title, body: msg.body}
+		return a, nil
+	}
+	return a, a.forward(msg)
+}
+
+func (a *App) forward(msg tea.Msg) tea.Cmd {
+	s, cmd := a.top().Update(msg)
+	a.stack[len(a.stack)-1] = s
+	return cmd
+}
+
+func (a *App) closeTop() {
+	if c, ok := a.top().(closer); ok {
+		c.Close()
+	}
+}
+
+func (a *App) pop() {
+	if len(a.stack) <= 1 {
+		return
+	}
+	a.closeTop()
+	a.stack = a.stack[:len(a.stack)-1]
+}
+
+func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, gkeys.ForceQuit) {
+		return a.quit()
+	}
+	if o := a.overlay; o != nil {
+		switch {
+		case o.confirmQuit && (msg.String() == "y" || msg.String() == "enter"):
+			return a.quit()
+		case msg.String() == "esc" || msg.String() == "enter" || msg.String() == "n" ||
+			(o.help && msg.String() == "?") || (!o.confirmQuit && msg.String() == "q"):
+			a.overlay = nil
+		}
+		return a, nil
+	}
+	typing := a.top().Typing()
+	if !typing {
+		switch {
+		case key.Matches(msg, gkeys.Quit):
+			if w := a.watching(); w != "" {
+				a.overlay = &overlay{confirmQuit: true, title: "Quit chargedesk?",
+					body: w + "\n\nThe reservation goes on at the CPO; chargedesk only stops watching it.\n\n" +
+						"y / enter: quit      n / esc: stay"}
+				return a, nil
+			}
+			return a.quit()
+		case key.Matches(msg, gkeys.Help):
+			a.overlay = &overlay{help: true, title: "Keys"}
+			return a, nil
+		}
+	}
+	if key.Matches(msg, gkeys.Back) {
+		if ec, ok := a.top().(escCapturer); !ok || !ec.CapturesEsc() {
+			a.pop()
+			return a, nil
+		}
+	}
+	return a, a.forward(msg)
+}
+
+// watching describes an active booking on screen, or "".
+func (a *App) watching() string {
+	for _, s := range a.stack {
+		if st, ok := s.(*statusScreen); ok && !st.booking.Status.Terminal() {
+			return fmt.Sprintf("Booking %s is %s.", st.booking.ExternalID, st.booking.Status)
+		}
+	}
+	return ""
+}
+
+func (a *App) quit() (tea.Model, tea.Cmd) {
+	for len(a.stack) > 0 {
+		a.closeTop()
+		a.stack = a.stack[:len(a.stack)-1]
+	}
+	a.stack = []Screen{&emptyScreen{}}
+	a.quiting = true
+	return a, tea.Quit
+}
+
+// View draws header, the active screen (or an overlay above it) and the footer.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.Render())
+	v.AltScreen = true
+	v.WindowTitle = "chargedesk — " + a.top().Title()
+	return v
+}
+
+// Render is the frame as text (golden tests read it).
+func (a *App) Render() string {
+	if a.quiting {
+		return ""
+	}
+	if a.w == 0 || a.h == 0 {
+		return "chargedesk starting…"
+	}
+	if a.w < MinWidth || a.h < MinHeight {
+		msg := fmt.Sprintf("Terminal too small: %d×%d.\nchargedesk needs at least %d×%d.\nEnlarge the window (ctrl+c quits).",
+			a.w, a.h, MinWidth, MinHeight)
+		return fit(msg, a.w, a.h)
+	}
+	w, h := a.contentSize()
+	body := a.top().View()
+	if a.overlay != nil {
+		body = a.renderOverlay(w, h)
+	}
+	body = fit(body, w, h)
+	if n := h - lipgloss.Height(body); n > 0 {
+		body += strings.Repeat("\n", n)
+	}
+	return a.header() + "\n" + body + "\n" + a.footer()
+}
+
+func (a *App) header() string {
+	st := a.c.Styles
+	left := st.AppName.Render("chargedesk") + " "
+	m := a.c.Mode
+	switch {
+	case m.Demo:
+		left += st.DemoBadge.Render("DEMO") + st.Subtle.Render(" embedded simulator, no real bookings")
+	case m.Production:
+		left += st.ProdBadge.Render("LIVE") + " " + st.Warning.Render(m.Host)
+	default:
+		left += st.LiveBadge.Render("LIVE") + " " + st.Value.Render(m.Host)
+	}
+	if m.Profile != "" {
+		left += st.Subtle.Render(" · profile " + m.Profile)
+	}
+	if m.ReadOnly {
+		left += " " + st.ReadOnlyTag.Render("READ-ONLY")
+	}
+	right := st.Subtle.Render(a.top().Title())
+	if rl := a.c.Client.RateLimit(); rl.Known {
+		txt := fmt.Sprintf("  rate %d/%d", rl.Remaining, rl.Limit)
+		if rl.Headroom().Low() {
+			right += st.Warning.Render(txt)
+		} else {
+			right += st.Subtle.Render(txt)
+		}
+	}
+	gap := a.w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return trunc(left, a.w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (a *App) footer() string {
+	bindings := append([]key.Binding{}, a.top().ShortHelp()...)
+	if len(a.stack) > 1 {
+		bindings = append(bindings, gkeys.Back)
+	}
+	if !a.top().Typing() {
+		bindings = append(bindings, gkeys.Help, gkeys.Quit)
+	} else {
+		bindings = append(bindings, gkeys.ForceQuit)
+	}
+	return trunc(a.help.ShortHelpView(bindings), a.w)
+}
+
+func (a *App) renderOverlay(w, h int) string {
+	st := a.c.Styles
+	o := a.overlay
+	var body string
+	if o.help {
+		groups := append([][]key.Binding{}, a.top().FullHelp()...)
+		groups = append(groups, []key.Binding{gkeys.Back, gkeys.Help, gkeys.Quit, gkeys.ForceQuit})
+		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render("q, ? or esc closes this help.")
+	} else {
+		body = o.body
+		if !o.confirmQuit {
+			body += "\n\n" + st.Subtle.Render("enter or esc closes this message.")
+		}
+	}
+	inner := min(w-4, 90)
+	box := st.Overlay.Width(inner + 4).Render(st.Title.Render(o.title) + "\n\n" + lipgloss.NewStyle().Width(inner).Render(body))
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// themeChangedMsg tells screens to restyle their widgets.
+type themeChangedMsg struct{}
+
+// emptyScreen stands in after quitting.
+type emptyScreen struct{}
+
+func (*emptyScreen) Init() tea.Cmd                    { return nil }
+func (*emptyScreen) Update(tea.Msg) (Screen, tea.Cmd) { return &emptyScreen{}, nil }
+func (*emptyScreen) View() string                     { return "" }
+func (*emptyScreen) SetSize(int, int)                 {}
+func (*emptyScreen) ShortHelp() []key.Binding         { return nil }
+func (*emptyScreen) FullHelp() [][]key.Binding        { return nil }
+func (*emptyScreen) Typing() bool                     { return false }
+func (*emptyScreen) Title() string                    { return "" }

@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// API answers. Each carries the request id (or poll generation) it answers,
+// so a screen drops answers it no longer waits for.
+type (
+	searchDoneMsg struct {
+		req   int
+		query model.SearchQuery
+		resp  *model.SearchResponse
+		err   error
+	}
+	bookingCreatedMsg struct {
+		req    int
+		result *api.CreateResult
+		err    error
+	}
+	bookingPolledMsg struct {
+		id      string
+		gen     int
+		booking *model.Booking
+		err     error
+		at      time.Time
+	}
+	pollTickMsg struct {
+		id  string
+		gen int
+	}
+	bookingCancelledMsg struct {
+		req     int
+		booking *model.Booking
+		err     error
+	}
+)
+
+// searchCmd runs a search; the answer's text is sanitised here, off the UI path.
+func searchCmd(ctx context.Context, c *api.Client, req int, q model.SearchQuery) tea.Cmd {
+	return func() tea.Msg {
+		resp, err := c.Search(ctx, q)
+		if resp != nil {
+			for i := range resp.Results {
+				resp.Results[i] = model.SanitizeLocation(resp.Results[i])
+			}
+		}
+		return searchDoneMsg{req: req, query: q, resp: resp, err: err}
+	}
+}
+
+func createCmd(ctx context.Context, c *api.Client, req int, br model.BookingRequest) tea.Cmd {
+	return func() tea.Msg {
+		res, err := c.CreateBooking(ctx, br)
+		if res != nil && res.Booking != nil {
+			b := model.SanitizeBooking(*res.Booking)
+			res.Booking = &b
+		}
+		return bookingCreatedMsg{req: req, result: res, err: err}
+	}
+}
+
+func pollCmd(ctx context.Context, c *api.Client, clock model.Clock, id string, gen int) tea.Cmd {
+	return func() tea.Msg {
+		b, err := c.GetBooking(ctx, id)
+		if b != nil {
+			s := model.SanitizeBooking(*b)
+			b = &s
+		}
+		return bookingPolledMsg{id: id, gen: gen, booking: b, err: err, at: clock.Now()}
+	}
+}
+
+func cancelCmd(ctx context.Context, c *api.Client, req int, id, reason string) tea.Cmd {
+	return func() tea.Msg {
+		b, err := c.CancelBooking(ctx, id, reason)
+		if b != nil {
+			s := model.SanitizeBooking(*b)
+			b = &s
+		}
+		return bookingCancelledMsg{req: req, booking: b, err: err}
+	}
+}

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/styles"
+)
+
+// authHelp names what to fix after a 401 or 403.
+func (c *Common) authHelp(err error) (title, body string) {
+	e, _ := api.AsError(err)
+	msg := ""
+	if e != nil {
+		msg = e.Message
+	}
+	where := "the environment variable " + api.EnvAPIKey
+	if c.Mode.Profile != "" {
+		where = fmt.Sprintf("%s, or the key of profile %q in the config file", api.EnvAPIKey, c.Mode.Profile)
+	}
+	if api.IsForbidden(err) {
+		return "Access refused (403)",
+			fmt.Sprintf("The API says: %s\n\nThe key is valid but the account is suspended or inactive.\n"+
+				"Ask your Petit Monde Energy account manager, or use another account's key (%s).", msg, where)
+	}
+	return "API key rejected (401)",
+		fmt.Sprintf("The API says: %s\n\nSet a valid key in %s, then start chargedesk again.\n"+
+			"Talking to: %s", msg, where, c.Client.BaseURL())
+}
+
+// retrier schedules automatic retries of a read or a refused (429) create:
+// from Retry-After on a 429, with backoff on network errors and 5xx.
+type retrier struct {
+	at      time.Time
+	attempt int
+	kind    api.Kind
+	msg     string
+}
+
+// schedule sets the next retry for err and tells whether err is retryable.
+func (r *retrier) schedule(now time.Time, err error) bool {
+	e, ok := api.AsError(err)
+	if !ok || !e.Retryable() {
+		r.clear()
+		return false
+	}
+	wait := api.Backoff(r.attempt + 1)
+	if e.Kind == api.KindRateLimited {
+		wait = e.RetryAfter
+		if wait <= 0 {
+			wait = 5 * time.Second
+		}
+	}
+	r.attempt++
+	r.at = now.Add(wait)
+	r.kind = e.Kind
+	r.msg = e.Message
+	if r.msg == "" {
+		r.msg = e.Error()
+	}
+	return true
+}
+
+func (r *retrier) clear()                 { *r = retrier{} }
+func (r *retrier) pending() bool          { return !r.at.IsZero() }
+func (r *retrier) due(now time.Time) bool { return r.pending() && !now.Before(r.at) }
+func (r *retrier) remaining(now time.Time) int {
+	d := r.at.Sub(now)
+	if d < 0 {
+		return 0
+	}
+	return int((d + time.Second - 1) / time.Second)
+}
+
+// banner is the notice of a pending retry, wrapped to width w.
+func (r *retrier) banner(st styles.Styles, now time.Time, zone *time.Location, w int) string {
+	return lipgloss.NewStyle().Width(max(20, w)).Render(r.bannerText(st, now, zone))
+}
+
+func (r *retrier) bannerText(st styles.Styles, now time.Time, zone *time.Location) string {
+	if !r.pending() {
+		return ""
+	}
+	secs := r.remaining(now)
+	at := r.at.In(zone).Format("15:04:05")
+	switch r.kind {
+	case api.KindRateLimited:
+		return st.Banner.Render(fmt.Sprintf("⏳ Rate limited — retrying automatically in %d s (at %s). The API said: %s", secs, at, r.msg))
+	case api.KindServer:
+		return st.ErrBanner.Render(fmt.Sprintf("⚠ Server error — retry %d in %d s (at %s); nothing you entered is lost. The API said: %s", r.attempt, secs, at, r.msg))
+	default:
+		return st.ErrBanner.Render(fmt.Sprintf("⚠ Network problem — retry %d in %d s (at %s); nothing you entered is lost. (%s)", r.attempt, secs, at, r.msg))
+	}
+}
