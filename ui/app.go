@@ -265,9 +265,11 @@ func (a *App) header() string {
 	st := a.c.Styles
 	left := st.AppName.Render("chargedesk") + " "
 	m := a.c.Mode
+	sub := ""
 	switch {
 	case m.Demo:
-		left += st.DemoBadge.Render("DEMO") + st.Subtle.Render(" embedded simulator, no real bookings")
+		left += st.DemoBadge.Render("DEMO")
+		sub = st.Subtle.Render(" embedded simulator, no real bookings")
 	case m.Production:
 		left += st.ProdBadge.Render("LIVE") + " " + st.Warning.Render(m.Host)
 	default:
@@ -279,20 +281,30 @@ func (a *App) header() string {
 	if m.ReadOnly {
 		left += " " + st.ReadOnlyTag.Render("READ-ONLY")
 	}
-	right := st.Subtle.Render(a.top().Title())
+	rate := ""
 	if rl := a.c.Client.RateLimit(); rl.Known {
 		txt := fmt.Sprintf("  rate %d/%d", rl.Remaining, rl.Limit)
 		if rl.Headroom().Low() {
-			right += st.Warning.Render(txt)
+			rate = st.Warning.Render(txt)
 		} else {
-			right += st.Subtle.Render(txt)
+			rate = st.Subtle.Render(txt)
 		}
 	}
-	gap := a.w - ansi.StringWidth(left) - ansi.StringWidth(right)
-	if gap < 1 {
-		return trunc(left, a.w)
+	right := st.Subtle.Render(a.top().Title()) + rate
+	// Drop what matters least when the width runs out: the demo's subtitle,
+	// then the screen's name; the badge and the rate limit stay.
+	full := left + sub
+	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 {
+		full = left
 	}
-	return left + strings.Repeat(" ", gap) + right
+	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 {
+		right = rate
+	}
+	gap := a.w - ansi.StringWidth(full) - ansi.StringWidth(right)
+	if gap < 1 {
+		return trunc(full, a.w)
+	}
+	return full + strings.Repeat(" ", gap) + right
 }
 
 func (a *App) footer() string {

@@ -429,8 +429,13 @@ func (s *confirmScreen) View() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(trunc("Book "+s.evse.EVSEUID+" at "+s.loc.Name, s.w)) + "\n")
 	b.WriteString(st.Subtle.Render(trunc(joinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n\n")
-	b.WriteString(s.form.view(st, 15))
 	r, ok := s.request()
+	if s.json {
+		js, _ := json.MarshalIndent(r, "", "  ")
+		b.WriteString(st.Subtle.Render("POST /bookings — the exact body (ctrl+o goes back to the form):") + "\n" + string(js) + "\n")
+		return b.String()
+	}
+	b.WriteString(s.form.view(st, 15))
 	if !r.ReservationStart.IsZero() {
 		b.WriteString("\n" + st.Label.Render("Window  ") + fmt.Sprintf("%s – %s Berlin  (%s – %s UTC)",
 			fmtLocal(r.ReservationStart, s.c.Zone), r.ReservationEnd.In(s.c.Zone).Format("15:04"),
@@ -441,10 +446,6 @@ func (s *confirmScreen) View() string {
 		price = euro(p, s.loc.Pricing.Currency) + " (estimate; the CPO's final price comes at the end)"
 	}
 	b.WriteString(st.Label.Render("Price   ") + price + "\n")
-	if s.json {
-		js, _ := json.MarshalIndent(r, "", "  ")
-		b.WriteString("\n" + st.Subtle.Render("POST /bookings — the exact body:") + "\n" + string(js) + "\n")
-	}
 	b.WriteString("\n")
 	switch {
 	case s.sending:

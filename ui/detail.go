@@ -119,7 +119,14 @@ func (s *detailScreen) View() string {
 	b.WriteString(res + st.Subtle.Render(" · "+price) + "\n\n")
 
 	b.WriteString(st.TableHeading.Render(fmt.Sprintf("EVSEs (%d, %d bookable)", len(l.EVSEs), l.BookableCount())) + "\n")
-	avail := s.h - 7
+	if l.BookableCount() < len(l.EVSEs) {
+		why := "✗ not bookable: only AVAILABLE EVSEs can be reserved"
+		if !l.SupportsReservation {
+			why = "✗ not bookable: this location takes no reservations"
+		}
+		b.WriteString(st.Dim.Render(why) + "\n")
+	}
+	avail := s.h - 8
 	if s.cursor >= 0 {
 		if s.cursor < s.offset {
 			s.offset = s.cursor
@@ -140,7 +147,7 @@ func (s *detailScreen) View() string {
 func (s *detailScreen) evseLine(i int) string {
 	st := s.c.Styles
 	e := s.loc.EVSEs[i]
-	ok, why := model.Bookable(s.loc, e)
+	ok, _ := model.Bookable(s.loc, e) // the legend line above says why not
 	var conns []string
 	for _, c := range e.Connectors {
 		ac := "AC"
@@ -164,6 +171,6 @@ func (s *detailScreen) evseLine(i int) string {
 	case ok:
 		return "  " + uid + " " + st.EVSEStatusText(e.Status) + strings.Repeat(" ", max(0, 11-len(e.Status))) + " " + text + flag
 	default:
-		return "  " + st.Dim.Render(uid+" "+status+" "+text+"  ("+why+")") + flag
+		return st.Dim.Render("✗ "+uid+" "+status+" "+text) + flag
 	}
 }

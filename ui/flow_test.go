@@ -70,7 +70,7 @@ func TestDemoEnterOnlyToCompleted(t *testing.T) {
 	if st.booking.Status != model.Confirmed {
 		t.Fatalf("after 15 s: %s\n%s", st.booking.Status, h.screen())
 	}
-	h.wantScreen("CONFIRMED", "Show the driver the reservation details", "CPO reservation")
+	h.wantScreen("CONFIRMED", "Show the driver the reservation details", "CPO ref   ENB-R-")
 	h.advance(150 * time.Second)
 	if st.booking.Status != model.Completed {
 		t.Fatalf("after about 2.5 min the demo booking is %s, want COMPLETED\n%s", st.booking.Status, h.screen())
@@ -208,7 +208,7 @@ func TestExpiredSuggestsAnotherChargerAndMarksIt(t *testing.T) {
 	if st.booking.Status != model.Expired {
 		t.Fatalf("status %s, want EXPIRED", st.booking.Status)
 	}
-	h.wantScreen("EXPIRED", "suggest trying another charger", "t: try another charger")
+	h.wantScreen("EXPIRED", "suggest trying another charger", "t try another charger")
 	evse := st.booking.EVSEUID
 	h.key("t")
 	r, ok := h.top().(*resultsScreen)

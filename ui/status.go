@@ -130,7 +130,8 @@ func (s *statusScreen) delay() time.Duration {
 	}
 	if w.Active() && s.booking.Status != model.Requested && s.booking.Status != model.Pending {
 		// Lifecycle waits run faster in the demo; confirmation waits do not.
-		d = max(w.Real(d), time.Second)
+		// A floor of 3 s keeps the demo within a fraction of its rate budget.
+		d = max(w.Real(d), 3*time.Second)
 	}
 	return d
 }
@@ -362,18 +363,17 @@ func (s *statusScreen) View() string {
 		side += "\n" + st.Info.Render("The create's answer was lost; this booking was found by its external id (not booked twice).")
 	}
 	sideW := max(10, s.w-lipgloss.Width(badge)-2)
-	out.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, badge, "  ", lipgloss.NewStyle().Width(sideW).Render(side)) + "\n\n")
+	out.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, badge, "  ", lipgloss.NewStyle().Width(sideW).Render(side)) + "\n")
 
 	row := func(label, value string) {
 		out.WriteString(st.Label.Render(pad(label, 10)) + trunc(value, s.w-10) + "\n")
 	}
-	ref := "booking " + b.ID
-	if b.CPOReservationID != "" {
-		ref += " · CPO reservation " + b.CPOReservationID
-	} else {
-		ref += " · CPO reservation: not yet"
+	row("Booking", b.ID)
+	cpoRef := b.CPOReservationID
+	if cpoRef == "" {
+		cpoRef = "not yet (set when the CPO confirms)"
 	}
-	row("Reference", ref)
+	row("CPO ref", cpoRef)
 	row("External", b.ExternalID)
 	name, addr := b.LocationName, b.LocationCity
 	if s.loc.LocationID != "" {
@@ -388,8 +388,9 @@ func (s *statusScreen) View() string {
 	row("EVSE", evse)
 	start, end := b.Window()
 	if !start.IsZero() {
-		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC) · %s", fmtLocal(start, s.c.Zone), end.In(s.c.Zone).Format("15:04"),
-			start.UTC().Format("15:04"), end.UTC().Format("15:04"), s.countdown(start, end)))
+		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC)", fmtLocal(start, s.c.Zone), end.In(s.c.Zone).Format("15:04"),
+			start.UTC().Format("15:04"), end.UTC().Format("15:04")))
+		row("", s.countdown(start, end))
 	}
 	row("Token", tokenText(b))
 	price := "not known yet"
@@ -430,7 +431,7 @@ func (s *statusScreen) View() string {
 	for _, t := range s.timeline {
 		out.WriteString("  " + t.at.In(s.c.Zone).Format("15:04:05") + "  " + st.StatusText(t.status) + "\n")
 	}
-	if b.Status.Rebookable() {
+	if b.Status.Rebookable() && s.h >= 30 {
 		out.WriteString("\n" + st.Warning.Render("t: try another charger (back to the results, this EVSE marked)") + "\n")
 	}
 	return out.String()

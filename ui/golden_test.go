@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// TestGoldenScreens pins every screen's View() at 80×24 and 120×40, on dark
+// and light backgrounds. Regenerate with: go test ./ui -run TestGolden -update
+func TestGoldenScreens(t *testing.T) {
+	screens := []struct {
+		name string
+		to   func(h *harness)
+	}{
+		{"search", func(h *harness) {}},
+		{"results", func(h *harness) { h.key("enter") }},
+		{"detail", func(h *harness) { h.key("enter", "enter") }},
+		{"confirm", func(h *harness) { h.key("enter", "enter", "enter") }},
+		{"confirm_json", func(h *harness) { h.key("enter", "enter", "enter", "ctrl+o") }},
+		{"status_requested", func(h *harness) { h.key("enter", "enter", "enter", "enter") }},
+		{"status_confirmed", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(12 * time.Second)
+		}},
+		{"status_cancel_dialog", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(12 * time.Second)
+			h.key("c")
+		}},
+		{"status_completed", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(3 * time.Minute)
+		}},
+		{"help", func(h *harness) { h.key("enter", "?") }},
+	}
+	for _, sc := range screens {
+		for _, size := range [][2]int{small, large} {
+			for _, dark := range []bool{true, false} {
+				theme := "dark"
+				if !dark {
+					theme = "light"
+				}
+				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
+					h := newHarness(t, size, withDemo())
+					var bg color.Color = color.Black
+					if !dark {
+						bg = color.White
+					}
+					h.send(tea.BackgroundColorMsg{Color: bg})
+					sc.to(h)
+					golden.RequireEqual(t, h.app.Render())
+				})
+			}
+		}
+	}
+}
