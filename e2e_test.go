@@ -1,0 +1,374 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+	"github.com/creack/pty"
+)
+
+// The end-to-end tests build the real binary, run it under a pseudo-terminal
+// and read the screen through a VT emulator, as a person would see it.
+
+var binPath string
+
+func TestMain(m *testing.M) {
+	if os.Getenv("CHARGEDESK_SKIP_E2E") == "" {
+		dir, err := os.MkdirTemp("", "chargedesk-e2e")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		binPath = filepath.Join(dir, "chargedesk")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+			os.Exit(1)
+		}
+		code := m.Run()
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// term is the program under a pty with an emulator reading its output.
+type term struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	pty  *os.File
+	mu   sync.Mutex
+	emu  *vt.Emulator
+	raw  bytes.Buffer // everything the program wrote
+	done chan struct{}
+	err  error
+}
+
+// pinnedEnv is the environment every run gets: no API key, a private HOME
+// and config dir, a known terminal type.
+func pinnedEnv(t *testing.T, extra ...string) []string {
+	home := t.TempDir()
+	env := []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
+		"TERM=xterm-256color",
+		"LANG=C.UTF-8",
+		"PATH=" + os.Getenv("PATH"),
+		"TZ=UTC",
+	}
+	return append(env, extra...)
+}
+
+func start(t *testing.T, w, h int, env []string, args ...string) *term {
+	t.Helper()
+	if binPath == "" {
+		t.Skip("end-to-end tests skipped (CHARGEDESK_SKIP_E2E)")
+	}
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = env
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
+	if err != nil {
+		t.Fatalf("pty: %v", err)
+	}
+	tm := &term{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
+	// The emulator's answers to the program's queries go back as input.
+	go func() { _, _ = io.Copy(f, tm.emu) }()
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := f.Read(buf)
+			if n > 0 {
+				tm.mu.Lock()
+				tm.raw.Write(buf[:n])
+				_, _ = tm.emu.Write(buf[:n])
+				tm.mu.Unlock()
+			}
+			if err != nil {
+				break
+			}
+		}
+	}()
+	go func() {
+		tm.err = cmd.Wait()
+		close(tm.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-tm.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-tm.done
+		}
+		_ = f.Close()
+	})
+	return tm
+}
+
+func (tm *term) screen() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.emu.String()
+}
+
+func (tm *term) waitFor(timeout time.Duration, parts ...string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := tm.screen()
+		ok := true
+		for _, p := range parts {
+			if !strings.Contains(s, p) {
+				ok = false
+			}
+		}
+		if ok {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("after %v the screen lacks %q:\n%s", timeout, parts, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+var keySeq = map[string]string{
+	"enter": "\r", "tab": "\t", "esc": "\x1b", "up": "\x1b[A", "down": "\x1b[B",
+	"ctrl+c": "\x03", "ctrl+u": "\x15", "backspace": "\x7f",
+}
+
+func (tm *term) press(keys ...string) {
+	tm.t.Helper()
+	for _, k := range keys {
+		seq, ok := keySeq[k]
+		if !ok {
+			seq = k
+		}
+		if _, err := tm.pty.Write([]byte(seq)); err != nil {
+			tm.t.Fatalf("write %q: %v", k, err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func (tm *term) resize(w, h int) {
+	tm.mu.Lock()
+	tm.emu.Resize(w, h)
+	tm.mu.Unlock()
+	if err := pty.Setsize(tm.pty, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)}); err != nil {
+		tm.t.Fatal(err)
+	}
+}
+
+func (tm *term) waitExit(timeout time.Duration) {
+	tm.t.Helper()
+	select {
+	case <-tm.done:
+	case <-time.After(timeout):
+		tm.t.Fatalf("the program did not exit; screen:\n%s", tm.screen())
+	}
+}
+
+// restored checks that the program left the alternate screen and showed the cursor.
+func (tm *term) restored() {
+	tm.t.Helper()
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	raw := tm.raw.String()
+	enter := strings.LastIndex(raw, "\x1b[?1049h")
+	leave := strings.LastIndex(raw, "\x1b[?1049l")
+	if enter < 0 || leave < enter {
+		tm.t.Fatalf("the alternate screen was not left (enter at %d, leave at %d)", enter, leave)
+	}
+	if tm.emu.IsAltScreen() {
+		tm.t.Fatal("the emulator is still on the alternate screen")
+	}
+	if strings.LastIndex(raw, "\x1b[?25h") < strings.LastIndex(raw, "\x1b[?25l") {
+		tm.t.Fatal("the cursor was left hidden")
+	}
+}
+
+// Launch to CONFIRMED in demo mode with Enter only.
+func TestE2EDemoEnterOnlyToConfirmed(t *testing.T) {
+	t.Parallel()
+	tm := start(t, 100, 30, pinnedEnv(t))
+	tm.waitFor(10*time.Second, "DEMO", "Find a charger", "München")
+	steps := []string{"sorted by distance", "EVSEs (", "Ready — enter books it", "REQUESTED"}
+	keys := 0
+	for _, want := range steps {
+		tm.press("enter")
+		keys++
+		tm.waitFor(10*time.Second, want)
+	}
+	if keys > 6 {
+		t.Fatalf("%d keys to a submitted booking", keys)
+	}
+	s := tm.waitFor(20*time.Second, "CONFIRMED", "CPO ref", "Simulated clock")
+	if strings.Contains(s, "demo-key") {
+		t.Fatal("the simulator's key is on screen")
+	}
+	tm.press("q")
+	tm.waitFor(5*time.Second, "Quit chargedesk?")
+	tm.press("y")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
+}
+
+// cust_expire: the CPO never answers; EXPIRED and the suggestion to try another charger.
+func TestE2EExpiredSuggestsAnotherCharger(t *testing.T) {
+	t.Parallel()
+	tm := start(t, 100, 30, pinnedEnv(t))
+	tm.waitFor(10*time.Second, "Find a charger")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "sorted by distance")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "EVSEs (")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "cust_demo_001")
+	tm.press("ctrl+u")
+	tm.press("cust_expire")
+	tm.waitFor(5*time.Second, "cust_expire")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "REQUESTED")
+	tm.waitFor(50*time.Second, "EXPIRED", "suggest trying another charger", "t try another charger")
+	tm.press("t")
+	tm.waitFor(5*time.Second, "⚑ EXPIRED")
+	tm.press("ctrl+c")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
+}
+
+// The same EVSE and window twice: 409 and the other free EVSEs.
+func TestE2EConflict(t *testing.T) {
+	t.Parallel()
+	tm := start(t, 100, 30, pinnedEnv(t))
+	tm.waitFor(10*time.Second, "Find a charger")
+	for _, want := range []string{"sorted by distance", "EVSEs (", "Ready", "REQUESTED"} {
+		tm.press("enter")
+		tm.waitFor(10*time.Second, want)
+	}
+	tm.press("esc")
+	tm.waitFor(5*time.Second, "EVSEs (")
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "Ready")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "409", "Other free EVSEs here", "ctrl+n")
+	tm.press("\x0e") // ctrl+n
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "REQUESTED")
+	tm.press("ctrl+c")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
+}
+
+// A simulator with a low --rate-limit: 429 with a visible countdown.
+func TestE2ERateLimitCountdown(t *testing.T) {
+	t.Parallel()
+	if binPath == "" {
+		t.Skip("end-to-end tests skipped")
+	}
+	srv := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0", "--rate-limit", "1", "--key", "e2e-key-0123456789")
+	out, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	base := ""
+	sc := bufio.NewScanner(out)
+	re := regexp.MustCompile(`base URL: (\S+)`)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+			break
+		}
+	}
+	if base == "" {
+		t.Fatal("serve printed no base URL")
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+
+	tm := start(t, 100, 30, pinnedEnv(t, "PETITMONDE_API_KEY=e2e-key-0123456789"), "--api-url", base)
+	tm.waitFor(10*time.Second, "LIVE", "127.0.0.1", "Find a charger")
+	tm.press("down") // München
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "sorted by distance", "rate 0/1")
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "EVSEs (")
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "Customer id")
+	tm.press("cust_abc123")
+	tm.press("enter")
+	s := tm.waitFor(10*time.Second, "Rate limited", "retrying automatically in")
+	re2 := regexp.MustCompile(`retrying automatically in (\d+) s`)
+	first := re2.FindStringSubmatch(strings.ReplaceAll(s, "\n", " "))
+	time.Sleep(2500 * time.Millisecond)
+	second := re2.FindStringSubmatch(strings.ReplaceAll(tm.screen(), "\n", " "))
+	if first == nil || second == nil || first[1] == second[1] {
+		t.Fatalf("the countdown does not move: %v then %v\n%s", first, second, tm.screen())
+	}
+	if strings.Contains(tm.screen(), "e2e-key-0123456789") {
+		t.Fatal("the key is on screen")
+	}
+	tm.press("ctrl+c")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
+}
+
+// Resizing below the minimum shows one notice; back up, the screen returns.
+func TestE2EResize(t *testing.T) {
+	t.Parallel()
+	tm := start(t, 100, 30, pinnedEnv(t))
+	tm.waitFor(10*time.Second, "Find a charger")
+	tm.resize(50, 12)
+	tm.waitFor(5*time.Second, "Terminal too small")
+	tm.resize(80, 24)
+	tm.waitFor(5*time.Second, "Find a charger", "Min. power")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "sorted by distance")
+	tm.resize(120, 40)
+	tm.waitFor(5*time.Second, "sorted by distance")
+	tm.press("q")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
+}
+
+// --help and --version work without a terminal.
+func TestE2EHelpAndVersion(t *testing.T) {
+	t.Parallel()
+	if binPath == "" {
+		t.Skip("end-to-end tests skipped")
+	}
+	out, err := exec.Command(binPath, "--version").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "chargedesk ") {
+		t.Fatalf("--version: %v %q", err, out)
+	}
+	cmd := exec.Command(binPath, "--help")
+	cmd.Env = pinnedEnv(t, "PETITMONDE_API_KEY=secret-key-that-must-not-show")
+	out, err = cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "PETITMONDE_API_KEY") || !strings.Contains(string(out), "-api-url") {
+		t.Fatalf("--help: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "secret-key-that-must-not-show") {
+		t.Fatal("--help shows the key")
+	}
+	cmd = exec.Command(binPath, "config")
+	cmd.Env = pinnedEnv(t, "PETITMONDE_API_KEY=secret-key-that-must-not-show")
+	out, _ = cmd.CombinedOutput()
+	if strings.Contains(string(out), "secret-key-that-must-not-show") || !strings.Contains(string(out), "••••") {
+		t.Fatalf("config dump does not mask the key:\n%s", out)
+	}
+}
