@@ -69,10 +69,7 @@ func New(o Options) *App {
 	if o.Clock == nil {
 		o.Clock = model.SystemClock{}
 	}
-	zone, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		zone = time.UTC
-	}
+	zone := mustBerlin()
 	if o.NewExternalID == nil {
 		o.NewExternalID = api.NewExternalID
 	}

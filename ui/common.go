@@ -186,3 +186,12 @@ func padLeft(s string, w int) string {
 }
 
 func lipglossWidth(s string) int { return ansi.StringWidth(s) }
+
+// mustBerlin is the drivers' zone (embedded tzdata makes it always load).
+func mustBerlin() *time.Location {
+	z, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return z
+}

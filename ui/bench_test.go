@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/styles"
+)
+
+// syntheticResults makes n plausible locations, sorted by distance.
+func syntheticResults(n int) *model.SearchResponse {
+	resp := &model.SearchResponse{Total: n, Results: make([]model.Location, n)}
+	for i := range resp.Results {
+		price := 10 + float64(i%250)/10
+		resp.Results[i] = model.Location{
+			LocationID: fmt.Sprintf("DE-ENB-E%06d", i), Name: fmt.Sprintf("EnBW Schnellladepark Nr. %d", i),
+			DistanceKM: float64(i) * 0.01, CPOName: "EnBW", CPOPartyID: "ENB", SupportsReservation: i%7 != 0,
+			Address: fmt.Sprintf("Hauptstraße %d", i%300), City: "München", PostalCode: "80331",
+			Pricing: &model.Pricing{EstimatedPrice: &price, Currency: "EUR"},
+			EVSEs: []model.EVSE{
+				{EVSEUID: fmt.Sprintf("DE*ENB*E%06d*1", i), Status: model.EVSEAvailable, Connectors: []model.Connector{{ConnectorID: "1", ConnectorType: model.CCS2, PowerKW: 150, PowerType: model.DC}}},
+				{EVSEUID: fmt.Sprintf("DE*ENB*E%06d*2", i), Status: model.EVSECharging, Connectors: []model.Connector{{ConnectorID: "1", ConnectorType: model.T2, PowerKW: 22, PowerType: model.AC3Phase}}},
+			},
+		}
+	}
+	return resp
+}
+
+func benchCommon() *Common {
+	return &Common{Styles: styles.New(true), Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}, Zone: mustBerlin()}
+}
+
+func benchResultsView(b *testing.B, n int) {
+	s := newResultsScreen(benchCommon(), model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(n))
+	s.SetSize(120, 37)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = s.View()
+	}
+}
+
+// The results view renders only visible rows: its cost must not grow with
+// the number of results (issue: 10,000 ÷ 100 ≤ 1.5).
+func BenchmarkResultsView100(b *testing.B)   { benchResultsView(b, 100) }
+func BenchmarkResultsView10000(b *testing.B) { benchResultsView(b, 10000) }
+
+// A key press (cursor down, wrapping at the end) followed by the new frame.
+func benchResultsKey(b *testing.B, n int) {
+	s := newResultsScreen(benchCommon(), model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(n))
+	s.SetSize(120, 37)
+	down := keyMsg("down")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if s.cursor == len(s.view)-1 {
+			s.cursor = 0
+		}
+		_, _ = s.Update(down)
+		_ = s.View()
+	}
+}
+
+func BenchmarkResultsKey100(b *testing.B)   { benchResultsKey(b, 100) }
+func BenchmarkResultsKey10000(b *testing.B) { benchResultsKey(b, 10000) }
