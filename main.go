@@ -49,6 +49,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "config":
 			return showConfig(args[1:], stdout, stderr)
 		}
+		if code, ok := runCommand(args[0], args[1:], stdout, stderr); ok {
+			return code
+		}
 	}
 	return tui(args, stdout, stderr)
 }

@@ -306,7 +306,7 @@ func (a *App) header() string {
 
 func (a *App) footer() string {
 	bindings := append([]key.Binding{}, a.top().ShortHelp()...)
-	if len(a.stack) > 1 {
+	if ec, ok := a.top().(escCapturer); len(a.stack) > 1 && (!ok || !ec.CapturesEsc()) {
 		bindings = append(bindings, gkeys.Back)
 	}
 	if !a.top().Typing() {
