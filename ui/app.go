@@ -74,6 +74,7 @@ func New(o Options) *App {
 		o.NewExternalID = api.NewExternalID
 	}
 	c := &Common{Styles: styles.New(true), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
+	c.watch = newWatchlist(c)
 	a := &App{c: c, help: help.New()}
 	a.stack = []Screen{newSearchScreen(c, o.Query, o.PlaceText)}
 	a.applyTheme()
@@ -116,7 +117,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case heartbeatMsg:
-		return a, tea.Batch(a.heartbeat(), a.forward(msg))
+		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), a.forward(msg))
+	case bookingPolledMsg:
+		return a, a.c.watch.polled(msg)
+	case rebookMsg:
+		return a, a.rebook(msg.booking)
 	case tea.KeyPressMsg:
 		return a.handleKey(msg)
 	case pushMsg:
@@ -132,6 +137,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.pop()
 		return a, nil
 	case backToMsg:
+		found := false
+		for _, sc := range a.stack {
+			found = found || msg.match(sc)
+		}
+		if !found && msg.missing != "" {
+			a.overlay = &overlay{title: "Not available", body: msg.missing}
+			return a, nil
+		}
 		for len(a.stack) > 1 && !msg.match(a.top()) {
 			a.pop()
 		}
@@ -205,17 +218,24 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a, a.forward(msg)
 }
 
-// watching describes an active booking on screen, or "".
+// watching describes the active bookings on the watchlist, or "".
 func (a *App) watching() string {
-	for _, s := range a.stack {
-		if st, ok := s.(*statusScreen); ok && !st.booking.Status.Terminal() {
-			return fmt.Sprintf("Booking %s is %s.", st.booking.ExternalID, st.booking.Status)
+	n := a.c.watch.activeCount()
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		for _, id := range a.c.watch.order {
+			if w := a.c.watch.items[id]; w.active() {
+				return fmt.Sprintf("Booking %s is %s.", w.booking.ExternalID, w.booking.Status)
+			}
 		}
 	}
-	return ""
+	return fmt.Sprintf("%d bookings are still active.", n)
 }
 
 func (a *App) quit() (tea.Model, tea.Cmd) {
+	a.c.watch.stop()
 	for len(a.stack) > 0 {
 		a.closeTop()
 		a.stack = a.stack[:len(a.stack)-1]
@@ -288,6 +308,9 @@ func (a *App) header() string {
 		}
 	}
 	right := st.Subtle.Render(a.top().Title()) + rate
+	if ann := a.c.watch.announcement(); ann != "" {
+		right = st.Marked.Render("⚑ "+ann) + " " + right
+	}
 	// Drop what matters least when the width runs out: the demo's subtitle,
 	// then the screen's name; the badge and the rate limit stay.
 	full := left + sub

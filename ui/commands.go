@@ -31,10 +31,6 @@ type (
 		err     error
 		at      time.Time
 	}
-	pollTickMsg struct {
-		id  string
-		gen int
-	}
 	bookingCancelledMsg struct {
 		req     int
 		booking *model.Booking

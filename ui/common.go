@@ -44,6 +44,8 @@ type Common struct {
 	// After delivers msg after d (tea.Tick; tests replace it with a fake timer).
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
 
+	watch *watchlist // every booking watched this session
+
 	gen int // poll generations, unique across screens
 	req int // request ids, unique across screens
 }
@@ -119,11 +121,15 @@ type (
 	pushMsg    struct{ s Screen }
 	replaceMsg struct{ s Screen } // replace the top of the stack
 	backMsg    struct{}
-	// backToMsg pops to the newest screen that match accepts, then delivers then.
+	// backToMsg pops to the newest screen that match accepts, then delivers
+	// then. With none in the stack it shows missing (if set) and stays.
 	backToMsg struct {
-		match func(Screen) bool
-		then  tea.Msg
+		match   func(Screen) bool
+		then    tea.Msg
+		missing string
 	}
+	// rebookMsg asks for the next best charger after a failed booking.
+	rebookMsg struct{ booking model.Booking }
 	overlayMsg struct {
 		title string
 		body  string

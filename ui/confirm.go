@@ -15,7 +15,7 @@ import (
 )
 
 var confirmKeys = struct {
-	Submit, Next, Prev, Earlier, Later, JSON, OtherEVSE, LaterSlot, Research, Recheck key.Binding
+	Submit, Next, Prev, Earlier, Later, JSON, OtherEVSE, LaterSlot, NextBest, Research, Recheck key.Binding
 }{
 	Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "book")),
 	Next:      key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
@@ -25,6 +25,7 @@ var confirmKeys = struct {
 	JSON:      key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "show JSON")),
 	OtherEVSE: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "next free EVSE")),
 	LaterSlot: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "30 min later")),
+	NextBest:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "next best charger")),
 	Research:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "search again")),
 	Recheck:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "check again")),
 }
@@ -54,6 +55,8 @@ type confirmScreen struct {
 	inFlight *model.BookingRequest
 	retry    retrier
 	resume   bool // the next retry must look the booking up first
+
+	proposal string // why this form was proposed (next best charger)
 
 	outcome  api.Kind // the last failure's class (0: none)
 	topErr   string
@@ -152,7 +155,7 @@ func (s *confirmScreen) Close() {
 func (s *confirmScreen) ShortHelp() []key.Binding {
 	switch s.outcome {
 	case api.KindConflict:
-		return []key.Binding{confirmKeys.OtherEVSE, confirmKeys.LaterSlot, confirmKeys.Submit}
+		return []key.Binding{confirmKeys.OtherEVSE, confirmKeys.LaterSlot, confirmKeys.NextBest, confirmKeys.Submit}
 	case api.KindNotFound:
 		return []key.Binding{confirmKeys.Research}
 	case api.KindUnknownOutcome:
@@ -274,6 +277,12 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.json = !s.json
 		case key.Matches(msg, confirmKeys.OtherEVSE) && len(s.conflict) > 0:
 			s.switchEVSE(s.conflict[0])
+		case key.Matches(msg, confirmKeys.NextBest) && s.outcome == api.KindConflict:
+			r, _ := s.request()
+			failed := model.Booking{LocationID: r.LocationID, EVSEUID: r.EVSEUID, ReservationStart: &r.ReservationStart,
+				ReservationEnd: &r.ReservationEnd, TokenStrategy: r.TokenStrategy, CustomerID: r.CustomerID,
+				TokenID: r.TokenID, FleetGroupID: r.FleetGroupID, TokenUID: r.TokenUID}
+			return s, msgCmd(rebookMsg{booking: failed})
 		case key.Matches(msg, confirmKeys.LaterSlot) && s.outcome == api.KindConflict:
 			s.shiftStart(30 * time.Minute)
 			s.outcome, s.topErr, s.conflict = 0, "", nil
@@ -428,7 +437,12 @@ func (s *confirmScreen) View() string {
 	st := s.c.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render(trunc("Book "+s.evse.EVSEUID+" at "+s.loc.Name, s.w)) + "\n")
-	b.WriteString(st.Subtle.Render(trunc(joinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n\n")
+	b.WriteString(st.Subtle.Render(trunc(joinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n")
+	if s.proposal != "" {
+		b.WriteString(st.Marked.Render(trunc(s.proposal, s.w)) + "\n")
+	} else {
+		b.WriteString("\n")
+	}
 	r, ok := s.request()
 	if s.json {
 		js, _ := json.MarshalIndent(r, "", "  ")
@@ -463,9 +477,9 @@ func (s *confirmScreen) View() string {
 				ids = append(ids, e.EVSEUID)
 			}
 			b.WriteString(st.Warning.Render(fmt.Sprintf("Other free EVSEs here: %s", strings.Join(ids, ", "))) + "\n")
-			b.WriteString(st.Subtle.Render("ctrl+n switches to "+s.conflict[0].EVSEUID+" · ctrl+l tries 30 min later · your input is kept") + "\n")
+			b.WriteString(st.Subtle.Render("ctrl+n switches to "+s.conflict[0].EVSEUID+" · ctrl+l tries 30 min later · ctrl+x next best charger elsewhere · your input is kept") + "\n")
 		} else {
-			b.WriteString(st.Subtle.Render("No other EVSE here is free. ctrl+l tries 30 min later, esc picks another location.") + "\n")
+			b.WriteString(st.Subtle.Render("No other EVSE here is free. ctrl+l tries 30 min later, ctrl+x proposes the next best charger elsewhere.") + "\n")
 		}
 	case s.outcome == api.KindNotFound:
 		b.WriteString(st.Error.Render("404 — "+s.topErr) + "\n")

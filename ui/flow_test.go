@@ -67,17 +67,17 @@ func TestDemoEnterOnlyToCompleted(t *testing.T) {
 	}
 	// Confirmation within 1–10 s is seen within 5 s of happening.
 	h.advance(15 * time.Second)
-	if st.booking.Status != model.Confirmed {
-		t.Fatalf("after 15 s: %s\n%s", st.booking.Status, h.screen())
+	if st.current().Status != model.Confirmed {
+		t.Fatalf("after 15 s: %s\n%s", st.current().Status, h.screen())
 	}
 	h.wantScreen("CONFIRMED", "Show the driver the reservation details", "CPO ref   ENB-R-")
 	h.advance(150 * time.Second)
-	if st.booking.Status != model.Completed {
-		t.Fatalf("after about 2.5 min the demo booking is %s, want COMPLETED\n%s", st.booking.Status, h.screen())
+	if st.current().Status != model.Completed {
+		t.Fatalf("after about 2.5 min the demo booking is %s, want COMPLETED\n%s", st.current().Status, h.screen())
 	}
 	h.wantScreen("COMPLETED", "(final)", "final status, no more checks", "ATTENDING")
-	if n := h.pendingTimers(pollTickMsg{}); n != 0 {
-		t.Fatalf("%d poll ticks pending after a terminal status", n)
+	if w := st.entry(); !w.nextPoll.IsZero() {
+		t.Fatalf("a poll is still scheduled after a terminal status (%v)", w.nextPoll)
 	}
 	gets := countEvents(h, "GET", "/bookings/")
 	h.advance(10 * time.Minute)
@@ -205,11 +205,11 @@ func TestExpiredSuggestsAnotherChargerAndMarksIt(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	st := bookUntilStatus(t, h, "cust_expire")
 	h.advance(45 * time.Second)
-	if st.booking.Status != model.Expired {
-		t.Fatalf("status %s, want EXPIRED", st.booking.Status)
+	if st.current().Status != model.Expired {
+		t.Fatalf("status %s, want EXPIRED", st.current().Status)
 	}
 	h.wantScreen("EXPIRED", "suggest trying another charger", "t try another charger")
-	evse := st.booking.EVSEUID
+	evse := st.current().EVSEUID
 	h.key("t")
 	r, ok := h.top().(*resultsScreen)
 	if !ok {
@@ -225,16 +225,16 @@ func TestNoShowAndRejectOutcomes(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	st := bookUntilStatus(t, h, "cust_noshow")
 	h.advance(3 * time.Minute)
-	if st.booking.Status != model.NoShow {
-		t.Fatalf("status %s, want NO_SHOW", st.booking.Status)
+	if st.current().Status != model.NoShow {
+		t.Fatalf("status %s, want NO_SHOW", st.current().Status)
 	}
 	h.wantScreen("NO_SHOW", "fee may apply")
 
 	h2 := newHarness(t, small, withDemo())
 	st2 := bookUntilStatus(t, h2, "cust_reject")
 	h2.advance(30 * time.Second)
-	if st2.booking.Status != model.Cancelled {
-		t.Fatalf("status %s, want CANCELLED", st2.booking.Status)
+	if st2.current().Status != model.Cancelled {
+		t.Fatalf("status %s, want CANCELLED", st2.current().Status)
 	}
 	h2.wantScreen("CANCELLED", "Reason", "Rejected by CPO")
 }
@@ -243,21 +243,21 @@ func TestCancelConfirmedWarnsAboutFee(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	st := bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
-	if st.booking.Status != model.Confirmed {
-		t.Fatalf("status %s", st.booking.Status)
+	if st.current().Status != model.Confirmed {
+		t.Fatalf("status %s", st.current().Status)
 	}
 	h.key("c")
-	h.wantScreen("Cancel this booking?", "the CPO may charge a cancellation fee", "Driver cancelled by phone")
+	h.wantScreen("Cancel booking cd-test-001?", "the CPO may charge a cancellation fee", "Driver cancelled by phone")
 	h.key("esc")
-	if st.dialog {
+	if st.dialog.open {
 		t.Fatal("esc did not close the dialog")
 	}
 	if _, ok := h.top().(*statusScreen); !ok {
 		t.Fatal("esc in the dialog left the screen")
 	}
 	h.key("c", "down", "enter")
-	if st.booking.Status != model.Cancelled {
-		t.Fatalf("status %s after cancel\n%s", st.booking.Status, h.screen())
+	if st.current().Status != model.Cancelled {
+		t.Fatalf("status %s after cancel\n%s", st.current().Status, h.screen())
 	}
 	h.wantScreen("CANCELLED", "Plans changed")
 	// Cannot cancel twice: a clear refusal, no request.
@@ -284,8 +284,8 @@ func TestCancelWithTypedReasonFreeBeforeConfirm(t *testing.T) {
 	h.wantScreen("reason: type a reason")
 	h.typeText("Driver found a free charger nearby, q")
 	h.key("enter")
-	if st.booking.Status != model.Cancelled || !strings.Contains(st.booking.CancellationReason, "free charger nearby, q") {
-		t.Fatalf("status %s reason %q", st.booking.Status, st.booking.CancellationReason)
+	if st.current().Status != model.Cancelled || !strings.Contains(st.current().CancellationReason, "free charger nearby, q") {
+		t.Fatalf("status %s reason %q", st.current().Status, st.current().CancellationReason)
 	}
 }
 
@@ -296,8 +296,8 @@ func TestPollLoopNeverDoubles(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		h.key("r")
 	}
-	if n := h.livePollTimers(st); n != 1 {
-		t.Fatalf("%d live poll timers after refreshes, want 1", n)
+	if w := st.entry(); w.inFlight || w.nextPoll.IsZero() {
+		t.Fatalf("after refreshes: in flight %v, next poll %v", w.inFlight, w.nextPoll)
 	}
 	before := countEvents(h, "GET", "/bookings/")
 	h.advance(20 * time.Second)
@@ -307,12 +307,13 @@ func TestPollLoopNeverDoubles(t *testing.T) {
 		t.Fatalf("%d polls in 20 s while PENDING, want about 4", got)
 	}
 	_ = st
-	// Leaving the screen stops the loop.
+	// Leaving the screen does not stop watching (the watchlist polls), and
+	// the loop still does not double.
 	h.key("esc")
 	before = countEvents(h, "GET", "/bookings/")
-	h.advance(time.Minute)
-	if n := countEvents(h, "GET", "/bookings/") - before; n != 0 {
-		t.Fatalf("%d polls after leaving the status screen", n)
+	h.advance(20 * time.Second)
+	if n := countEvents(h, "GET", "/bookings/") - before; n < 1 || n > 5 {
+		t.Fatalf("%d polls in 20 s after leaving the status screen, want the same pace", n)
 	}
 }
 
@@ -335,8 +336,8 @@ func TestConflictOffersOtherEVSEs(t *testing.T) {
 	}
 	h.key("enter")
 	c := h.top().(*confirmScreen)
-	if c.evse.EVSEUID != first.booking.EVSEUID {
-		t.Fatalf("preselected %s, first booking %s", c.evse.EVSEUID, first.booking.EVSEUID)
+	if c.evse.EVSEUID != first.current().EVSEUID {
+		t.Fatalf("preselected %s, first booking %s", c.evse.EVSEUID, first.current().EVSEUID)
 	}
 	h.key("enter")
 	h.wantScreen("409", "Other free EVSEs here", "ctrl+n")
@@ -344,7 +345,7 @@ func TestConflictOffersOtherEVSEs(t *testing.T) {
 		t.Fatal("left the form on 409")
 	}
 	h.key("ctrl+n")
-	if c.evse.EVSEUID == first.booking.EVSEUID {
+	if c.evse.EVSEUID == first.current().EVSEUID {
 		t.Fatal("ctrl+n kept the taken EVSE")
 	}
 	h.wantScreen("cust_demo_001") // input kept
@@ -502,11 +503,11 @@ func TestUnknownStatusShownNotCrashing(t *testing.T) {
 	})
 	st := bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(15 * time.Second)
-	if st.booking.Status != "ON_HOLD" {
-		t.Fatalf("status %s, want ON_HOLD", st.booking.Status)
+	if st.current().Status != "ON_HOLD" {
+		t.Fatalf("status %s, want ON_HOLD", st.current().Status)
 	}
 	h.wantScreen("ON_HOLD", "not known to chargedesk")
-	if h.livePollTimers(st) != 1 {
+	if st.entry().nextPoll.IsZero() {
 		t.Fatal("polling stopped on an unknown status")
 	}
 }

@@ -222,17 +222,6 @@ func (h *harness) noScreen(parts ...string) {
 
 func (h *harness) top() Screen { return h.app.top() }
 
-// livePollTimers counts the poll timers of the screen's current generation.
-func (h *harness) livePollTimers(st *statusScreen) int {
-	n := 0
-	for _, t := range h.timers {
-		if p, ok := t.msg.(pollTickMsg); ok && p.gen == st.gen && p.id == st.booking.ID {
-			n++
-		}
-	}
-	return n
-}
-
 // pendingTimers counts the timers carrying a message of the type of sample.
 func (h *harness) pendingTimers(sample tea.Msg) int {
 	n := 0

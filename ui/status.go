@@ -1,214 +1,134 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
 )
 
 var statusKeys = struct {
-	Refresh, Cancel, NewSearch, Another, Confirm, Reason key.Binding
+	Refresh, Cancel, NewSearch, Another, NextBest, Message, Confirm, Reason key.Binding
 }{
 	Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh now")),
 	Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel booking")),
 	NewSearch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new search")),
 	Another:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "try another charger")),
+	NextBest:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "next best charger")),
+	Message:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message for the driver")),
 	Confirm:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "cancel the booking")),
 	Reason:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "reason")),
 }
-
-// cancelReasons are offered in the cancel dialog; the last one is typed.
-var cancelReasons = []string{"Driver cancelled by phone", "Plans changed", "Booked the wrong charger", "Driver chose another charger", "Other (type below)"}
 
 type seen struct {
 	status model.Status
 	at     time.Time
 }
 
-// statusScreen watches one booking until it reaches a terminal status.
+// statusScreen shows one booking of the watchlist. The watchlist does the
+// polling, so leaving this screen does not stop watching an active booking.
 type statusScreen struct {
-	c        *Common
-	booking  model.Booking
-	loc      model.Location
-	adopted  bool
-	timeline []seen
-	w, h     int
-
-	gen         int
-	cancelCtx   context.CancelFunc
-	polling     bool // a GET is under way
-	lastChecked time.Time
-	nextPoll    time.Time
-	retry       retrier
-	pollErr     string
-	gone        bool // 404: the booking is not there any more
-
-	// cancel dialog
-	dialog    bool
-	reasonIdx int
-	reason    textinput.Model
-	cancelReq int
-	canceling bool
-	cancelErr string
-	note      string
+	c      *Common
+	id     string
+	dialog cancelDialog
+	note   string
+	msg    bool // the driver message is shown
+	w, h   int
 }
 
 func newStatusScreen(c *Common, b model.Booking, loc model.Location, adopted bool) *statusScreen {
-	s := &statusScreen{c: c, booking: b, loc: loc, adopted: adopted}
-	at := c.Now()
-	if b.StatusUpdatedAt != nil {
-		at = *b.StatusUpdatedAt
-	}
-	s.timeline = []seen{{b.Status, at}}
-	s.lastChecked = c.Now()
-	s.reason = newInput(c.Styles.IsDark)
-	s.reason.Placeholder = "reason for the CPO"
-	s.reason.CharLimit = 200
-	return s
+	c.watch.add(b, loc, adopted)
+	return &statusScreen{c: c, id: b.ID, dialog: newCancelDialog(c)}
 }
 
-// Init starts the poll loop.
-func (s *statusScreen) Init() tea.Cmd { return s.schedule() }
+func (s *statusScreen) entry() *watched { return s.c.watch.get(s.id) }
 
-func (s *statusScreen) Title() string { return "Booking status" }
-func (s *statusScreen) Typing() bool  { return s.dialog && s.reasonIdx == len(cancelReasons)-1 }
-func (s *statusScreen) CapturesEsc() bool {
-	return s.dialog
+func (s *statusScreen) Init() tea.Cmd {
+	s.entry().changed = false
+	return nil
 }
-func (s *statusScreen) SetSize(w, h int) { s.w, s.h = w, h; s.reason.SetWidth(max(10, min(60, w-10))) }
 
-// Close stops the poll loop: a tick of this generation finds no screen.
-func (s *statusScreen) Close() {
-	s.gen = -1
-	if s.cancelCtx != nil {
-		s.cancelCtx()
-	}
+func (s *statusScreen) Title() string     { return "Booking status" }
+func (s *statusScreen) Typing() bool      { return s.dialog.typing() }
+func (s *statusScreen) CapturesEsc() bool { return s.dialog.open || s.msg }
+func (s *statusScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.dialog.reason.SetWidth(max(10, min(60, w-10)))
 }
 
 func (s *statusScreen) ShortHelp() []key.Binding {
-	if s.dialog {
+	if s.dialog.open {
 		return []key.Binding{statusKeys.Confirm, statusKeys.Reason}
 	}
+	b := s.entry().booking
 	out := []key.Binding{statusKeys.Refresh}
-	if s.booking.Status.Cancellable() {
+	if b.Status.Cancellable() {
 		out = append(out, statusKeys.Cancel)
 	}
-	if s.booking.Status.Rebookable() {
-		out = append(out, statusKeys.Another)
+	if b.Status.Rebookable() {
+		out = append(out, statusKeys.Another, statusKeys.NextBest)
 	}
-	return append(out, statusKeys.NewSearch)
+	return append(out, statusKeys.Message, statusKeys.NewSearch)
 }
 
 func (s *statusScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{statusKeys.Refresh, statusKeys.Cancel, statusKeys.Another, statusKeys.NewSearch}}
+	return [][]key.Binding{{statusKeys.Refresh, statusKeys.Cancel, statusKeys.Message},
+		{statusKeys.Another, statusKeys.NextBest, statusKeys.NewSearch}}
 }
 
-func (s *statusScreen) warp() model.Warp {
-	var created time.Time
-	if s.booking.CreatedAt != nil {
-		created = *s.booking.CreatedAt
-	}
-	return s.c.Warp(created)
-}
-
-// delay is the poll policy's next wait in wall-clock time.
-func (s *statusScreen) delay() time.Duration {
-	start, end := s.booking.Window()
-	w := s.warp()
-	d := model.NextPoll(s.booking.Status, start, end, w.Now(s.c.Now()), s.c.Client.RateLimit().Headroom())
-	if d == 0 {
-		return 0
-	}
-	if w.Active() && s.booking.Status != model.Requested && s.booking.Status != model.Pending {
-		// Lifecycle waits run faster in the demo; confirmation waits do not.
-		// A floor of 3 s keeps the demo within a fraction of its rate budget.
-		d = max(w.Real(d), 3*time.Second)
-	}
-	return d
-}
-
-// schedule starts a new poll generation after the policy's delay. The old
-// generation's tick, when it comes, is ignored: one loop only.
-func (s *statusScreen) schedule() tea.Cmd {
-	d := s.delay()
-	if d == 0 {
-		s.nextPoll = time.Time{}
-		return nil
-	}
-	return s.scheduleIn(d)
-}
-
-func (s *statusScreen) scheduleIn(d time.Duration) tea.Cmd {
-	s.gen = s.c.NextGen()
-	s.nextPoll = s.c.Now().Add(d)
-	return s.c.after(d, pollTickMsg{id: s.booking.ID, gen: s.gen})
-}
-
-func (s *statusScreen) pollNow() tea.Cmd {
-	s.gen = s.c.NextGen()
-	s.polling = true
-	s.nextPoll = time.Time{}
-	if s.cancelCtx != nil {
-		s.cancelCtx()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancelCtx = cancel
-	return pollCmd(ctx, s.c.Client, s.c.Clock, s.booking.ID, s.gen)
+// driverMessage is the text for the driver.
+func (s *statusScreen) driverMessage() string {
+	w := s.entry()
+	return model.DriverMessage(w.booking, w.loc, s.c.Zone)
 }
 
 func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	w := s.entry()
+	w.changed = false // on screen: seen
 	switch msg := msg.(type) {
 	case themeChangedMsg:
-		s.reason.SetStyles(inputStyles(s.c.Styles.IsDark))
-	case pollTickMsg:
-		if msg.id != s.booking.ID || msg.gen != s.gen {
-			return s, nil // an old loop: drop it
-		}
-		return s, s.pollNow()
-	case bookingPolledMsg:
-		if msg.id != s.booking.ID || msg.gen != s.gen {
-			return s, nil
-		}
-		s.polling = false
-		return s, s.polled(msg)
+		s.dialog.reason.SetStyles(inputStyles(s.c.Styles.IsDark))
 	case bookingCancelledMsg:
-		if msg.req != s.cancelReq {
-			return s, nil
+		b, note, cmd := s.dialog.result(msg)
+		if b != nil {
+			s.c.watch.add(*b, model.Location{}, false)
+			s.note = note
 		}
-		s.canceling = false
-		return s, s.cancelled(msg)
+		if cmd == nil && b == nil && s.dialog.err != "" {
+			cmd = s.c.watch.refresh(s.id) // the status may have moved on
+		}
+		return s, cmd
 	case tea.PasteMsg:
-		if s.Typing() {
-			var cmd tea.Cmd
-			s.reason, cmd = s.reason.Update(msg)
-			return s, cmd
-		}
+		return s, s.dialog.paste(msg)
 	case tea.KeyPressMsg:
-		if s.dialog {
-			return s, s.dialogKey(msg)
+		if s.dialog.open {
+			return s, s.dialog.key(msg)
+		}
+		if s.msg && (msg.String() == "esc" || msg.String() == "m" || msg.String() == "enter") {
+			s.msg = false
+			return s, nil
 		}
 		switch {
 		case key.Matches(msg, statusKeys.Refresh):
-			if !s.polling {
-				s.retry.clear()
-				return s, s.pollNow()
-			}
+			return s, s.c.watch.refresh(s.id)
 		case key.Matches(msg, statusKeys.Cancel):
-			s.openCancel()
+			s.note = s.dialog.start(w.booking)
+		case key.Matches(msg, statusKeys.Message):
+			s.msg = true
+			s.note = "Message copied to the clipboard (OSC 52); it is also shown here to copy by hand."
+			return s, tea.SetClipboard(s.driverMessage())
 		case key.Matches(msg, statusKeys.NewSearch):
 			return s, msgCmd(backToMsg{match: isSearch})
-		case key.Matches(msg, statusKeys.Another) && s.booking.Status.Rebookable():
-			m := marker{locationID: s.booking.LocationID, evseUID: s.booking.EVSEUID, status: string(s.booking.Status)}
-			return s, msgCmd(backToMsg{match: isResults, then: markMsg{m}})
+		case key.Matches(msg, statusKeys.Another) && w.booking.Status.Rebookable():
+			m := marker{locationID: w.booking.LocationID, evseUID: w.booking.EVSEUID, status: string(w.booking.Status)}
+			return s, msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: n starts a new search."})
+		case key.Matches(msg, statusKeys.NextBest) && w.booking.Status.Rebookable():
+			return s, msgCmd(rebookMsg{booking: w.booking})
 		}
 	}
 	return s, nil
@@ -216,141 +136,10 @@ func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 
 func isResults(sc Screen) bool { _, ok := sc.(*resultsScreen); return ok }
 
-func (s *statusScreen) polled(msg bookingPolledMsg) tea.Cmd {
-	s.lastChecked = msg.at
-	if msg.err != nil {
-		switch api.KindOf(msg.err) {
-		case api.KindUnauthorized, api.KindForbidden:
-			s.nextPoll = time.Time{}
-			return showOverlay(s.c.authHelp(msg.err))
-		case api.KindNotFound:
-			s.gone = true
-			s.nextPoll = time.Time{}
-			e, _ := api.AsError(msg.err)
-			s.pollErr = e.Message
-			return nil
-		}
-		if s.retry.schedule(s.c.Now(), msg.err) {
-			s.pollErr = ""
-			return s.scheduleIn(max(s.retry.at.Sub(s.c.Now()), time.Second))
-		}
-		s.pollErr = msg.err.Error()
-		return s.schedule()
-	}
-	s.retry.clear()
-	s.pollErr = ""
-	s.apply(*msg.booking)
-	return s.schedule()
-}
-
-// apply takes a fresh copy of the booking and records a status change.
-func (s *statusScreen) apply(b model.Booking) {
-	if b.Status != s.booking.Status {
-		at := s.c.Now()
-		if b.StatusUpdatedAt != nil {
-			at = *b.StatusUpdatedAt
-		}
-		s.timeline = append(s.timeline, seen{b.Status, at})
-	}
-	s.booking = b
-	if !b.Status.Cancellable() {
-		s.dialog = false
-	}
-}
-
-func (s *statusScreen) openCancel() {
-	s.cancelErr = ""
-	if !s.booking.Status.Cancellable() {
-		switch {
-		case s.booking.Status.Terminal():
-			s.note = fmt.Sprintf("A %s booking cannot be cancelled: it is already over.", s.booking.Status)
-		case s.booking.Status == model.Attending:
-			s.note = "An ATTENDING booking cannot be cancelled: the vehicle is at the charger."
-		default:
-			s.note = fmt.Sprintf("chargedesk does not know status %q, so it does not offer to cancel; r refreshes.", string(s.booking.Status))
-		}
-		return
-	}
-	if s.c.Mode.ReadOnly {
-		s.note = "Cancelling is disabled: chargedesk runs read-only (--read-only)."
-		return
-	}
-	s.note = ""
-	s.dialog = true
-	s.reasonIdx = 0
-}
-
-func (s *statusScreen) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
-	if s.canceling {
-		return nil
-	}
-	switch msg.String() {
-	case "esc":
-		s.dialog = false
-		s.reason.Blur()
-		return nil
-	case "up", "shift+tab":
-		s.reasonIdx = (s.reasonIdx - 1 + len(cancelReasons)) % len(cancelReasons)
-	case "down", "tab":
-		s.reasonIdx = (s.reasonIdx + 1) % len(cancelReasons)
-	case "enter":
-		reason := cancelReasons[s.reasonIdx]
-		if s.reasonIdx == len(cancelReasons)-1 {
-			reason = strings.TrimSpace(s.reason.Value())
-			if reason == "" {
-				s.cancelErr = "reason: type a reason, or pick one of the list"
-				return nil
-			}
-		}
-		s.canceling = true
-		s.cancelReq = s.c.NextReq()
-		return cancelCmd(context.Background(), s.c.Client, s.cancelReq, s.booking.ID, reason)
-	default:
-		if s.reasonIdx == len(cancelReasons)-1 {
-			var cmd tea.Cmd
-			s.reason, cmd = s.reason.Update(msg)
-			return cmd
-		}
-		return nil
-	}
-	if s.reasonIdx == len(cancelReasons)-1 {
-		return s.reason.Focus()
-	}
-	s.reason.Blur()
-	return nil
-}
-
-func (s *statusScreen) cancelled(msg bookingCancelledMsg) tea.Cmd {
-	if msg.err != nil {
-		switch api.KindOf(msg.err) {
-		case api.KindUnauthorized, api.KindForbidden:
-			s.dialog = false
-			return showOverlay(s.c.authHelp(msg.err))
-		}
-		e, _ := api.AsError(msg.err)
-		s.cancelErr = msg.err.Error()
-		if e != nil && e.Message != "" {
-			s.cancelErr = e.Message
-		}
-		if api.IsRateLimited(msg.err) {
-			s.cancelErr += fmt.Sprintf(" — try again in %d s", int(e.RetryAfter.Seconds()+0.5))
-		}
-		// The status may have moved on: look again.
-		return s.pollNow()
-	}
-	s.dialog = false
-	s.reason.Blur()
-	s.apply(*msg.booking)
-	s.note = "Cancelled."
-	if msg.booking.ClientPrice != nil && *msg.booking.ClientPrice > 0 {
-		s.note = fmt.Sprintf("Cancelled. The CPO charges a cancellation fee of %s.", euro(*msg.booking.ClientPrice, msg.booking.ClientPriceCurrency))
-	}
-	return s.schedule()
-}
-
 func (s *statusScreen) View() string {
 	st := s.c.Styles
-	b := s.booking
+	w := s.entry()
+	b := w.booking
 	info := b.Status.Info()
 	var out strings.Builder
 
@@ -359,14 +148,26 @@ func (s *statusScreen) View() string {
 	if !info.Known {
 		side = st.Warning.Render(fmt.Sprintf("Status %q is not known to chargedesk; shown as the server sent it.", string(b.Status))) + "\n" + st.Subtle.Render(info.Action)
 	}
-	if s.adopted {
+	if w.adopted {
 		side += "\n" + st.Info.Render("The create's answer was lost; this booking was found by its external id (not booked twice).")
 	}
 	sideW := max(10, s.w-lipgloss.Width(badge)-2)
-	out.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, badge, "  ", lipgloss.NewStyle().Width(sideW).Render(side)) + "\n")
+	head := lipgloss.JoinHorizontal(lipgloss.Top, badge, "  ", lipgloss.NewStyle().Width(sideW).Render(side)) + "\n"
+	out.WriteString(head)
 
 	row := func(label, value string) {
 		out.WriteString(st.Label.Render(pad(label, 10)) + trunc(value, s.w-10) + "\n")
+	}
+	if s.dialog.open {
+		row("Booking", b.ExternalID+" · "+b.EVSEUID)
+		out.WriteString("\n" + s.dialog.view())
+		return out.String()
+	}
+	if s.msg {
+		out.WriteString(st.Title.Render("Message for the driver") + st.Subtle.Render("  (m, enter or esc closes)") + "\n")
+		out.WriteString(lipgloss.NewStyle().Width(max(20, s.w-2)).Render(s.driverMessage()))
+		out.WriteString("\n" + st.Info.Render(s.note) + "\n")
+		return out.String()
 	}
 	row("Booking", b.ID)
 	cpoRef := b.CPOReservationID
@@ -376,9 +177,9 @@ func (s *statusScreen) View() string {
 	row("CPO ref", cpoRef)
 	row("External", b.ExternalID)
 	name, addr := b.LocationName, b.LocationCity
-	if s.loc.LocationID != "" {
-		name = s.loc.Name
-		addr = joinNonEmpty(", ", s.loc.Address, strings.TrimSpace(s.loc.PostalCode+" "+s.loc.City))
+	if w.loc.LocationID != "" {
+		name = w.loc.Name
+		addr = joinNonEmpty(", ", w.loc.Address, strings.TrimSpace(w.loc.PostalCode+" "+w.loc.City))
 	}
 	row("Charger", joinNonEmpty(" · ", name, addr))
 	evse := b.EVSEUID
@@ -390,7 +191,7 @@ func (s *statusScreen) View() string {
 	if !start.IsZero() {
 		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC)", fmtLocal(start, s.c.Zone), end.In(s.c.Zone).Format("15:04"),
 			start.UTC().Format("15:04"), end.UTC().Format("15:04")))
-		row("", s.countdown(start, end))
+		row("", s.countdown(b, start, end))
 	}
 	row("Token", tokenText(b))
 	price := "not known yet"
@@ -404,71 +205,40 @@ func (s *statusScreen) View() string {
 	if b.CancellationReason != "" {
 		row("Reason", b.CancellationReason)
 	}
-	row("Checked", s.checkedText())
-	if w := s.warp(); w.Active() {
-		out.WriteString(st.Warning.Render(fmt.Sprintf("Simulated clock: the demo runs the reservation %g× faster than real time.", w.Speed)) + "\n")
+	row("Checked", s.checkedText(w))
+	if warp := s.c.Warp(created(b)); warp.Active() {
+		out.WriteString(st.Warning.Render(fmt.Sprintf("Simulated clock: the demo runs the reservation %g× faster than real time.", warp.Speed)) + "\n")
 	}
-	if s.retry.pending() {
-		out.WriteString(s.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n")
+	if w.retry.pending() {
+		out.WriteString(w.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n")
 	}
-	if s.gone {
-		out.WriteString(st.Error.Render("404 — "+s.pollErr+" (the booking may have been removed; n starts a new search)") + "\n")
-	} else if s.pollErr != "" {
-		out.WriteString(st.Error.Render(s.pollErr) + "\n")
+	if w.gone {
+		out.WriteString(st.Error.Render("404 — "+w.err+" (the booking may have been removed; n starts a new search)") + "\n")
+	} else if w.err != "" {
+		out.WriteString(st.Error.Render(w.err) + "\n")
 	}
 	if s.note != "" {
 		out.WriteString(st.Info.Render(s.note) + "\n")
 	}
-	if s.dialog {
-		// The dialog takes the place of the details; the badge stays.
-		var d strings.Builder
-		d.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, badge, "  ", lipgloss.NewStyle().Width(sideW).Render(side)) + "\n")
-		d.WriteString(st.Label.Render(pad("Booking", 10)) + trunc(b.ExternalID+" · "+b.EVSEUID, s.w-10) + "\n\n")
-		d.WriteString(s.dialogView())
-		return d.String()
-	}
 	out.WriteString("\n" + st.TableHeading.Render("Timeline") + "\n")
-	for _, t := range s.timeline {
+	for _, t := range w.timeline {
 		out.WriteString("  " + t.at.In(s.c.Zone).Format("15:04:05") + "  " + st.StatusText(t.status) + "\n")
 	}
 	if b.Status.Rebookable() && s.h >= 30 {
-		out.WriteString("\n" + st.Warning.Render("t: try another charger (back to the results, this EVSE marked)") + "\n")
+		out.WriteString("\n" + st.Warning.Render("t: back to the results with this charger marked · x: book the next best charger") + "\n")
 	}
 	return out.String()
 }
 
-func (s *statusScreen) dialogView() string {
-	st := s.c.Styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Cancel this booking?") + "\n")
-	if s.booking.Status == model.Confirmed {
-		b.WriteString(st.Warning.Render("It is CONFIRMED: the CPO may charge a cancellation fee.") + "\n")
-	} else {
-		b.WriteString(st.Success.Render("Cancelling now is free (the CPO has not confirmed yet).") + "\n")
+func created(b model.Booking) time.Time {
+	if b.CreatedAt != nil {
+		return *b.CreatedAt
 	}
-	for i, r := range cancelReasons {
-		cur := "  "
-		if i == s.reasonIdx {
-			cur = st.Focused.Render("▸ ")
-			r = st.Bold.Render(r)
-		}
-		b.WriteString(cur + r + "\n")
-	}
-	if s.reasonIdx == len(cancelReasons)-1 {
-		b.WriteString("    " + s.reason.View() + "\n")
-	}
-	switch {
-	case s.canceling:
-		b.WriteString(st.Info.Render("Cancelling…") + "\n")
-	case s.cancelErr != "":
-		b.WriteString(st.Error.Render(s.cancelErr) + "\n")
-	}
-	b.WriteString(st.Subtle.Render("enter cancels the booking · esc keeps it") + "\n")
-	return b.String()
+	return time.Time{}
 }
 
-func (s *statusScreen) countdown(start, end time.Time) string {
-	w := s.warp()
+func (s *statusScreen) countdown(b model.Booking, start, end time.Time) string {
+	w := s.c.Warp(created(b))
 	now := w.Now(s.c.Now())
 	real := func(d time.Duration) string {
 		if w.Active() {
@@ -487,18 +257,20 @@ func (s *statusScreen) countdown(start, end time.Time) string {
 	return "window over"
 }
 
-func (s *statusScreen) checkedText() string {
+func (s *statusScreen) checkedText(w *watched) string {
 	now := s.c.Now()
-	txt := fmt.Sprintf("last checked %s ago", roundDur(now.Sub(s.lastChecked)))
+	txt := fmt.Sprintf("last checked %s ago", roundDur(now.Sub(w.lastChecked)))
 	switch {
-	case s.polling:
+	case w.inFlight:
 		txt += " · checking now…"
-	case s.booking.Status.Terminal():
+	case w.booking.Status.Terminal():
 		txt += " · final status, no more checks"
-	case s.gone:
+	case w.gone:
 		txt += " · not checking any more"
-	case !s.nextPoll.IsZero():
-		txt += fmt.Sprintf(" · next check in %s", roundDur(s.nextPoll.Sub(now)))
+	case !w.nextPoll.IsZero() && w.nextPoll.After(now):
+		txt += fmt.Sprintf(" · next check in %s", roundDur(w.nextPoll.Sub(now)))
+	case !w.nextPoll.IsZero():
+		txt += " · next check: waiting for the rate budget"
 	}
 	return txt
 }
@@ -541,3 +313,6 @@ func roundDur(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
 }
+
+// current is the booking as last seen.
+func (s *statusScreen) current() model.Booking { return s.entry().booking }

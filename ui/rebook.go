@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// nextBest is the closest bookable EVSE among the results, other than the
+// failed one and those already marked, that still meets the search's
+// connector and power criteria.
+func (s *resultsScreen) nextBest(failed model.Booking) (model.Location, model.EVSE, bool) {
+	best := -1
+	for i, l := range s.resp.Results {
+		if best >= 0 && l.DistanceKM >= s.resp.Results[best].DistanceKM {
+			continue
+		}
+		if _, ok := s.pickEVSE(l, failed); ok {
+			best = i
+		}
+	}
+	if best < 0 {
+		return model.Location{}, model.EVSE{}, false
+	}
+	e, _ := s.pickEVSE(s.resp.Results[best], failed)
+	return s.resp.Results[best], e, true
+}
+
+func (s *resultsScreen) pickEVSE(l model.Location, failed model.Booking) (model.EVSE, bool) {
+	for _, e := range l.EVSEs {
+		if ok, _ := model.Bookable(l, e); !ok || e.EVSEUID == failed.EVSEUID || s.marked(e.EVSEUID) {
+			continue
+		}
+		if s.query.ConnectorType == "" && s.query.PowerMinKW == 0 {
+			return e, true
+		}
+		for _, c := range e.Connectors {
+			if (s.query.ConnectorType == "" || c.ConnectorType == s.query.ConnectorType) && c.PowerKW >= s.query.PowerMinKW {
+				return e, true
+			}
+		}
+	}
+	return model.EVSE{}, false
+}
+
+func (s *resultsScreen) marked(uid string) bool {
+	for _, m := range s.marks {
+		if m.evseUID == uid {
+			return true
+		}
+	}
+	return false
+}
+
+// rebook proposes the next best charger for a failed booking: the booking
+// form for it, with the same window (or the next possible one), token and
+// customer. Enter books it.
+func (a *App) rebook(failed model.Booking) tea.Cmd {
+	var rs *resultsScreen
+	for _, sc := range a.stack {
+		if r, ok := sc.(*resultsScreen); ok {
+			rs = r
+		}
+	}
+	if rs == nil {
+		a.overlay = &overlay{title: "Next best charger", body: "It is chosen from the results of a search, and none is open.\nn starts a new search around the driver."}
+		return nil
+	}
+	status := string(failed.Status)
+	if status == "" {
+		status = "CONFLICT"
+	}
+	rs.Update(markMsg{marker{locationID: failed.LocationID, evseUID: failed.EVSEUID, status: status}})
+	loc, evse, ok := rs.nextBest(failed)
+	if !ok {
+		a.overlay = &overlay{title: "Next best charger", body: fmt.Sprintf("None of the %d results has another free EVSE that fits the search.\nn starts a new search (a wider radius may help).", len(rs.resp.Results))}
+		return nil
+	}
+	for len(a.stack) > 1 && a.top() != Screen(rs) {
+		a.pop()
+	}
+	d := newDetailScreen(a.c, loc, rs.marks)
+	d.selectEVSE(evse.EVSEUID)
+	d.SetSize(a.contentSize())
+	a.stack = append(a.stack, d)
+	cs := newConfirmScreen(a.c, loc, evse)
+	cs.prefill(failed)
+	cs.proposal = fmt.Sprintf("Next best charger after %s: %.1f km away. Check the details; enter books it.", status, loc.DistanceKM)
+	cs.SetSize(a.contentSize())
+	a.stack = append(a.stack, cs)
+	return cs.Init()
+}
+
+// prefill copies token, customer and window from an earlier booking; a
+// window that is no longer 15 minutes ahead moves to the next possible start.
+func (s *confirmScreen) prefill(b model.Booking) {
+	for i, t := range model.TokenStrategies {
+		if t == b.TokenStrategy {
+			s.form.byName("token_strategy").idx = i
+		}
+	}
+	s.applyStrategy()
+	s.form.byName("customer_id").input.SetValue(b.CustomerID)
+	s.form.byName("token_id").input.SetValue(b.TokenID)
+	s.form.byName("fleet_group_id").input.SetValue(b.FleetGroupID)
+	s.form.byName("token_uid").input.SetValue(b.TokenUID)
+	start, end := b.Window()
+	if start.IsZero() {
+		return
+	}
+	dur := end.Sub(start)
+	if start.Before(s.c.Now().Add(model.MinLeadTime + time.Minute)) {
+		start = model.DefaultStart(s.c.Now())
+	}
+	s.form.byName("reservation_start").input.SetValue(start.In(s.c.Zone).Format("2006-01-02 15:04"))
+	if dur > 0 {
+		for i, d := range durations {
+			if d == dur {
+				s.form.byName("duration").idx = i
+			}
+		}
+	}
+	s.validate()
+}
