@@ -129,7 +129,7 @@ type (
 		missing string
 	}
 	// rebookMsg asks for the next best charger after a failed booking.
-	rebookMsg struct{ booking model.Booking }
+	rebookMsg  struct{ booking model.Booking }
 	overlayMsg struct {
 		title string
 		body  string
