@@ -73,14 +73,15 @@ Flags:
 `
 
 type tuiFlags struct {
-	demo     bool
-	apiURL   string
-	profile  string
-	readOnly bool
-	logPath  string
-	speed    float64
-	seed     int64
-	version  bool
+	demo      bool
+	apiURL    string
+	profile   string
+	readOnly  bool
+	logPath   string
+	speed     float64
+	seed      int64
+	version   bool
+	noHistory bool
 }
 
 func parseTUIFlags(args []string, stderr io.Writer) (*tuiFlags, *flag.FlagSet, error) {
@@ -95,6 +96,7 @@ func parseTUIFlags(args []string, stderr io.Writer) (*tuiFlags, *flag.FlagSet, e
 	fs.Float64Var(&f.speed, "speed", demoSpeed, "demo only: how much faster the simulated reservation runs")
 	fs.Int64Var(&f.seed, "seed", 1, "demo only: the simulator's data seed")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
+	fs.BoolVar(&f.noHistory, "no-history", os.Getenv("CHARGEDESK_NO_HISTORY") != "", "do not remember recent places and customer ids (also CHARGEDESK_NO_HISTORY=1)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, usage, api.DefaultBaseURL, api.ConfigPath(os.Getenv))
 		fs.PrintDefaults()
@@ -147,6 +149,11 @@ func tui(args []string, stdout, stderr io.Writer) int {
 		munich, _ := model.FindCity("München")
 		opts.Query = &model.SearchQuery{Lat: munich.Lat, Lng: munich.Lng, RadiusKM: 25, ConnectorType: model.CCS2, PowerMinKW: 50}
 		opts.PlaceText = munich.Name
+	}
+	if !f.noHistory {
+		path := api.StatePath(os.Getenv)
+		opts.History, _ = api.LoadHistory(path)
+		opts.SaveHistory = func(h model.History) error { return api.SaveHistory(path, h) }
 	}
 	opts.Client = api.New(cfg)
 	opts.Mode = mode

@@ -30,5 +30,10 @@ func ParseWhen(s string, now time.Time, zone *time.Location) (time.Time, error) 
 			return t, nil
 		}
 	}
+	for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006"} {
+		if t, err := time.ParseInLocation(layout, s, zone); err == nil {
+			return t, nil // a day alone: its midnight
+		}
+	}
 	return time.Time{}, errors.New(`use "HH:MM", "YYYY-MM-DD HH:MM" or "DD.MM.YYYY HH:MM"`)
 }

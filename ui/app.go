@@ -23,7 +23,7 @@ const (
 )
 
 type globalKeys struct {
-	Quit, ForceQuit, Help, Back key.Binding
+	Quit, ForceQuit, Help, Back, Bookings, BookingsAlways key.Binding
 }
 
 var gkeys = globalKeys{
@@ -31,6 +31,9 @@ var gkeys = globalKeys{
 	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit now")),
 	Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	Bookings:  key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "bookings")),
+	// f2 reaches the bookings even while a field has focus.
+	BookingsAlways: key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "bookings")),
 }
 
 // Options configure the program.
@@ -46,6 +49,9 @@ type Options struct {
 	NewExternalID func(time.Time) string
 	// After replaces tea.Tick (tests: a fake timer on the test clock).
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
+	// History is what was remembered; SaveHistory persists it (nil: remembering is off).
+	History     model.History
+	SaveHistory func(model.History) error
 }
 
 // App is the root model.
@@ -75,6 +81,9 @@ func New(o Options) *App {
 	}
 	c := &Common{Styles: styles.New(true), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
 	c.watch = newWatchlist(c)
+	if o.SaveHistory != nil {
+		c.history, c.save = o.History, o.SaveHistory
+	}
 	a := &App{c: c, help: help.New()}
 	a.stack = []Screen{newSearchScreen(c, o.Query, o.PlaceText)}
 	a.applyTheme()
@@ -194,6 +203,12 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	typing := a.top().Typing()
+	if key.Matches(msg, gkeys.BookingsAlways) || (!typing && key.Matches(msg, gkeys.Bookings)) {
+		if _, already := a.top().(*bookingsScreen); !already {
+			return a, push(newBookingsScreen(a.c))
+		}
+		return a, nil
+	}
 	if !typing {
 		switch {
 		case key.Matches(msg, gkeys.Quit):
@@ -333,9 +348,9 @@ func (a *App) footer() string {
 		bindings = append(bindings, gkeys.Back)
 	}
 	if !a.top().Typing() {
-		bindings = append(bindings, gkeys.Help, gkeys.Quit)
+		bindings = append(bindings, gkeys.Bookings, gkeys.Help, gkeys.Quit)
 	} else {
-		bindings = append(bindings, gkeys.ForceQuit)
+		bindings = append(bindings, gkeys.BookingsAlways, gkeys.ForceQuit)
 	}
 	return trunc(a.help.ShortHelpView(bindings), a.w)
 }
@@ -346,7 +361,7 @@ func (a *App) renderOverlay(w, h int) string {
 	var body string
 	if o.help {
 		groups := append([][]key.Binding{}, a.top().FullHelp()...)
-		groups = append(groups, []key.Binding{gkeys.Back, gkeys.Help, gkeys.Quit, gkeys.ForceQuit})
+		groups = append(groups, []key.Binding{gkeys.Bookings, gkeys.BookingsAlways, gkeys.Back, gkeys.Help, gkeys.Quit, gkeys.ForceQuit})
 		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render("q, ? or esc closes this help.")
 	} else {
 		body = o.body

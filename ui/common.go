@@ -46,12 +46,32 @@ type Common struct {
 
 	watch *watchlist // every booking watched this session
 
+	// history is what is remembered between sessions; save persists it (nil: off).
+	history model.History
+	save    func(model.History) error
+
 	gen int // poll generations, unique across screens
 	req int // request ids, unique across screens
 }
 
 // Now reads the clock.
 func (c *Common) Now() time.Time { return c.Clock.Now() }
+
+// remember records a place or a customer id and returns the command that
+// saves the history (nil when remembering is off).
+func (c *Common) remember(place, customer string) tea.Cmd {
+	if c.save == nil {
+		return nil
+	}
+	c.history.AddPlace(place)
+	c.history.AddCustomer(customer)
+	h := model.History{Places: append([]string(nil), c.history.Places...), Customers: append([]string(nil), c.history.Customers...)}
+	save := c.save
+	return func() tea.Msg {
+		_ = save(h) // best effort: forgetting a place is no reason to stop
+		return nil
+	}
+}
 
 // after schedules msg in d.
 func (c *Common) after(d time.Duration, msg tea.Msg) tea.Cmd {

@@ -87,6 +87,9 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 	}
 	s.form.byName("reservation_start").hint = "pgup/pgdn: ∓15 min · at least 15 min ahead"
 	s.form.byName("external_id").hint = "unique per booking attempt: how a lost answer is found again"
+	if len(c.history.Customers) > 0 {
+		s.form.byName("customer_id").hint = "↑/↓ recent customers: " + strings.Join(c.history.Customers[:min(3, len(c.history.Customers))], ", ")
+	}
 	s.pickConnector()
 	s.applyStrategy()
 	s.form.focusOn(s.form.index("customer_id"))
@@ -262,6 +265,11 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if s.sending {
 			return s, nil // one create at a time; it is never re-sent blindly
 		}
+		if f := s.form.focused(); f.name == "customer_id" && len(s.c.history.Customers) > 0 && (msg.String() == "up" || msg.String() == "down") {
+			s.cycleCustomer(msg.String())
+			s.validate()
+			return s, nil
+		}
 		switch {
 		case key.Matches(msg, confirmKeys.Submit):
 			return s, s.submit()
@@ -301,6 +309,25 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.validate()
 	}
 	return s, nil
+}
+
+// cycleCustomer offers the remembered customer ids in the customer field.
+func (s *confirmScreen) cycleCustomer(dir string) {
+	list := s.c.history.Customers
+	f := s.form.byName("customer_id")
+	i := -1
+	for j, c := range list {
+		if c == f.value() {
+			i = j
+		}
+	}
+	if dir == "down" {
+		i = (i + 1) % len(list)
+	} else {
+		i = (i - 1 + len(list)) % len(list)
+	}
+	f.input.SetValue(list[i])
+	f.input.CursorEnd()
 }
 
 func isSearch(sc Screen) bool { _, ok := sc.(*searchScreen); return ok }
@@ -359,7 +386,8 @@ func (s *confirmScreen) created(msg bookingCreatedMsg) tea.Cmd {
 	if msg.err == nil && msg.result != nil && msg.result.Booking != nil {
 		s.retry.clear()
 		s.inFlight = nil
-		return replace(newStatusScreen(s.c, *msg.result.Booking, s.loc, msg.result.Adopted))
+		b := *msg.result.Booking
+		return tea.Batch(s.c.remember("", b.CustomerID), replace(newStatusScreen(s.c, b, s.loc, msg.result.Adopted)))
 	}
 	err := msg.err
 	e, _ := api.AsError(err)

@@ -37,9 +37,29 @@ func TestGoldenScreens(t *testing.T) {
 			h.advance(3 * time.Minute)
 		}},
 		{"help", func(h *harness) { h.key("enter", "?") }},
+		{"map", func(h *harness) { h.key("enter", "m", "down", "down") }},
+		{"driver_message", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(12 * time.Second)
+			h.key("m")
+		}},
+		{"bookings", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(12 * time.Second)
+			h.key("esc", "down", "enter", "enter", "B")
+		}},
+		{"bookings_cancel", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(12 * time.Second)
+			h.key("B", "c")
+		}},
 	}
 	for _, sc := range screens {
-		for _, size := range [][2]int{small, large} {
+		sizes := [][2]int{small, large}
+		if sc.name == "map" {
+			sizes = append(sizes, [2]int{100, 30}, [2]int{200, 60})
+		}
+		for _, size := range sizes {
 			for _, dark := range []bool{true, false} {
 				theme := "dark"
 				if !dark {

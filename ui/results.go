@@ -13,8 +13,9 @@ import (
 )
 
 var resultKeys = struct {
-	Up, Down, PageUp, PageDown, Home, End, Open, Sort, Filter, Bookable, ClearFilter key.Binding
+	Up, Down, PageUp, PageDown, Home, End, Open, Sort, Filter, Bookable, ClearFilter, Map key.Binding
 }{
+	Map:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "map / list")),
 	Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 	Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 	PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
@@ -64,6 +65,7 @@ type resultsScreen struct {
 	filting bool // the filter field has focus
 	marks   []marker
 	notice  string
+	mapOn   bool // the map replaces the list; the selection is shared
 }
 
 func newResultsScreen(c *Common, q model.SearchQuery, resp *model.SearchResponse) *resultsScreen {
@@ -103,13 +105,13 @@ func (s *resultsScreen) ShortHelp() []key.Binding {
 	if s.filting {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")), resultKeys.ClearFilter}
 	}
-	return []key.Binding{resultKeys.Open, resultKeys.Sort, resultKeys.Filter, resultKeys.Bookable}
+	return []key.Binding{resultKeys.Open, resultKeys.Map, resultKeys.Sort, resultKeys.Filter, resultKeys.Bookable}
 }
 
 func (s *resultsScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{resultKeys.Up, resultKeys.Down, resultKeys.PageUp, resultKeys.PageDown, resultKeys.Home, resultKeys.End},
-		{resultKeys.Open, resultKeys.Sort, resultKeys.Filter, resultKeys.Bookable, resultKeys.ClearFilter},
+		{resultKeys.Open, resultKeys.Map, resultKeys.Sort, resultKeys.Filter, resultKeys.Bookable, resultKeys.ClearFilter},
 	}
 }
 
@@ -245,6 +247,8 @@ func (s *resultsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.cursor = 0
 		case key.Matches(msg, resultKeys.End):
 			s.cursor = len(s.view) - 1
+		case key.Matches(msg, resultKeys.Map):
+			s.mapOn = !s.mapOn
 		case key.Matches(msg, resultKeys.Sort):
 			s.order = (s.order + 1) % 3
 			s.rebuild()
@@ -326,6 +330,10 @@ func (s *resultsScreen) View() string {
 		} else {
 			b.WriteString(st.Warning.Render("Nothing matches the filter.") + "\n")
 		}
+		return b.String()
+	}
+	if s.mapOn {
+		b.WriteString(s.mapView(s.w, max(4, s.h-5)))
 		return b.String()
 	}
 	end := min(len(s.view), s.offset+s.rowsVisible())

@@ -81,6 +81,9 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 		newChoiceField("window_length", "Window length", lengths, 1),
 	}
 	s.form.fields[0].hint = "↑/↓ city presets · paste coordinates in any common form"
+	if len(c.history.Places) > 0 {
+		s.form.fields[0].hint = "↑/↓ recent places, then city presets · or paste coordinates"
+	}
 	s.form.fields[1].hint = "more than 0, at most 200 (default 50)"
 	s.form.fields[4].hint = "only chargers that can take a reservation then (Berlin time)"
 	s.form.focusOn(0)
@@ -170,15 +173,31 @@ func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return s, nil
 }
 
+// places are what ↑/↓ offers in the place field: recent places first, then
+// the city presets.
+func (s *searchScreen) places() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range s.c.history.Places {
+		out = append(out, p)
+		seen[strings.ToLower(p)] = true
+	}
+	for _, c := range model.Cities {
+		if !seen[strings.ToLower(c.Name)] {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
 func (s *searchScreen) cyclePreset(dir string) {
-	n := len(model.Cities)
+	places := s.places()
+	n := len(places)
 	if s.preset < 0 {
-		// Start from the city currently typed, if any.
-		if c, ok := model.FindCity(s.form.fields[0].value()); ok {
-			for i, cc := range model.Cities {
-				if cc.Name == c.Name {
-					s.preset = i
-				}
+		// Start from the place currently typed, if it is one of them.
+		for i, p := range places {
+			if strings.EqualFold(p, s.form.fields[0].value()) {
+				s.preset = i
 			}
 		}
 	}
@@ -193,7 +212,7 @@ func (s *searchScreen) cyclePreset(dir string) {
 		s.preset = (s.preset - 1 + n) % n
 	}
 	f := s.form.fields[0]
-	f.input.SetValue(model.Cities[s.preset].Name)
+	f.input.SetValue(places[s.preset])
 	f.input.CursorEnd()
 }
 
@@ -302,7 +321,7 @@ func (s *searchScreen) done(msg searchDoneMsg) tea.Cmd {
 	if msg.err == nil {
 		s.pending = nil
 		s.retry.clear()
-		return push(newResultsScreen(s.c, msg.query, msg.resp))
+		return tea.Batch(s.c.remember(s.form.byName("place").value(), ""), push(newResultsScreen(s.c, msg.query, msg.resp)))
 	}
 	switch api.KindOf(msg.err) {
 	case api.KindUnauthorized, api.KindForbidden:

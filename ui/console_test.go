@@ -1,0 +1,343 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/model"
+)
+
+func TestBookingsScreenFindAndCancel(t *testing.T) {
+	h := newHarness(t, large, withDemo())
+	bookUntilStatus(t, h, "cust_demo_001")
+	h.advance(12 * time.Second)
+	// A second booking on the other EVSE, for another customer.
+	h.key("esc", "down", "enter")
+	c := h.top().(*confirmScreen)
+	c.form.byName("customer_id").input.SetValue("cust_other_42")
+	h.key("enter")
+	h.key("B")
+	bs, ok := h.top().(*bookingsScreen)
+	if !ok {
+		t.Fatalf("B went to %T", h.top())
+	}
+	h.wantScreen("Bookings · any status · created 7 days", "2 of 2 loaded", "cd-test-001", "cd-test-002", "watching 2")
+	// Newest first.
+	if bs.loaded[0].ExternalID != "cd-test-002" {
+		t.Fatalf("first row %s, want the newest", bs.loaded[0].ExternalID)
+	}
+	h.key("/")
+	h.typeText("cd-test-001")
+	h.key("enter")
+	if len(bs.view) != 1 {
+		t.Fatalf("find kept %d rows", len(bs.view))
+	}
+	h.key("c")
+	h.wantScreen("Cancel booking cd-test-001?", "may charge a cancellation fee")
+	h.key("enter")
+	h.wantScreen("CANCELLED", "Cancelled")
+	if w := h.app.c.watch.get(bs.loaded[1].ID); w == nil || w.booking.Status != model.Cancelled {
+		t.Fatal("the watchlist did not learn of the cancel")
+	}
+	// A cancelled booking refuses clearly, without a request.
+	posts := countEvents(h, "POST", "/bookings/")
+	h.key("c")
+	h.wantScreen("cannot be cancelled")
+	if countEvents(h, "POST", "/bookings/") != posts {
+		t.Fatal("sent a cancel for a CANCELLED booking")
+	}
+	// Opening a booking shows its status screen.
+	h.key("esc", "enter")
+	if _, ok := h.top().(*statusScreen); !ok {
+		t.Fatalf("enter went to %T", h.top())
+	}
+	// f2 reaches the bookings even from a text field.
+	h.key("n")
+	if !h.top().Typing() {
+		t.Fatal("the search form is not typing")
+	}
+	h.key("f2")
+	if _, ok := h.top().(*bookingsScreen); !ok {
+		t.Fatal("f2 did not open the bookings")
+	}
+}
+
+func TestBookingsFiltersAndPaging(t *testing.T) {
+	h := newHarness(t, large, withDemo())
+	// 120 bookings straight through the client, on different EVSEs and days.
+	ctx := context.Background()
+	var evses []struct{ loc, evse string }
+	for _, l := range h.sim.Locations() {
+		if !l.SupportsReservation {
+			continue
+		}
+		for _, e := range l.EVSEs {
+			if e.Status == model.EVSEAvailable {
+				evses = append(evses, struct{ loc, evse string }{l.LocationID, e.EVSEUID})
+			}
+		}
+	}
+	for i := 0; i < 120; i++ {
+		start := h.clock.Now().Add(time.Hour)
+		_, err := h.client.CreateBooking(ctx, model.BookingRequest{LocationID: evses[i].loc, EVSEUID: evses[i].evse,
+			ReservationStart: start, ReservationEnd: start.Add(time.Hour), ExternalID: fmt.Sprintf("bulk-%03d", i),
+			TokenStrategy: model.DriverToken, CustomerID: "cust_bulk"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.clock.Advance(time.Second)
+	}
+	h.key("f2") // the search form has focus: B would be typed
+	h.noScreen("Find a charger")
+	bs := h.top().(*bookingsScreen)
+	h.wantScreen("50 of 120 loaded")
+	h.key("]")
+	h.wantScreen("100 of 120 loaded")
+	for i := 0; i < 200; i++ {
+		h.key("down")
+	}
+	h.wantScreen("120 of 120 loaded")
+	if bs.loaded[0].ExternalID != "bulk-119" || bs.loaded[119].ExternalID != "bulk-000" {
+		t.Fatalf("order: %s … %s", bs.loaded[0].ExternalID, bs.loaded[119].ExternalID)
+	}
+	// Status filter: nothing is CANCELLED.
+	for bs.statusIdx == 0 || model.Statuses[bs.statusIdx-1] != model.Cancelled {
+		h.key("s")
+	}
+	h.wantScreen("Bookings · CANCELLED", "No bookings here")
+	// Custom range before the bookings: none.
+	for bs.statusIdx != 0 {
+		h.key("s") // back round to "any status"
+	}
+	h.key("D")
+	h.typeText("2026-11-01 .. 2026-11-29")
+	h.key("enter")
+	h.wantScreen("01.11.2026–29.11.2026", "No bookings here")
+	// Bad dates name the rule and keep the text.
+	h.key("D")
+	h.typeText("yesterday")
+	h.key("enter")
+	h.wantScreen("dates: give two dates")
+}
+
+// Many watched bookings share one budget: never more than half the
+// per-minute limit in any 60 s, and never two polls of one booking at once.
+func TestWatchlistRateBudget(t *testing.T) {
+	h := newHarness(t, small) // real-time lifecycle: CONFIRMED lasts until the start
+	ctx := context.Background()
+	n := 0
+	for _, l := range h.sim.Locations() {
+		if !l.SupportsReservation || n >= 40 {
+			continue
+		}
+		for _, e := range l.EVSEs {
+			if e.Status != model.EVSEAvailable || n >= 40 {
+				continue
+			}
+			start := h.clock.Now().Add(30 * time.Minute)
+			res, err := h.client.CreateBooking(ctx, model.BookingRequest{LocationID: l.LocationID, EVSEUID: e.EVSEUID,
+				ReservationStart: start, ReservationEnd: start.Add(time.Hour), ExternalID: fmt.Sprintf("w-%02d", n),
+				TokenStrategy: model.DriverToken, CustomerID: "cust_slow"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.app.c.watch.add(*res.Booking, model.Location{}, false)
+			n++
+		}
+	}
+	wl := h.app.c.watch
+	// Two ticks with no answers in between: nothing is polled twice.
+	now := h.clock.Now()
+	h.clock.Advance(10 * time.Second)
+	first := wl.tick()
+	inFlight := 0
+	for _, w := range wl.items {
+		if w.inFlight {
+			inFlight++
+		}
+	}
+	if second := wl.tick(); second != nil {
+		t.Fatal("a second tick issued polls while every due booking was in flight")
+	}
+	h.run(first)
+	_ = now
+	if inFlight == 0 || inFlight > wl.budget() {
+		t.Fatalf("%d polls in the first tick, budget %d", inFlight, wl.budget())
+	}
+	// Ten minutes of heartbeats: count GETs in every 60 s window.
+	h.events = nil
+	h.advance(10 * time.Minute)
+	var times []time.Time
+	for _, e := range h.events {
+		if e.Method == "GET" && strings.HasPrefix(e.Path, "/bookings/") {
+			times = append(times, e.Time)
+		}
+	}
+	budget := wl.budget()
+	for i := range times {
+		j := i
+		for j < len(times) && times[j].Sub(times[i]) < time.Minute {
+			j++
+		}
+		if j-i > budget {
+			t.Fatalf("%d polls within 60 s from %v, budget %d", j-i, times[i], budget)
+		}
+	}
+	for _, e := range h.events {
+		if e.Status == 429 {
+			t.Fatal("the watchlist ran into a 429")
+		}
+	}
+	// Every booking's confirmation was seen (cust_slow: confirmed at 25 s).
+	for _, w := range wl.items {
+		saw := false
+		for _, s := range w.timeline {
+			saw = saw || s.status == model.Confirmed
+		}
+		if !saw || confirming(w.booking.Status) {
+			t.Fatalf("%s: %s, timeline %v", w.booking.ExternalID, w.booking.Status, w.timeline)
+		}
+	}
+	t.Logf("%d bookings, %d polls in 10 min, budget %d/min", len(wl.items), len(times), budget)
+}
+
+func TestStatusChangeAnnouncedAndMarked(t *testing.T) {
+	h := newHarness(t, large, withDemo())
+	bookUntilStatus(t, h, "cust_slow")
+	h.key("B") // away from the status screen
+	h.advance(35 * time.Second)
+	h.wantScreen("⚑ cd-test-001:", "→")
+	bs := h.top().(*bookingsScreen)
+	if w := h.app.c.watch.get(bs.loaded[0].ID); !w.changed {
+		t.Fatal("the change is not marked")
+	}
+	h.key("enter") // looking at it clears the mark
+	h.key("esc")
+	if w := h.app.c.watch.get(bs.loaded[0].ID); w.changed {
+		t.Fatal("the mark stayed after the agent looked")
+	}
+}
+
+func TestDriverMessage(t *testing.T) {
+	h := newHarness(t, large, withDemo())
+	bookUntilStatus(t, h, "cust_demo_001")
+	h.advance(12 * time.Second)
+	h.key("m")
+	h.wantScreen("Message for the driver", "EnBW Schnellladepark Marienplatz", "Marienplatz 8, 80331 München",
+		"https://www.google.com/maps/search/?api=1&query=48.137200,11.576100", "DE*ENB*E123456*1, connector 1",
+		"Mon 30 Nov 2026, 10:30–11:30 (German time)", "usual charging card or app", "Booking reference: cd-test-001",
+		"copied to the clipboard")
+	h.key("esc")
+	h.noScreen("Message for the driver")
+}
+
+func TestDriverMessageAdHoc(t *testing.T) {
+	zone := mustBerlin()
+	from := t0.Add(15 * time.Minute)
+	until := t0.Add(3 * time.Hour)
+	start, end := t0.Add(30*time.Minute), t0.Add(90*time.Minute)
+	b := model.Booking{ID: "b1", Status: model.Confirmed, ExternalID: "guest-1", EVSEUID: "DE*ALG*E1*1", LocationName: "Allego Mitte",
+		LocationCity: "Berlin", TokenStrategy: model.AdHoc, ReservationStart: &start, ReservationEnd: &end,
+		AdHocToken: &model.AdHocToken{TokenUID: "04A2B3C4D5E6F7", ValidFrom: &from, ValidUntil: &until}}
+	msg := model.DriverMessage(b, model.Location{}, zone)
+	for _, want := range []string{"temporary token: 04A2B3C4D5E6F7", "valid until 30 Nov 13:02", "Allego Mitte", "Map: https://www.google.com/maps/search/?api=1&query=Allego+Mitte%2C+Berlin"} {
+		if !strings.Contains(msg, want) {
+			t.Fatalf("message lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
+func TestMapKeepsSelectionInSync(t *testing.T) {
+	for _, size := range [][2]int{small, large, {200, 60}} {
+		h := newHarness(t, size, withDemo())
+		h.key("enter", "m")
+		r := h.top().(*resultsScreen)
+		h.wantScreen("N↑", "rings every", "◉ 0.5 km  EnBW Schnellladepark Marienplatz")
+		h.key("down", "down")
+		sel, _ := r.selected()
+		h.wantScreen(fmt.Sprintf("◉ %.1f km  %s", sel.DistanceKM, sel.Name))
+		h.key("m") // back to the list: the same row is selected
+		if r.cursor != 2 {
+			t.Fatalf("list cursor %d after the map", r.cursor)
+		}
+		lines := strings.Split(h.screen(), "\n")
+		if len(lines) > size[1] {
+			t.Fatalf("%d lines at %v", len(lines), size)
+		}
+	}
+}
+
+func TestNextBestCharger(t *testing.T) {
+	h := newHarness(t, small, withDemo())
+	st := bookUntilStatus(t, h, "cust_expire")
+	failed := st.current()
+	h.advance(45 * time.Second)
+	h.key("x")
+	c, ok := h.top().(*confirmScreen)
+	if !ok {
+		t.Fatalf("x went to %T: %s", h.top(), h.screen())
+	}
+	if c.evse.EVSEUID == failed.EVSEUID {
+		t.Fatal("proposed the charger that failed")
+	}
+	h.wantScreen("Next best charger after EXPIRED", "cust_expire")
+	// Nothing is booked until the agent confirms.
+	if n := len(h.sim.Bookings()); n != 1 {
+		t.Fatalf("%d bookings before confirming", n)
+	}
+	c.form.byName("customer_id").input.SetValue("cust_demo_001")
+	h.key("enter")
+	if _, ok := h.top().(*statusScreen); !ok {
+		t.Fatalf("not booked: %s", h.screen())
+	}
+	if n := len(h.sim.Bookings()); n != 2 {
+		t.Fatalf("%d bookings after confirming", n)
+	}
+	// esc goes back through the proposed location to the results.
+	h.key("esc")
+	if _, ok := h.top().(*detailScreen); !ok {
+		t.Fatalf("esc went to %T", h.top())
+	}
+}
+
+type memSaver struct{ saved []model.History }
+
+func (m *memSaver) save(h model.History) error { m.saved = append(m.saved, h); return nil }
+
+func TestRemembersPlacesAndCustomers(t *testing.T) {
+	saver := &memSaver{}
+	h := newHarness(t, small, withDemo(), func(_ *sim.Options, o *Options, _ *api.Config) {
+		o.History = model.History{Places: []string{"52.5200, 13.4050"}, Customers: []string{"cust_regular"}}
+		o.SaveHistory = saver.save
+	})
+	h.key("up") // from the prefilled München: the remembered place comes before the presets
+	h.wantScreen("52.5200, 13.4050")
+	h.key("enter")
+	if len(saver.saved) == 0 || saver.saved[len(saver.saved)-1].Places[0] != "52.5200, 13.4050" {
+		t.Fatalf("saved %v", saver.saved)
+	}
+	h.key("enter", "enter")
+	h.wantScreen("recent customers: cust_regular")
+	h.key("down")
+	h.wantScreen("cust_regular")
+	h.key("enter")
+	last := saver.saved[len(saver.saved)-1]
+	if last.Customers[0] != "cust_regular" {
+		t.Fatalf("customers %v", last.Customers)
+	}
+
+	// Off: nothing is offered or saved.
+	h2 := newHarness(t, small, withDemo())
+	h2.key("enter")
+	if h2.app.c.save != nil {
+		t.Fatal("remembering is on without a saver")
+	}
+	_ = tea.Quit
+}
