@@ -198,6 +198,9 @@ func (c *Client) ListBookings(ctx context.Context, f model.BookingFilter) (*mode
 // CancelBooking runs POST /bookings/{id}/cancel. It is not retried blindly:
 // after an unknown outcome it reads the booking to see whether the cancel took.
 func (c *Client) CancelBooking(ctx context.Context, id, reason string) (*model.Booking, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, validationError(http.MethodPost, "/bookings/{id}/cancel", model.FieldErrors{{Field: "id", Msg: "booking id is required"}})
+	}
 	path := "/bookings/" + url.PathEscape(id) + "/cancel"
 	if c.cfg.ReadOnly {
 		return nil, readOnlyError(http.MethodPost, path, "cancelling")
@@ -308,7 +311,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		ev.RateLimit = rl.Limit
 	}
 	ev.Status = status
-	ev.ResponseBody = clip(raw)
+	ev.ResponseBody = clip([]byte(c.redact(string(raw))))
 
 	if status >= 200 && status < 300 {
 		if out != nil {
@@ -323,7 +326,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		c.emit(ev)
 		return status, nil
 	}
-	e := &Error{Kind: kindForStatus(status), Status: status, Method: method, Path: full, Message: c.redact(errorText(raw))}
+	e := &Error{Kind: kindForStatus(status), Status: status, Method: method, Path: full, Message: c.redact(errorText([]byte(c.redact(string(raw)))))}
 	if status == http.StatusTooManyRequests {
 		e.RetryAfter = parseRetryAfter(resp.Header().Get("Retry-After"), now)
 		if e.RetryAfter == 0 && rl.Known && rl.Reset.After(now) {
@@ -379,7 +382,7 @@ func errorText(raw []byte) string {
 	}
 	s := strings.TrimSpace(string(raw))
 	if len(s) > 200 {
-		s = s[:200] + "…"
+		s = strings.ToValidUTF8(s[:200], "") + "…"
 	}
 	return s
 }

@@ -1,0 +1,301 @@
+package api_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/petitmonde/chargedesk/api"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestConfigPath(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"XDG_CONFIG_HOME": "/xdg", "HOME": "/home/ana"}, filepath.Join("/xdg", "chargedesk", "config.toml")},
+		{map[string]string{"HOME": "/home/ana"}, filepath.Join("/home/ana", ".config", "chargedesk", "config.toml")},
+		{map[string]string{"XDG_CONFIG_HOME": "", "HOME": "/home/ana"}, filepath.Join("/home/ana", ".config", "chargedesk", "config.toml")},
+		{map[string]string{}, ""},
+	}
+	for _, tc := range cases {
+		if got := api.ConfigPath(envOf(tc.env)); got != tc.want {
+			t.Errorf("ConfigPath(%v) = %q, want %q", tc.env, got, tc.want)
+		}
+	}
+}
+
+const configTOML = `
+default_profile = "staging"
+
+[profiles.prod]
+base_url = "https://api.petitmonde.energy/api/v1/client"
+api_key_env = "PM_PROD_KEY"
+
+[profiles.staging]
+base_url = "http://localhost:8080/api/v1/client"
+api_key = "StagingKeyX7q9Lm2Pz"
+
+[profiles.local]
+base_url = "http://127.0.0.1:9999/api/v1/client"
+api_key = "LocalKeyR5t8Wq3Nb"
+`
+
+func writeConfig(t *testing.T, content string, mode os.FileMode) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "chargedesk", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadFile(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, configTOML, 0o600)
+	fc, warnings, err := api.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 0 {
+		t.Errorf("warnings for a private file: %v", warnings)
+	}
+	if fc.DefaultProfile != "staging" || len(fc.Profiles) != 3 {
+		t.Fatalf("config %+v", fc)
+	}
+	if p := fc.Profiles["prod"]; p.BaseURL != api.DefaultBaseURL || p.APIKeyEnv != "PM_PROD_KEY" || p.APIKey != "" {
+		t.Errorf("prod %+v", p)
+	}
+	if p := fc.Profiles["staging"]; p.APIKey != "StagingKeyX7q9Lm2Pz" || p.BaseURL != "http://localhost:8080/api/v1/client" {
+		t.Errorf("staging %+v", p)
+	}
+}
+
+func TestLoadFileMissingOrEmptyPath(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{"", filepath.Join(t.TempDir(), "nope", "config.toml")} {
+		fc, warnings, err := api.LoadFile(path)
+		if err != nil || len(warnings) != 0 || fc.DefaultProfile != "" || len(fc.Profiles) != 0 {
+			t.Errorf("LoadFile(%q) = %+v, %v, %v; want an empty config", path, fc, warnings, err)
+		}
+	}
+}
+
+func TestLoadFileWarnsAboutAReadableKey(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
+		path := writeConfig(t, configTOML, mode)
+		_, warnings, err := api.LoadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two profiles hold a key (local, staging); prod only names a variable.
+		if len(warnings) != 2 {
+			t.Fatalf("mode %04o: warnings %v", mode, warnings)
+		}
+		for i, name := range []string{"local", "staging"} {
+			w := warnings[i]
+			if !strings.Contains(w, "chmod 600 "+path) || !strings.Contains(w, `"`+name+`"`) || !strings.Contains(w, path) {
+				t.Errorf("mode %04o: warning %q should name the file, the profile %q and chmod 600", mode, w, name)
+			}
+			if strings.Contains(w, "StagingKeyX7q9Lm2Pz") || strings.Contains(w, "LocalKeyR5t8Wq3Nb") {
+				t.Errorf("warning shows the key: %q", w)
+			}
+		}
+	}
+	// A readable file without keys is fine.
+	path := writeConfig(t, "[profiles.prod]\napi_key_env = \"PM_PROD_KEY\"\n", 0o644)
+	if _, warnings, err := api.LoadFile(path); err != nil || len(warnings) != 0 {
+		t.Errorf("key-less readable file: %v %v", warnings, err)
+	}
+}
+
+func TestLoadFileRejectsBadTOML(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, "[profiles.prod\nbase_url = 3", 0o600)
+	_, _, err := api.LoadFile(path)
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("error %v should name the file", err)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	file := api.FileConfig{Profiles: map[string]api.Profile{
+		"prod":    {BaseURL: api.DefaultBaseURL, APIKeyEnv: "PM_PROD_KEY"},
+		"staging": {BaseURL: "http://staging.test/api/v1/client", APIKey: "StagingKeyX7q9Lm2Pz"},
+		"both":    {BaseURL: "http://both.test/api", APIKeyEnv: "PM_BOTH_KEY", APIKey: "FileKeyBothQ2w3E4"},
+		"nourl":   {APIKey: "NoUrlKeyA1s2D3f4"},
+		"keyless": {BaseURL: "http://keyless.test/api"},
+	}}
+	withDefault := file
+	withDefault.DefaultProfile = "staging"
+
+	cases := []struct {
+		name    string
+		in      api.Inputs
+		env     map[string]string
+		want    api.Resolved
+		wantErr string
+	}{
+		{name: "nothing: demo",
+			want: api.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
+		{name: "nothing but a file without default: demo", in: api.Inputs{File: file},
+			want: api.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
+		{name: "forced demo beats everything", in: api.Inputs{ForceDemo: true, FlagURL: "http://x.test", FlagKey: "k1234567", FlagProfile: "staging", File: file},
+			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
+			want: api.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
+		{name: "env key: production",
+			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
+			want: api.Resolved{BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "EnvKeyZ9x8C7v6", KeySource: api.EnvAPIKey}},
+		{name: "--api-url without key: live, no key", in: api.Inputs{FlagURL: "http://localhost:8080/api/v1/client"},
+			want: api.Resolved{BaseURL: "http://localhost:8080/api/v1/client", URLSource: "--api-url", KeySource: "none"}},
+		{name: "env url without key: live, no key",
+			env:  map[string]string{api.EnvAPIURL: "http://env.test/api"},
+			want: api.Resolved{BaseURL: "http://env.test/api", URLSource: api.EnvAPIURL, KeySource: "none"}},
+		{name: "flag url beats env url beats profile", in: api.Inputs{FlagURL: "http://flag.test/api", FlagProfile: "staging", File: file},
+			env:  map[string]string{api.EnvAPIURL: "http://env.test/api"},
+			want: api.Resolved{Profile: "staging", BaseURL: "http://flag.test/api", URLSource: "--api-url", APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
+		{name: "env url beats profile", in: api.Inputs{FlagProfile: "staging", File: file},
+			env:  map[string]string{api.EnvAPIURL: "http://env.test/api"},
+			want: api.Resolved{Profile: "staging", BaseURL: "http://env.test/api", URLSource: api.EnvAPIURL, APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
+		{name: "flag key beats env key", in: api.Inputs{FlagKey: "FlagKeyP0o9I8u7", FlagProfile: "staging", File: file},
+			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
+			want: api.Resolved{Profile: "staging", BaseURL: "http://staging.test/api/v1/client", URLSource: "profile staging", APIKey: "FlagKeyP0o9I8u7", KeySource: "flag"}},
+		{name: "env key beats profile key", in: api.Inputs{FlagProfile: "both", File: file},
+			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6", "PM_BOTH_KEY": "BothEnvKeyM5n6B7"},
+			want: api.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "EnvKeyZ9x8C7v6", KeySource: api.EnvAPIKey}},
+		{name: "profile's variable beats profile's key", in: api.Inputs{FlagProfile: "both", File: file},
+			env:  map[string]string{"PM_BOTH_KEY": "BothEnvKeyM5n6B7"},
+			want: api.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "BothEnvKeyM5n6B7", KeySource: "$PM_BOTH_KEY (profile both)"}},
+		{name: "profile's variable unset: profile's key", in: api.Inputs{FlagProfile: "both", File: file},
+			want: api.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "FileKeyBothQ2w3E4", KeySource: "config file (profile both)"}},
+		{name: "profile reading its key from the environment", in: api.Inputs{FlagProfile: "prod", File: file},
+			env:  map[string]string{"PM_PROD_KEY": "ProdKeyL1k2J3h4"},
+			want: api.Resolved{Profile: "prod", BaseURL: api.DefaultBaseURL, URLSource: "profile prod", APIKey: "ProdKeyL1k2J3h4", KeySource: "$PM_PROD_KEY (profile prod)"}},
+		{name: "profile whose variable is unset: clear error", in: api.Inputs{FlagProfile: "prod", File: file},
+			wantErr: `no API key: profile "prod" reads it from $PM_PROD_KEY, which is not set`},
+		{name: "profile without url: default url", in: api.Inputs{FlagProfile: "nourl", File: file},
+			want: api.Resolved{Profile: "nourl", BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "NoUrlKeyA1s2D3f4", KeySource: "config file (profile nourl)"}},
+		{name: "profile without key: live, no key", in: api.Inputs{FlagProfile: "keyless", File: file},
+			want: api.Resolved{Profile: "keyless", BaseURL: "http://keyless.test/api", URLSource: "profile keyless", KeySource: "none"}},
+		{name: "default profile from the file", in: api.Inputs{File: withDefault},
+			want: api.Resolved{Profile: "staging", BaseURL: "http://staging.test/api/v1/client", URLSource: "profile staging", APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
+		{name: "profile from the environment beats the default", in: api.Inputs{File: withDefault},
+			env:  map[string]string{api.EnvProfile: "nourl"},
+			want: api.Resolved{Profile: "nourl", BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "NoUrlKeyA1s2D3f4", KeySource: "config file (profile nourl)"}},
+		{name: "--profile beats the environment", in: api.Inputs{FlagProfile: "keyless", File: withDefault},
+			env:  map[string]string{api.EnvProfile: "nourl"},
+			want: api.Resolved{Profile: "keyless", BaseURL: "http://keyless.test/api", URLSource: "profile keyless", KeySource: "none"}},
+		{name: "unknown profile lists the known ones", in: api.Inputs{FlagProfile: "prdo", File: file},
+			wantErr: `profile "prdo" is not in the config file (known: both, keyless, nourl, prod, staging)`},
+		{name: "unknown profile without a file", in: api.Inputs{FlagProfile: "prod"},
+			wantErr: `profile "prod" is not in the config file (known: none)`},
+		{name: "unknown default profile", in: api.Inputs{File: api.FileConfig{DefaultProfile: "gone", Profiles: file.Profiles}},
+			wantErr: `profile "gone" is not in the config file`},
+		{name: "a url that is not one", in: api.Inputs{FlagURL: "not a url"},
+			env:     map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
+			wantErr: `base URL "not a url" (from --api-url) is not a URL`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.Getenv = envOf(tc.env)
+			got, err := api.Resolve(in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				for _, k := range []string{"StagingKeyX7q9Lm2Pz", "EnvKeyZ9x8C7v6", "FileKeyBothQ2w3E4"} {
+					if strings.Contains(err.Error(), k) {
+						t.Errorf("error shows a key: %v", err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestResolveFromALoadedFile(t *testing.T) {
+	t.Parallel()
+	fc, _, err := api.LoadFile(writeConfig(t, configTOML, 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := api.Resolve(api.Inputs{File: fc, Getenv: envOf(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Demo || r.Profile != "staging" || r.APIKey != "StagingKeyX7q9Lm2Pz" || r.Production() {
+		t.Errorf("resolved %+v", r)
+	}
+}
+
+func TestResolvedProductionAndHost(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		url  string
+		prod bool
+		host string
+	}{
+		{api.DefaultBaseURL, true, "api.petitmonde.energy"},
+		{"https://API.PetitMonde.Energy/api/v1/client", true, "API.PetitMonde.Energy"},
+		{"https://api.petitmonde.energy:443/api/v1/client", true, "api.petitmonde.energy:443"},
+		{"https://api.petitmonde.energy.evil.test/api", false, "api.petitmonde.energy.evil.test"},
+		{"https://staging.petitmonde.energy/api", false, "staging.petitmonde.energy"},
+		{"http://127.0.0.1:8080/api/v1/client", false, "127.0.0.1:8080"},
+		{"", false, ""},
+		{"::bad", false, "::bad"},
+	}
+	for _, tc := range cases {
+		r := api.Resolved{BaseURL: tc.url}
+		if r.Production() != tc.prod {
+			t.Errorf("Production(%q) = %v", tc.url, r.Production())
+		}
+		if r.Host() != tc.host {
+			t.Errorf("Host(%q) = %q, want %q", tc.url, r.Host(), tc.host)
+		}
+	}
+}
+
+func TestResolvedStringMasksTheKey(t *testing.T) {
+	t.Parallel()
+	r := api.Resolved{Profile: "prod", BaseURL: api.DefaultBaseURL, URLSource: "profile prod",
+		APIKey: "ProdKeyL1k2J3h4Xy", KeySource: "$PM_PROD_KEY (profile prod)"}
+	s := r.String()
+	if strings.Contains(s, "ProdKeyL1k2J3h4Xy") || strings.Contains(s, "ProdKey") {
+		t.Errorf("String shows the key:\n%s", s)
+	}
+	for _, want := range []string{"mode: live", "profile: prod", "base_url: " + api.DefaultBaseURL + " (from profile prod)",
+		"api_key: " + api.MaskKey(r.APIKey) + " (from $PM_PROD_KEY (profile prod))"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("String lacks %q:\n%s", want, s)
+		}
+	}
+	s = api.Resolved{BaseURL: "http://x.test", URLSource: "--api-url", KeySource: "none"}.String()
+	if !strings.Contains(s, "profile: (none)") || !strings.Contains(s, "api_key: (none) (from none)") {
+		t.Errorf("no profile, no key:\n%s", s)
+	}
+	if s := (api.Resolved{Demo: true}).String(); s != "mode: demo (embedded simulator)\n" {
+		t.Errorf("demo: %q", s)
+	}
+}
