@@ -273,12 +273,13 @@ func TestE2EConflict(t *testing.T) {
 }
 
 // A simulator with a low --rate-limit: 429 with a visible countdown.
+// (chargedesk asks GET /usage once at start, then the search: 2 requests.)
 func TestE2ERateLimitCountdown(t *testing.T) {
 	t.Parallel()
 	if binPath == "" {
 		t.Skip("end-to-end tests skipped")
 	}
-	srv := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0", "--rate-limit", "1", "--key", "e2e-key-0123456789")
+	srv := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0", "--rate-limit", "2", "--key", "e2e-key-0123456789")
 	out, err := srv.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -305,7 +306,7 @@ func TestE2ERateLimitCountdown(t *testing.T) {
 	tm.waitFor(10*time.Second, "LIVE", "127.0.0.1", "Find a charger")
 	tm.press("down") // München
 	tm.press("enter")
-	tm.waitFor(10*time.Second, "sorted by distance", "rate 0/1")
+	tm.waitFor(10*time.Second, "sorted by distance", "rate 0/2") // the usage meter and the search
 	tm.press("enter")
 	tm.waitFor(5*time.Second, "EVSEs (")
 	tm.press("enter")

@@ -134,7 +134,19 @@ func tui(args []string, stdout, stderr io.Writer) int {
 	defer closeLog()
 
 	mode := ui.Mode{Profile: res.Profile, Host: res.Host(), Production: res.Production(), ReadOnly: f.readOnly}
-	cfg := api.Config{BaseURL: res.BaseURL, APIKey: res.APIKey, OnEvent: logger, ReadOnly: f.readOnly,
+	// Every call goes to the log file (if any) and to the TUI's request log;
+	// the client never waits for the TUI.
+	events := make(chan api.Event, 256)
+	onEvent := func(ev api.Event) {
+		if logger != nil {
+			logger(ev)
+		}
+		select {
+		case events <- ev:
+		default:
+		}
+	}
+	cfg := api.Config{BaseURL: res.BaseURL, APIKey: res.APIKey, OnEvent: onEvent, ReadOnly: f.readOnly,
 		UserAgent: "chargedesk/" + version, MaxRetryWait: 3 * time.Second, Retries: 2}
 	opts := ui.Options{}
 	if res.Demo {
@@ -155,6 +167,7 @@ func tui(args []string, stdout, stderr io.Writer) int {
 		opts.History, _ = api.LoadHistory(path)
 		opts.SaveHistory = func(h model.History) error { return api.SaveHistory(path, h) }
 	}
+	opts.Events = events
 	opts.Client = api.New(cfg)
 	opts.Mode = mode
 	opts.Clock = model.SystemClock{}

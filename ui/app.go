@@ -23,7 +23,7 @@ const (
 )
 
 type globalKeys struct {
-	Quit, ForceQuit, Help, Back, Bookings, BookingsAlways key.Binding
+	Quit, ForceQuit, Help, Back, Bookings, BookingsAlways, Log, LogAlways key.Binding
 }
 
 var gkeys = globalKeys{
@@ -34,6 +34,8 @@ var gkeys = globalKeys{
 	Bookings:  key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "bookings")),
 	// f2 reaches the bookings even while a field has focus.
 	BookingsAlways: key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "bookings")),
+	Log:            key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "request log")),
+	LogAlways:      key.NewBinding(key.WithKeys("f3"), key.WithHelp("f3", "request log")),
 }
 
 // Options configure the program.
@@ -49,6 +51,8 @@ type Options struct {
 	NewExternalID func(time.Time) string
 	// After replaces tea.Tick (tests: a fake timer on the test clock).
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
+	// Events delivers the client's request-log events to the log pane.
+	Events <-chan api.Event
 	// History is what was remembered; SaveHistory persists it (nil: remembering is off).
 	History     model.History
 	SaveHistory func(model.History) error
@@ -57,6 +61,8 @@ type Options struct {
 // App is the root model.
 type App struct {
 	c       *Common
+	events  <-chan api.Event
+	beats   int // heartbeats so far (the usage meter refreshes every 10 min)
 	stack   []Screen
 	overlay *overlay
 	help    help.Model
@@ -84,7 +90,7 @@ func New(o Options) *App {
 	if o.SaveHistory != nil {
 		c.history, c.save = o.History, o.SaveHistory
 	}
-	a := &App{c: c, help: help.New()}
+	a := &App{c: c, help: help.New(), events: o.Events}
 	a.stack = []Screen{newSearchScreen(c, o.Query, o.PlaceText)}
 	a.applyTheme()
 	return a
@@ -92,7 +98,7 @@ func New(o Options) *App {
 
 // Init asks the terminal for its background colour and starts the heartbeat.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.heartbeat(), a.top().Init())
+	return tea.Batch(tea.RequestBackgroundColor, a.heartbeat(), a.top().Init(), listenEvents(a.events), usageCmd(a.c.Client))
 }
 
 func (a *App) heartbeat() tea.Cmd { return a.c.after(time.Second, heartbeatMsg{}) }
@@ -126,7 +132,27 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case heartbeatMsg:
-		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), a.forward(msg))
+		a.beats++
+		var usage tea.Cmd
+		if a.beats%600 == 0 {
+			usage = usageCmd(a.c.Client) // the monthly quota moves slowly: every 10 min
+		}
+		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), usage, a.forward(msg))
+	case logEventMsg:
+		a.c.log = append(a.c.log, msg.ev)
+		if len(a.c.log) > maxLog {
+			a.c.log = a.c.log[len(a.c.log)-maxLog:]
+		}
+		cmd := listenEvents(a.events)
+		if _, ok := a.top().(*logScreen); ok {
+			return a, tea.Batch(cmd, a.forward(msg))
+		}
+		return a, cmd
+	case usageMsg:
+		if msg.usage != nil {
+			a.c.usage = msg.usage
+		}
+		return a, nil
 	case bookingPolledMsg:
 		return a, a.c.watch.polled(msg)
 	case rebookMsg:
@@ -203,6 +229,13 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	typing := a.top().Typing()
+	if key.Matches(msg, gkeys.LogAlways) || (!typing && key.Matches(msg, gkeys.Log)) {
+		if _, open := a.top().(*logScreen); open {
+			a.pop()
+			return a, nil
+		}
+		return a, push(newLogScreen(a.c))
+	}
 	if key.Matches(msg, gkeys.BookingsAlways) || (!typing && key.Matches(msg, gkeys.Bookings)) {
 		if _, already := a.top().(*bookingsScreen); !already {
 			return a, push(newBookingsScreen(a.c))
@@ -317,9 +350,18 @@ func (a *App) header() string {
 	if rl := a.c.Client.RateLimit(); rl.Known {
 		txt := fmt.Sprintf("  rate %d/%d", rl.Remaining, rl.Limit)
 		if rl.Headroom().Low() {
-			rate = st.Warning.Render(txt)
+			rate = st.Warning.Render(txt + " low")
 		} else {
 			rate = st.Subtle.Render(txt)
+		}
+	}
+	if u := a.c.usage; u != nil && u.Quota != nil && u.Quota.Limit > 0 {
+		q := u.Quota
+		txt := fmt.Sprintf(" · month %d/%d", q.Remaining, q.Limit)
+		if q.Remaining*10 < q.Limit {
+			rate += st.Warning.Render(txt + " low")
+		} else {
+			rate += st.Subtle.Render(txt)
 		}
 	}
 	right := st.Subtle.Render(a.top().Title()) + rate
@@ -361,7 +403,8 @@ func (a *App) renderOverlay(w, h int) string {
 	var body string
 	if o.help {
 		groups := append([][]key.Binding{}, a.top().FullHelp()...)
-		groups = append(groups, []key.Binding{gkeys.Bookings, gkeys.BookingsAlways, gkeys.Back, gkeys.Help, gkeys.Quit, gkeys.ForceQuit})
+		groups = append(groups, []key.Binding{gkeys.Bookings, gkeys.BookingsAlways, gkeys.Log, gkeys.LogAlways},
+			[]key.Binding{gkeys.Back, gkeys.Help, gkeys.Quit, gkeys.ForceQuit})
 		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render("q, ? or esc closes this help.")
 	} else {
 		body = o.body

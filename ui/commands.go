@@ -83,3 +83,19 @@ func cancelCmd(ctx context.Context, c *api.Client, req int, id, reason string) t
 		return bookingCancelledMsg{req: req, booking: b, err: err}
 	}
 }
+
+// usageMsg answers GET /usage (the header's quota meter).
+type usageMsg struct{ usage *model.Usage }
+
+func usageCmd(c *api.Client) tea.Cmd {
+	if c == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		u, err := c.Usage(context.Background())
+		if err != nil {
+			return usageMsg{}
+		}
+		return usageMsg{u}
+	}
+}

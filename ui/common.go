@@ -44,7 +44,9 @@ type Common struct {
 	// After delivers msg after d (tea.Tick; tests replace it with a fake timer).
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
 
-	watch *watchlist // every booking watched this session
+	watch *watchlist  // every booking watched this session
+	log   []api.Event // every API call of the session (the request log)
+	usage *model.Usage
 
 	// history is what is remembered between sessions; save persists it (nil: off).
 	history model.History

@@ -341,3 +341,47 @@ func TestRemembersPlacesAndCustomers(t *testing.T) {
 	}
 	_ = tea.Quit
 }
+
+func TestRequestLogAndCurl(t *testing.T) {
+	h := newHarness(t, large, withDemo(), withKey(sim.DefaultKey))
+	h.key("enter", "enter", "enter", "enter")
+	for _, ev := range h.events {
+		h.send(logEventMsg{ev})
+	}
+	h.key("L")
+	ls, ok := h.top().(*logScreen)
+	if !ok {
+		t.Fatalf("L went to %T", h.top())
+	}
+	h.wantScreen("Request log", "POST", "/bookings", "202", "GET", "/search?", "200")
+	// The newest call (the create) is first; y copies it as curl.
+	h.key("y")
+	h.wantScreen(`curl -sS -X POST`, `"X-API-Key: $PETITMONDE_API_KEY"`)
+	if !strings.Contains(ls.note, `--data-raw '{"location_id":"DE-ENB-E123456"`) || strings.Contains(ls.note, sim.DefaultKey) {
+		t.Fatalf("copied: %s", ls.note)
+	}
+	h.key("enter")
+	h.wantScreen("── request body ──", `"external_id": "cd-test-001"`, "── response body ──", `"status": "REQUESTED"`)
+	h.key("esc")
+	if !ls.detail && h.top() != Screen(ls) {
+		t.Fatal("esc left the log instead of the bodies")
+	}
+	h.key("L")
+	if _, ok := h.top().(*logScreen); ok {
+		t.Fatal("L did not close the log")
+	}
+}
+
+func TestCurlCommandReproducesTheCall(t *testing.T) {
+	ev := api.Event{Method: "POST", Path: "/bookings/b-1/cancel", RequestBody: []byte(`{"reason":"it's late"}`)}
+	got := api.CurlCommand("https://api.petitmonde.energy/api/v1/client/", ev)
+	want := `curl -sS -X POST 'https://api.petitmonde.energy/api/v1/client/bookings/b-1/cancel' -H "X-API-Key: $PETITMONDE_API_KEY" -H 'Accept: application/json' -H 'Content-Type: application/json' --data-raw '{"reason":"it'\''s late"}'`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestHeaderUsageMeter(t *testing.T) {
+	h := newHarness(t, large, withDemo())
+	h.wantScreen("month 9999/10000")
+}

@@ -98,8 +98,8 @@ func TestSearchValidationSendsNothingAndKeepsInput(t *testing.T) {
 	h.typeText("300")
 	h.key("enter")
 	h.wantScreen("radius: must be more than 0 and at most 200 km", "300", "48.1351, 11.5820")
-	if len(h.events) != 0 {
-		t.Fatalf("%d requests sent for an invalid form", len(h.events))
+	if n := countEvents(h, "GET", "/search"); n != 0 {
+		t.Fatalf("%d searches sent for an invalid form", n)
 	}
 	if _, ok := h.top().(*searchScreen); !ok {
 		t.Fatal("left the form")
@@ -404,8 +404,8 @@ func TestNotFoundOffersSearchAgain(t *testing.T) {
 }
 
 func TestRateLimitCountdownThenAutomaticRetry(t *testing.T) {
-	h := newHarness(t, small, withDemo(), withRateLimit(1))
-	h.key("enter") // the one request of the minute
+	h := newHarness(t, small, withDemo(), withRateLimit(2))
+	h.key("enter") // the usage meter and the search: the minute's two requests
 	h.key("enter", "enter", "enter")
 	h.wantScreen("Rate limited", "retrying automatically in")
 	if _, ok := h.top().(*confirmScreen); !ok {

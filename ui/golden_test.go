@@ -48,6 +48,14 @@ func TestGoldenScreens(t *testing.T) {
 			h.advance(12 * time.Second)
 			h.key("esc", "down", "enter", "enter", "B")
 		}},
+		{"request_log", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			for _, ev := range h.events {
+				ev.Duration = 3 * time.Millisecond // durations vary run to run
+				h.send(logEventMsg{ev})
+			}
+			h.key("L", "down") // (y would print the test server's random port)
+		}},
 		{"bookings_cancel", func(h *harness) {
 			h.key("enter", "enter", "enter", "enter")
 			h.advance(12 * time.Second)
@@ -76,6 +84,45 @@ func TestGoldenScreens(t *testing.T) {
 					golden.RequireEqual(t, h.app.Render())
 				})
 			}
+		}
+	}
+}
+
+// TestGoldenHeader pins the header in each mode: demo, live on another host,
+// live on production (warning colour), with a profile, read-only, low budget.
+func TestGoldenHeader(t *testing.T) {
+	modes := []struct {
+		name string
+		mode Mode
+		key  string
+	}{
+		{"demo", Mode{Demo: true, Speed: 60, Host: "embedded simulator"}, ""},
+		{"live_local", Mode{Host: "127.0.0.1:8787", Profile: "local"}, ""},
+		{"live_production", Mode{Host: "api.petitmonde.energy", Production: true, Profile: "prod"}, ""},
+		{"read_only", Mode{Host: "api.petitmonde.energy", Production: true, Profile: "training", ReadOnly: true}, ""},
+		{"low_budget", Mode{Host: "127.0.0.1:8787"}, "low"},
+	}
+	for _, m := range modes {
+		for _, dark := range []bool{true, false} {
+			theme := map[bool]string{true: "dark", false: "light"}[dark]
+			t.Run(m.name+"_"+theme, func(t *testing.T) {
+				opts := []harnessOpt{}
+				if m.key == "low" {
+					opts = append(opts, withRateLimit(10))
+				}
+				h := newHarness(t, large, opts...)
+				var bg color.Color = color.Black
+				if !dark {
+					bg = color.White
+				}
+				h.send(tea.BackgroundColorMsg{Color: bg})
+				h.app.c.Mode = m.mode
+				h.key("down", "enter") // a search, so the rate headers are known
+				for m.key == "low" && h.app.c.Client.RateLimit().Remaining > 1 {
+					h.key("esc", "enter")
+				}
+				golden.RequireEqual(t, h.app.header())
+			})
 		}
 	}
 }
