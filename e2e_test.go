@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -276,32 +277,7 @@ func TestE2EConflict(t *testing.T) {
 // (chargedesk asks GET /usage once at start, then the search: 2 requests.)
 func TestE2ERateLimitCountdown(t *testing.T) {
 	t.Parallel()
-	if binPath == "" {
-		t.Skip("end-to-end tests skipped")
-	}
-	srv := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0", "--rate-limit", "2", "--key", "e2e-key-0123456789")
-	out, err := srv.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	base := ""
-	sc := bufio.NewScanner(out)
-	re := regexp.MustCompile(`base URL: (\S+)`)
-	for sc.Scan() {
-		if m := re.FindStringSubmatch(sc.Text()); m != nil {
-			base = m[1]
-			break
-		}
-	}
-	if base == "" {
-		t.Fatal("serve printed no base URL")
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
-
+	_, base := startServe(t, "--rate-limit", "2", "--key", "e2e-key-0123456789")
 	tm := start(t, 100, 30, pinnedEnv(t, "PETITMONDE_API_KEY=e2e-key-0123456789"), "--api-url", base)
 	tm.waitFor(10*time.Second, "LIVE", "127.0.0.1", "Find a charger")
 	tm.press("down") // München
@@ -372,4 +348,82 @@ func TestE2EHelpAndVersion(t *testing.T) {
 	if strings.Contains(string(out), "secret-key-that-must-not-show") || !strings.Contains(string(out), "••••") {
 		t.Fatalf("config dump does not mask the key:\n%s", out)
 	}
+}
+
+// A panic restores the terminal, says where the crash log is, and the log
+// does not carry the key.
+func TestE2EPanicRestoresTerminalAndKeepsTheKey(t *testing.T) {
+	t.Parallel()
+	const key = "crash-key-0123456789abcdef"
+	srv, base := startServe(t, "--key", key)
+	_ = srv
+	env := pinnedEnv(t, "PETITMONDE_API_KEY="+key, "CHARGEDESK_TEST_PANIC=1")
+	tm := start(t, 100, 30, env, "--api-url", base)
+	tm.waitFor(10*time.Second, "Find a charger")
+	tm.press("\x1b[24~") // F12
+	tm.waitExit(10 * time.Second)
+	tm.restored()
+	tm.mu.Lock()
+	raw := tm.raw.String()
+	tm.mu.Unlock()
+	m := regexp.MustCompile(`crash log is at (\S+)`).FindStringSubmatch(raw)
+	if m == nil {
+		t.Fatalf("no crash log named; output tail:\n%q", raw[max(0, len(raw)-400):])
+	}
+	if strings.Contains(raw, key) {
+		t.Fatal("the key reached the terminal")
+	}
+	log, err := os.ReadFile(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "test panic requested with F12") || strings.Contains(string(log), key) {
+		t.Fatalf("crash log:\n%s", log)
+	}
+	if code := tm.cmd.ProcessState.ExitCode(); code != 70 {
+		t.Fatalf("exit code %d, want 70", code)
+	}
+}
+
+// SIGTERM and SIGHUP restore the terminal too.
+func TestE2ESignalsRestoreTerminal(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []os.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		tm := start(t, 100, 30, pinnedEnv(t))
+		tm.waitFor(10*time.Second, "Find a charger")
+		tm.press("enter")
+		tm.waitFor(10*time.Second, "sorted by distance")
+		if err := tm.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		tm.waitExit(10 * time.Second)
+		tm.restored()
+	}
+}
+
+// startServe runs `chargedesk serve` on a free port and returns its base URL.
+func startServe(t *testing.T, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	if binPath == "" {
+		t.Skip("end-to-end tests skipped")
+	}
+	srv := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	out, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	re := regexp.MustCompile(`base URL: (\S+)`)
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			return srv, m[1]
+		}
+	}
+	t.Fatal("serve printed no base URL")
+	return nil, ""
 }

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -172,7 +175,14 @@ func tui(args []string, stdout, stderr io.Writer) int {
 	opts.Mode = mode
 	opts.Clock = model.SystemClock{}
 
-	p := tea.NewProgram(ui.New(opts))
+	var root tea.Model = ui.New(opts)
+	if os.Getenv("CHARGEDESK_TEST_PANIC") != "" {
+		root = panicOnF12{root} // for the end-to-end test of the crash path
+	}
+	p := tea.NewProgram(root)
+
+	// SIGTERM and SIGHUP end the program the same way q does, so the
+	// terminal is restored.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -181,11 +191,74 @@ func tui(args []string, stdout, stderr io.Writer) int {
 			p.Quit()
 		}
 	}()
-	if _, err := p.Run(); err != nil {
+
+	// Bubble Tea restores the terminal after a panic and writes the panic to
+	// standard error; that text goes to a crash log instead, with the key
+	// redacted, and the user is told where it is.
+	restore := captureStderr()
+	_, err = p.Run()
+	text := restore()
+	if err != nil {
+		if errors.Is(err, tea.ErrProgramPanic) || strings.Contains(text, "panic") {
+			path := writeCrashLog(api.Redact(text, res.APIKey))
+			fmt.Fprintf(stderr, "chargedesk crashed and restored the terminal. The crash log is at %s\n", path)
+			return 70
+		}
 		fmt.Fprintln(stderr, "chargedesk:", api.Redact(err.Error(), res.APIKey))
 		return 1
 	}
 	return 0
+}
+
+// captureStderr sends what is written to os.Stderr while the TUI runs into
+// a buffer; restore puts os.Stderr back and returns the text.
+func captureStderr() func() string {
+	var buf bytes.Buffer
+	r, w, err := os.Pipe()
+	if err != nil {
+		return func() string { return "" }
+	}
+	orig := os.Stderr
+	os.Stderr = w
+	done := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(&buf, r)
+		close(done)
+	}()
+	return func() string {
+		os.Stderr = orig
+		_ = w.Close()
+		<-done
+		_ = r.Close()
+		return buf.String()
+	}
+}
+
+// writeCrashLog saves a crash report in the state directory (or the temp
+// directory) and returns its path.
+func writeCrashLog(text string) string {
+	dir := filepath.Dir(api.StatePath(os.Getenv))
+	if dir == "." || os.MkdirAll(dir, 0o700) != nil {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, fmt.Sprintf("crash-%s.log", time.Now().UTC().Format("20060102-150405")))
+	report := fmt.Sprintf("chargedesk %s crashed at %s\n\n%s", version, time.Now().UTC().Format(time.RFC3339), text)
+	if err := os.WriteFile(path, []byte(report), 0o600); err != nil {
+		return "(could not be written: " + err.Error() + ")"
+	}
+	return path
+}
+
+// panicOnF12 panics when F12 is pressed (CHARGEDESK_TEST_PANIC only).
+type panicOnF12 struct{ tea.Model }
+
+func (m panicOnF12) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "f12" {
+		// The key is in the message on purpose: the crash log must not show it.
+		panic("test panic requested with F12 (CHARGEDESK_TEST_PANIC); key " + os.Getenv(api.EnvAPIKey))
+	}
+	next, cmd := m.Model.Update(msg)
+	return panicOnF12{next}, cmd
 }
 
 func resolve(f *tuiFlags) (api.Resolved, []string, error) {
