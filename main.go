@@ -66,6 +66,8 @@ Usage:
                               simulator when no API key is configured)
   chargedesk serve [flags]    run the API simulator as a server (see serve -h)
   chargedesk config           show the resolved configuration (key masked)
+  chargedesk help             the scripting commands: search, book, status,
+                              cancel, bookings (tables or --json; exit codes)
 
 Configuration (flag > environment > profile > demo):
   PETITMONDE_API_KEY   the API key (never given as a flag: it would show in ps)
@@ -299,6 +301,8 @@ func openLog(path, key string) (func(api.Event), func(), error) {
 	enc := json.NewEncoder(fh)
 	hook := func(ev api.Event) {
 		ev.Err = api.Redact(ev.Err, key)
+		ev.RequestBody = []byte(api.Redact(string(ev.RequestBody), key))
+		ev.ResponseBody = []byte(api.Redact(string(ev.ResponseBody), key))
 		mu.Lock()
 		defer mu.Unlock()
 		_ = enc.Encode(ev)

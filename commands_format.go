@@ -1,0 +1,287 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+	_ "time/tzdata" // Europe/Berlin on machines without a zoneinfo database
+	"unicode/utf8"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// berlin is the drivers' time zone: every time a person reads is in it.
+var berlin = func() *time.Location {
+	z, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return z
+}()
+
+// table renders rows as aligned columns (text/tabwriter), two spaces apart.
+// Cells must already be sanitised; tabs in them would break the columns.
+func table(header []string, rows [][]string) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	_ = tw.Flush()
+	// tabwriter pads the last column too when a cell is empty: trim line ends.
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cell makes server text safe for a table cell: one line, no escapes, at
+// most n characters.
+func cell(s string, n int) string {
+	s = model.SanitizeLine(s)
+	if s == "" {
+		return "—"
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func euro(p float64, cur string) string {
+	cur = model.SanitizeLine(cur)
+	if cur == "" || cur == "EUR" {
+		return fmt.Sprintf("%.2f €", p)
+	}
+	return fmt.Sprintf("%.2f %s", p, cur)
+}
+
+// roundDur prints a duration the way a person says it.
+func roundDur(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Seconds()+0.5))
+	case d < time.Hour:
+		m, s := int(d.Minutes()), int(d.Seconds())%60
+		if m < 10 && s != 0 {
+			return fmt.Sprintf("%d min %02d s", m, s)
+		}
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// shortWindow is a reservation window in Berlin time for a table.
+func shortWindow(start, end time.Time) string {
+	if start.IsZero() {
+		return "—"
+	}
+	s, e := start.In(berlin), end.In(berlin)
+	if end.IsZero() {
+		return s.Format("2006-01-02 15:04")
+	}
+	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
+		return s.Format("2006-01-02 15:04") + "–" + e.Format("15:04")
+	}
+	return s.Format("2006-01-02 15:04") + "–" + e.Format("01-02 15:04")
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// tokenText names the booking's token the way the TUI's status screen does.
+func tokenText(b model.Booking) string {
+	switch b.TokenStrategy {
+	case model.DriverToken:
+		if b.CustomerID != "" {
+			return "driver_token · customer " + b.CustomerID + " (their usual card or app works)"
+		}
+		return "driver_token · token " + b.TokenID + " (their usual card or app works)"
+	case model.GroupToken:
+		return "group_token · fleet group " + b.FleetGroupID
+	case model.Pipelet:
+		return "pipelet · RFID UID " + b.TokenUID
+	case model.AdHoc:
+		if b.AdHocToken != nil && b.AdHocToken.TokenUID != "" {
+			return "ad_hoc · temporary token " + b.AdHocToken.TokenUID
+		}
+		return "ad_hoc · temporary token (not issued yet)"
+	}
+	return string(b.TokenStrategy)
+}
+
+// whoText is the customer/token column of the bookings table.
+func whoText(b model.Booking) string {
+	switch b.TokenStrategy {
+	case model.DriverToken:
+		if b.CustomerID != "" {
+			return b.CustomerID
+		}
+		return "token " + b.TokenID
+	case model.GroupToken:
+		return "group " + b.FleetGroupID
+	case model.Pipelet:
+		return "RFID " + b.TokenUID
+	case model.AdHoc:
+		if b.AdHocToken != nil && b.AdHocToken.TokenUID != "" {
+			return "ad_hoc " + b.AdHocToken.TokenUID
+		}
+		return "ad_hoc"
+	}
+	return string(b.TokenStrategy)
+}
+
+func priceText(b model.Booking) string {
+	if b.ClientPrice == nil {
+		return "—"
+	}
+	s := euro(*b.ClientPrice, b.ClientPriceCurrency)
+	if b.Status == model.Completed {
+		s += " (final)"
+	}
+	return s
+}
+
+// warp is the booking's lifecycle clock: the demo simulator runs everything
+// tied to the reservation window Speed times faster (as the TUI reckons it).
+func (c *cli) warp(b model.Booking) model.Warp {
+	if !c.demo || c.speed <= 1 || b.CreatedAt == nil {
+		return model.Warp{Speed: 1}
+	}
+	return model.Warp{Anchor: *b.CreatedAt, Speed: c.speed}
+}
+
+// countdown says where now is relative to the window.
+func (c *cli) countdown(b model.Booking) string {
+	start, end := b.Window()
+	w := c.warp(b)
+	now := w.Now(c.now())
+	realTime := func(d time.Duration) string {
+		if w.Active() {
+			return fmt.Sprintf(" (%s real)", roundDur(w.Real(d)))
+		}
+		return ""
+	}
+	switch {
+	case now.Before(start):
+		d := start.Sub(now)
+		return "starts in " + roundDur(d) + realTime(d)
+	case end.IsZero() || now.Before(end):
+		d := end.Sub(now)
+		return "running, ends in " + roundDur(d) + realTime(d)
+	}
+	return "window over"
+}
+
+// bookingBlock is one booking as the TUI's status screen shows it: the status
+// with its action, then the references, window, token and price. b must be
+// sanitised.
+func (c *cli) bookingBlock(b model.Booking) string {
+	var out strings.Builder
+	info := b.Status.Info()
+	status := string(b.Status)
+	if status == "" {
+		status = "(no status)"
+	}
+	head := fmt.Sprintf("%-10s ", status)
+	indent := strings.Repeat(" ", len(head))
+	if !info.Known {
+		out.WriteString(head + fmt.Sprintf("Status %q is not known to chargedesk; shown as the server sent it.\n", string(b.Status)))
+		out.WriteString(indent + info.Action + "\n")
+	} else {
+		out.WriteString(head + info.Action + "\n")
+		out.WriteString(indent + info.Meaning + "\n")
+	}
+	row := func(label, value string) {
+		fmt.Fprintf(&out, "%-10s %s\n", label, value)
+	}
+	row("Booking", b.ID)
+	cpoRef := b.CPOReservationID
+	if cpoRef == "" {
+		cpoRef = "not yet (set when the CPO confirms)"
+	}
+	row("CPO ref", cpoRef)
+	row("External", b.ExternalID)
+	loc := joinNonEmpty(" · ", b.LocationName, b.LocationCity, b.CPOName)
+	if b.LocationID != "" {
+		loc = joinNonEmpty(" ", loc, "("+b.LocationID+")")
+	}
+	row("Charger", loc)
+	evse := b.EVSEUID
+	if b.ConnectorID != "" {
+		evse += " · connector " + b.ConnectorID
+	}
+	row("EVSE", evse)
+	if start, end := b.Window(); !start.IsZero() {
+		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC)", start.In(berlin).Format("Mon 02 Jan 2006 15:04"),
+			end.In(berlin).Format("15:04"), start.UTC().Format("15:04"), end.UTC().Format("15:04")))
+		if !info.Terminal {
+			row("", c.countdown(b))
+		}
+	}
+	row("Token", tokenText(b))
+	if b.AdHocToken != nil && b.AdHocToken.ValidFrom != nil && b.AdHocToken.ValidUntil != nil {
+		row("", fmt.Sprintf("token valid %s – %s Berlin", b.AdHocToken.ValidFrom.In(berlin).Format("02 Jan 15:04"),
+			b.AdHocToken.ValidUntil.In(berlin).Format("02 Jan 15:04")))
+	}
+	price := "not known yet"
+	if b.ClientPrice != nil {
+		price = priceText(b)
+	}
+	row("Price", price)
+	if b.CancellationReason != "" {
+		row("Reason", b.CancellationReason)
+	}
+	if b.CreatedAt != nil {
+		row("Created", b.CreatedAt.In(berlin).Format("2006-01-02 15:04:05")+" Berlin")
+	}
+	if b.StatusUpdatedAt != nil {
+		row("Updated", string(b.Status)+" since "+b.StatusUpdatedAt.In(berlin).Format("2006-01-02 15:04:05")+" Berlin")
+	}
+	if w := c.warp(b); w.Active() && !info.Terminal {
+		out.WriteString(fmt.Sprintf("Simulated clock: the demo runs the reservation %g× faster than real time.\n", w.Speed))
+	}
+	return out.String()
+}
+
+// changeLine is one status change of --wait in human mode.
+func (c *cli) changeLine(b model.Booking) string {
+	at := c.now()
+	if b.StatusUpdatedAt != nil {
+		at = *b.StatusUpdatedAt
+	}
+	info := b.Status.Info()
+	line := fmt.Sprintf("%s  %-10s %s", at.In(berlin).Format("15:04:05"), string(b.Status), info.Action)
+	var extra []string
+	if b.Status == model.Confirmed && b.CPOReservationID != "" {
+		extra = append(extra, "CPO ref "+b.CPOReservationID)
+	}
+	if b.CancellationReason != "" {
+		extra = append(extra, "reason: "+b.CancellationReason)
+	}
+	if b.ClientPrice != nil && info.Terminal {
+		label := "price "
+		if b.Status == model.Completed {
+			label = "final price "
+		}
+		extra = append(extra, label+euro(*b.ClientPrice, b.ClientPriceCurrency))
+	}
+	if len(extra) > 0 {
+		line += " (" + strings.Join(extra, "; ") + ")"
+	}
+	return line + "\n"
+}
