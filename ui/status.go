@@ -27,7 +27,8 @@ var statusKeys = struct {
 
 type seen struct {
 	status model.Status
-	at     time.Time
+	at     time.Time // when it happened (status_updated_at)
+	seenAt time.Time // when chargedesk learnt of it
 }
 
 // statusScreen shows one booking of the watchlist. The watchlist does the

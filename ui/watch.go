@@ -70,7 +70,7 @@ func (wl *watchlist) add(b model.Booking, loc model.Location, adopted bool) *wat
 	if b.StatusUpdatedAt != nil {
 		at = *b.StatusUpdatedAt
 	}
-	w := &watched{booking: b, loc: loc, adopted: adopted, timeline: []seen{{b.Status, at}}, lastChecked: wl.c.Now()}
+	w := &watched{booking: b, loc: loc, adopted: adopted, timeline: []seen{{b.Status, at, wl.c.Now()}}, lastChecked: wl.c.Now()}
 	wl.items[b.ID] = w
 	wl.order = append([]string{b.ID}, wl.order...)
 	wl.schedule(w)
@@ -260,7 +260,7 @@ func (wl *watchlist) applyBooking(w *watched, b model.Booking, announce bool) {
 		if b.StatusUpdatedAt != nil {
 			at = *b.StatusUpdatedAt
 		}
-		w.timeline = append(w.timeline, seen{b.Status, at})
+		w.timeline = append(w.timeline, seen{b.Status, at, wl.c.Now()})
 		if announce {
 			w.changed = true
 			ref := b.ExternalID
