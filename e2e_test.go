@@ -22,7 +22,10 @@ import (
 // The end-to-end tests build the real binary, run it under a pseudo-terminal
 // and read the screen through a VT emulator, as a person would see it.
 
-var binPath string
+var (
+	binPath    string
+	scratchDir string // removed when the tests end
+)
 
 func TestMain(m *testing.M) {
 	if os.Getenv("CHARGEDESK_SKIP_E2E") == "" {
@@ -31,6 +34,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+		scratchDir = dir
 		binPath = filepath.Join(dir, "chargedesk")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/petitmonde/chargedesk/api"
@@ -65,3 +67,40 @@ func benchResultsKey(b *testing.B, n int) {
 
 func BenchmarkResultsKey100(b *testing.B)   { benchResultsKey(b, 100) }
 func BenchmarkResultsKey10000(b *testing.B) { benchResultsKey(b, 10000) }
+
+// BenchmarkResultsMemory10000 loads 10,000 results the way the program does
+// (JSON decoded, sanitised, the screen built and drawn) and reports the live
+// heap it holds afterwards and the peak seen while loading.
+func BenchmarkResultsMemory10000(b *testing.B) {
+	raw, err := json.Marshal(syntheticResults(10000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var live, peak uint64
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var resp model.SearchResponse
+		if err := json.Unmarshal(raw, &resp); err != nil {
+			b.Fatal(err)
+		}
+		for j := range resp.Results {
+			resp.Results[j] = model.SanitizeLocation(resp.Results[j])
+		}
+		s := newResultsScreen(benchCommon(), model.SearchQuery{Lat: 48.1351, Lng: 11.582}, &resp)
+		s.SetSize(120, 37)
+		_ = s.View()
+		var during runtime.MemStats
+		runtime.ReadMemStats(&during)
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		peak = max(peak, during.HeapInuse-min(during.HeapInuse, before.HeapInuse))
+		live = after.HeapInuse - min(after.HeapInuse, before.HeapInuse)
+		runtime.KeepAlive(s)
+	}
+	b.ReportMetric(float64(live)/(1<<20), "MB-live")
+	b.ReportMetric(float64(peak)/(1<<20), "MB-peak")
+	b.ReportMetric(float64(len(raw))/(1<<20), "MB-json")
+}

@@ -1,0 +1,68 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// benchServer is the simulator over loopback with limits out of the way, and
+// one booking to read.
+func benchServer(b *testing.B) (*httptest.Server, string) {
+	srv := httptest.NewServer(sim.New(sim.Options{Seed: 1, RateLimit: 1 << 30, MonthlyQuota: 1 << 30}))
+	b.Cleanup(srv.Close)
+	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey})
+	start := time.Now().Add(time.Hour)
+	res, err := c.CreateBooking(context.Background(), model.BookingRequest{LocationID: sim.FlagshipLocationID,
+		EVSEUID: "DE*ENB*E123456*1", ReservationStart: start, ReservationEnd: start.Add(time.Hour),
+		TokenStrategy: model.DriverToken, CustomerID: "cust_bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, res.Booking.ID
+}
+
+// The client's round trip (resty, rate-limit headers, event hook, decoding)
+// against the same GET made with plain net/http and encoding/json (issue:
+// ≤ 1.3).
+func BenchmarkClientGetBooking(b *testing.B) {
+	srv, id := benchServer(b)
+	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.GetBooking(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNetHTTPGetBooking(b *testing.B) {
+	srv, id := benchServer(b)
+	hc := &http.Client{}
+	url := srv.URL + sim.BasePath + "/bookings/" + id
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("X-API-Key", sim.DefaultKey)
+		req.Header.Set("Accept", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var bk model.Booking
+		if err := json.NewDecoder(resp.Body).Decode(&bk); err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+}
