@@ -168,9 +168,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.stack[len(a.stack)-1] = msg.s
 		msg.s.SetSize(a.contentSize())
 		return a, msg.s.Init()
-	case backMsg:
-		a.pop()
-		return a, nil
 	case backToMsg:
 		found := false
 		for _, sc := range a.stack {

@@ -142,7 +142,6 @@ type closer interface{ Close() }
 type (
 	pushMsg    struct{ s Screen }
 	replaceMsg struct{ s Screen } // replace the top of the stack
-	backMsg    struct{}
 	// backToMsg pops to the newest screen that match accepts, then delivers
 	// then. With none in the stack it shows missing (if set) and stays.
 	backToMsg struct {
@@ -160,7 +159,6 @@ type (
 
 func push(s Screen) tea.Cmd    { return func() tea.Msg { return pushMsg{s} } }
 func replace(s Screen) tea.Cmd { return func() tea.Msg { return replaceMsg{s} } }
-func back() tea.Cmd            { return func() tea.Msg { return backMsg{} } }
 func msgCmd(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
 func showOverlay(title, body string) tea.Cmd {
 	return msgCmd(overlayMsg{title: title, body: body})

@@ -221,14 +221,3 @@ func (h *harness) noScreen(parts ...string) {
 }
 
 func (h *harness) top() Screen { return h.app.top() }
-
-// pendingTimers counts the timers carrying a message of the type of sample.
-func (h *harness) pendingTimers(sample tea.Msg) int {
-	n := 0
-	for _, t := range h.timers {
-		if fmt.Sprintf("%T", t.msg) == fmt.Sprintf("%T", sample) {
-			n++
-		}
-	}
-	return n
-}

@@ -107,12 +107,6 @@ func (wl *watchlist) trim(now time.Time) {
 	wl.sent = wl.sent[i:]
 }
 
-// spentLastMinute is how many polls went out in the last 60 s.
-func (wl *watchlist) spentLastMinute() int {
-	wl.trim(wl.c.Now())
-	return len(wl.sent)
-}
-
 // delay is the poll policy's next wait for w, in wall-clock time.
 func (wl *watchlist) delay(w *watched) time.Duration {
 	b := w.booking

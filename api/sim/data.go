@@ -44,15 +44,6 @@ func CPOs() []CPO {
 	return out
 }
 
-func cpoByParty(party string) cpoProfile {
-	for _, p := range cpoProfiles {
-		if p.PartyID == party {
-			return p
-		}
-	}
-	return cpoProfile{CPO: CPO{party, party}}
-}
-
 type cityExtra struct {
 	plzLo, plzHi int
 	inner, outer []string
