@@ -362,14 +362,19 @@ func (a *App) header() string {
 		}
 	}
 	right := st.Subtle.Render(a.top().Title()) + rate
-	if ann := a.c.watch.announcement(); ann != "" {
+	ann := a.c.watch.announcement()
+	if ann != "" {
 		right = st.Marked.Render("⚑ "+ann) + " " + right
 	}
 	// Drop what matters least when the width runs out: the demo's subtitle,
-	// then the screen's name; the badge and the rate limit stay.
+	// then the screen's name, then the announcement; the badge and the rate
+	// limit stay.
 	full := left + sub
 	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 {
 		full = left
+	}
+	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 && ann != "" {
+		right = st.Marked.Render("⚑ "+ann) + rate
 	}
 	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 {
 		right = rate

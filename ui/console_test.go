@@ -385,3 +385,22 @@ func TestHeaderUsageMeter(t *testing.T) {
 	h := newHarness(t, large, withDemo())
 	h.wantScreen("month 9999/10000")
 }
+
+// An answer to a poll sent before a cancel must not undo the cancel.
+func TestStalePollDoesNotUndoCancel(t *testing.T) {
+	h := newHarness(t, large, withDemo())
+	st := bookUntilStatus(t, h, "cust_demo_001")
+	h.advance(12 * time.Second)
+	w := st.entry()
+	// A poll goes out; before its answer comes, the booking is cancelled.
+	poll := h.app.c.watch.refresh(st.id)
+	stale := poll() // answered now: CONFIRMED
+	h.key("c", "enter")
+	if st.current().Status != model.Cancelled {
+		t.Fatalf("status %s after the cancel", st.current().Status)
+	}
+	h.send(stale)
+	if st.current().Status != model.Cancelled || w.changed {
+		t.Fatalf("the stale answer made it %s (changed %v)", st.current().Status, w.changed)
+	}
+}

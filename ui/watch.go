@@ -63,6 +63,16 @@ func (wl *watchlist) add(b model.Booking, loc model.Location, adopted bool) *wat
 		if loc.LocationID != "" {
 			w.loc = loc
 		}
+		// This copy is newer than any poll under way (e.g. the answer to a
+		// cancel): an older answer arriving after it must not undo it.
+		if w.inFlight {
+			if c := wl.cancels[b.ID]; c != nil {
+				c()
+			}
+			wl.c.gen++
+			w.gen = wl.c.gen
+			w.inFlight = false
+		}
 		wl.applyBooking(w, b, false)
 		return w
 	}
@@ -243,8 +253,17 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 	}
 	w.retry.clear()
 	w.err = ""
+	if older(*msg.booking, w.booking) {
+		wl.schedule(w) // a stale copy (a lagging replica, say): keep what is newer
+		return nil
+	}
 	wl.applyBooking(w, *msg.booking, true)
 	return nil
+}
+
+// older tells whether a's last status change is before b's.
+func older(a, b model.Booking) bool {
+	return a.StatusUpdatedAt != nil && b.StatusUpdatedAt != nil && a.StatusUpdatedAt.Before(*b.StatusUpdatedAt)
 }
 
 // applyBooking records a fresh copy; a status change is announced.
