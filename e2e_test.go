@@ -57,6 +57,7 @@ type term struct {
 	emu  *vt.Emulator
 	raw  bytes.Buffer // everything the program wrote
 	done chan struct{}
+	read chan struct{} // closed when all output has been read
 	err  error
 }
 
@@ -87,10 +88,11 @@ func start(t *testing.T, w, h int, env []string, args ...string) *term {
 	if err != nil {
 		t.Fatalf("pty: %v", err)
 	}
-	tm := &term{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
+	tm := &term{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{}), read: make(chan struct{})}
 	// The emulator's answers to the program's queries go back as input.
 	go func() { _, _ = io.Copy(f, tm.emu) }()
 	go func() {
+		defer close(tm.read)
 		buf := make([]byte, 32<<10)
 		for {
 			n, err := f.Read(buf)
@@ -182,6 +184,12 @@ func (tm *term) waitExit(timeout time.Duration) {
 	case <-tm.done:
 	case <-time.After(timeout):
 		tm.t.Fatalf("the program did not exit; screen:\n%s", tm.screen())
+	}
+	// The last frames may still sit in the pty: read them all before judging.
+	select {
+	case <-tm.read:
+	case <-time.After(5 * time.Second):
+		tm.t.Fatal("the program's output did not end after it exited")
 	}
 }
 
