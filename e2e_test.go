@@ -165,6 +165,10 @@ func (tm *term) press(keys ...string) {
 		if _, err := tm.pty.Write([]byte(seq)); err != nil {
 			tm.t.Fatalf("write %q: %v", k, err)
 		}
+		if k == "esc" {
+			// A lone ESC is told from the start of a sequence by a pause.
+			time.Sleep(200 * time.Millisecond)
+		}
 		time.Sleep(30 * time.Millisecond)
 	}
 }
@@ -438,4 +442,46 @@ func startServe(t *testing.T, args ...string) (*exec.Cmd, string) {
 	}
 	t.Fatal("serve printed no base URL")
 	return nil, ""
+}
+
+// Book in demo mode, open the bookings, find the booking by its external id,
+// cancel it, see CANCELLED.
+func TestE2EBookFindCancel(t *testing.T) {
+	t.Parallel()
+	tm := start(t, 120, 36, pinnedEnv(t))
+	tm.waitFor(10*time.Second, "Find a charger")
+	for _, want := range []string{"sorted by distance", "EVSEs (", "Ready", "REQUESTED"} {
+		tm.press("enter")
+		tm.waitFor(10*time.Second, want)
+	}
+	s := tm.waitFor(10*time.Second, "External")
+	ext := regexp.MustCompile(`External\s+(cd-\S+)`).FindStringSubmatch(s)
+	if ext == nil {
+		t.Fatalf("no external id on screen:\n%s", s)
+	}
+	// Another booking first, so finding it means something.
+	tm.press("esc", "down", "enter")
+	tm.waitFor(5*time.Second, "Ready")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "REQUESTED")
+	tm.press("B")
+	tm.waitFor(10*time.Second, "2 of 2 loaded")
+	tm.press("/")
+	tm.press(ext[1])
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "1 match")
+	tm.press("c")
+	tm.waitFor(5*time.Second, "Cancel booking "+ext[1]+"?")
+	tm.press("enter")
+	s = tm.waitFor(10*time.Second, "CANCELLED", "Cancelled")
+	if !strings.Contains(s, ext[1]) {
+		t.Fatalf("the cancelled row is not the one found:\n%s", s)
+	}
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "CANCELLED", "Driver cancelled by phone")
+	tm.press("q")
+	tm.waitFor(5*time.Second, "Quit chargedesk?") // the other booking is still active
+	tm.press("y")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
 }
