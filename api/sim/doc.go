@@ -114,4 +114,76 @@
 //     Marienplatz, the closest result of the guide's Munich search, EVSEs 1
 //     and 2 AVAILABLE with 300 kW CCS) and the Allego ids the docs' examples
 //     use (ExampleLocationBerlin, ExampleLocationHamburg, EVSE 1 AVAILABLE).
+//
+// # Fault injection (Options.Faults, faults.go)
+//
+// The zero Faults injects nothing and the simulator behaves as above. A spec
+// string for `chargedesk serve` is read by ParseFaults ("flaky",
+// "chaos,drop-after=10%", "latency=80ms/1s,5xx=0.05,only=POST /bookings");
+// Faults.String writes one back. FaultStats counts what was injected.
+//
+//   - Scope: Faults.Only limits request faults (latency and bursts too) to
+//     requests matching "[METHOD ]PATH" patterns relative to BasePath ("*"
+//     one segment, a final "**" any rest). Faults apply before
+//     authentication: a gateway in front of the API misbehaves for everyone.
+//   - Draws: each matching request gets its own random source, seeded by
+//     Faults.Seed (0 → Options.Seed), the request's method, path, query and
+//     body, and how often that exact request was seen before. The same
+//     requests in the same order meet the same faults; concurrent identical
+//     requests may swap theirs. Booking ids and the lifecycle's random draws
+//     are the same with and without faults (CPO faults then move steps).
+//   - Shares are exclusive: one draw u per request picks at most one of, in
+//     this order, RateLimited, ServerError, DropBefore, DropAfter,
+//     ServerErrorAfter, Malformed, Truncated (their sum ≤ 1; New clamps).
+//   - Latency (Fixed + U(0, Jitter) + log-normal(Median, P99), capped at
+//     Max) is real time, spent before processing; a client that gives up
+//     meanwhile leaves the request unprocessed (FaultStats.Abandoned). With
+//     Latency.After it is spent after processing instead: a slow answer to a
+//     request that took effect. The simulator never starts processing a
+//     request after its client gave up, so it cannot reproduce the one case
+//     that defeats the look-up (a create processed after the client's
+//     look-up found nothing); a real API can.
+//   - RateLimited: 429 "Rate limit exceeded. Retry after N seconds." with
+//     Retry-After N (Faults.RetryAfter, default 2 s), X-RateLimit-Remaining
+//     0, not processed and not counted. Burst: every request in the first
+//     Length of each Every (on the simulator clock, from the Unix epoch) gets
+//     the same 429 with Retry-After = what is left of the window.
+//   - ServerError: 500, 502 or 503 (by the draw) with a JSON error body and
+//     no rate-limit headers, not processed. ServerErrorAfter: the same
+//     answer, after the request WAS processed.
+//   - DropBefore: the connection is hijacked and closed (half of them with
+//     an RST, SO_LINGER 0) before processing: no answer, no effect.
+//     DropAfter: processed first — a POST /bookings IS created — then closed
+//     without a byte of answer: the double-booking trap. Without a Hijacker
+//     (HTTP/2, httptest.ResponseRecorder) a drop panics with
+//     http.ErrAbortHandler.
+//   - Malformed (2xx answers only; others pass unchanged, uncounted): an HTML
+//     page, trailing garbage after the JSON, a byte-order mark before it, or a
+//     broken token inside. Truncated (2xx only): the JSON cut at a drawn byte,
+//     either as a complete short answer (Content-Length of the cut body: a
+//     decode error) or announced whole and broken off (a read error).
+//   - Every injected answer carries FaultHeader (X-Sim-Fault) naming it.
+//   - CPO faults act per booking at create, by a seeded hash of its id, on
+//     bookings that would be CONFIRMED. LateConfirm: PENDING until
+//     LateConfirmAfter (default 28 s: past the point where an agent may have
+//     given up, before ConfirmTimeout), then CONFIRMED; later steps move so they still follow.
+//     LateConfirmAfter ≥ ConfirmTimeout: the API gives up first — EXPIRED at
+//     ConfirmTimeout, the CPO's late answer is dropped. Cancel: CONFIRMED,
+//     then CANCELLED "Cancelled by CPO: …" with client_price 0.00 at
+//     U(CancelAfterMin, CancelAfterMax) (default 5–30 s) after CONFIRMED, no
+//     later than the step that would have followed. A client cancel before
+//     it wins. Both run in real clock time (not divided by Speed).
+//
+// # Hostile data (Options.Hostile, hostile.go)
+//
+// Results 2 to 10 of the guide's Munich search (48.1351, 11.5820, 25 km,
+// CCS, ≥ 50 kW) get names that attack a terminal: ESC[2J and ESC[H, cursor
+// moves, OSC 52 clipboard writes, OSC 0/2 titles, OSC 8 hyperlinks, 8-bit C1
+// CSI/OSC (U+009B, U+009D), BEL/BS/CR/TAB/VT/FF/DEL, bidi overrides and
+// isolates, a name of 300+ characters, and a very wide one (CJK, ZWJ emoji,
+// flags, combining marks). Five of them get hostile CPO names, one a hostile
+// address; the first is made bookable, so its names reach bookings
+// (location_name, cpo_name). CPO rejection and cancellation reasons turn
+// hostile too. The flagship (result 1) stays clean. All are valid JSON
+// strings without NUL; HostileTexts lists them for screen assertions.
 package sim

@@ -41,6 +41,11 @@ type Options struct {
 	Speed        float64     // lifecycle time divisor for reservation times; <= 0 → 1
 	Seed         int64       // data + lifecycle randomness; same seed → same data and same delays
 	Clock        model.Clock // nil → model.SystemClock{}
+	// Faults injects latency, errors, dropped connections, broken bodies, 429
+	// bursts and CPO misbehaviour (faults.go); the zero value injects nothing.
+	Faults Faults
+	// Hostile serves terminal-hostile names in the demo search (hostile.go).
+	Hostile bool
 }
 
 // Server is the simulator: an http.Handler serving the contract under BasePath.
@@ -58,6 +63,8 @@ type Server struct {
 	byID    map[string]*record
 	usage   map[string]*keyUsage
 	nextSeq int
+
+	faults *faultState // nil without Options.Faults
 }
 
 // New builds a simulator.
@@ -85,6 +92,12 @@ func New(o Options) *Server {
 		rng:     rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed11fe)),
 		byID:    map[string]*record{},
 		usage:   map[string]*keyUsage{},
+	}
+	if o.Hostile {
+		applyHostile(s.locs)
+	}
+	if o.Faults.Enabled() {
+		s.faults = newFaultState(o.Faults, o.Seed)
 	}
 	for i, l := range s.locs {
 		s.locByID[l.LocationID] = i
@@ -125,6 +138,15 @@ func (s *Server) now() time.Time {
 // The answer is built under the lock into a buffer and written after, so a
 // slow client never holds the others up.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.faults != nil {
+		s.faults.serveHTTP(s, w, r)
+		return
+	}
+	writeBuffered(w, s.handle(r))
+}
+
+// handle serves r into a buffer: the body is read before the lock is taken.
+func (s *Server) handle(r *http.Request) *bufferedResponse {
 	if r.Body != nil && r.Body != http.NoBody {
 		// Read the body before taking the lock (decodeBody reports oversize).
 		data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
@@ -134,8 +156,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 	s.mu.Lock()
+	n := len(s.records)
 	s.serve(buf, r)
+	if len(s.records) > n && (s.faults != nil || s.opts.Hostile) {
+		s.afterCreate(s.records[n:])
+	}
 	s.mu.Unlock()
+	return buf
+}
+
+// writeBuffered sends a buffered answer.
+func writeBuffered(w http.ResponseWriter, buf *bufferedResponse) {
 	for k, v := range buf.header {
 		w.Header()[k] = v
 	}
