@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -374,8 +375,11 @@ func TestE2EPanicRestoresTerminalAndKeepsTheKey(t *testing.T) {
 	srv, base := startServe(t, "--key", key)
 	_ = srv
 	env := pinnedEnv(t, "PETITMONDE_API_KEY="+key, "CHARGEDESK_TEST_PANIC=1")
-	tm := start(t, 100, 30, env, "--api-url", base)
+	logFile := filepath.Join(t.TempDir(), "calls.jsonl")
+	tm := start(t, 100, 30, env, "--api-url", base, "--log", logFile)
 	tm.waitFor(10*time.Second, "Find a charger")
+	tm.press("down", "enter")
+	tm.waitFor(10*time.Second, "sorted by distance")
 	tm.press("\x1b[24~") // F12
 	tm.waitExit(10 * time.Second)
 	tm.restored()
@@ -398,6 +402,21 @@ func TestE2EPanicRestoresTerminalAndKeepsTheKey(t *testing.T) {
 	}
 	if code := tm.cmd.ProcessState.ExitCode(); code != 70 {
 		t.Fatalf("exit code %d, want 70", code)
+	}
+	// The --log file: one JSON object per call, the key in none.
+	calls, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
+	if len(lines) < 2 || !strings.Contains(string(calls), `"path":"/search?`) || strings.Contains(string(calls), key) {
+		t.Fatalf("log file:\n%s", calls)
+	}
+	for _, l := range lines {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("not JSON: %s", l)
+		}
 	}
 }
 

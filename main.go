@@ -337,6 +337,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	quota := fs.Int("quota", sim.DefaultMonthlyQuota, "requests per calendar month per key")
 	speed := fs.Float64("speed", 1, "divide every lifecycle wait tied to the reservation (time to start, charging, grace) by N")
 	seed := fs.Int64("seed", 1, "seed of the generated locations and the lifecycle delays")
+	faultSpec := fs.String("faults", "", "inject faults: a preset ("+strings.Join(sim.FaultPresets, ", ")+
+		") and/or key=value items, e.g. \"flaky,latency=50ms+100ms,drop-after=5%\" (see api/sim/doc.go)")
+	hostile := fs.Bool("hostile", false, "serve terminal-hostile location and CPO names (escape sequences, bidi, very wide text)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: chargedesk serve [flags]\n\nRuns the Agent API simulator under /api/v1/client.\n\nFlags:")
 		fs.PrintDefaults()
@@ -347,16 +350,27 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	faults, err := sim.ParseFaults(*faultSpec)
+	if err != nil {
+		fmt.Fprintln(stderr, "chargedesk serve:", err)
+		return 2
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "chargedesk serve:", err)
 		return 1
 	}
-	h := sim.New(sim.Options{Key: *key, RateLimit: *rate, MonthlyQuota: *quota, Speed: *speed, Seed: *seed})
+	h := sim.New(sim.Options{Key: *key, RateLimit: *rate, MonthlyQuota: *quota, Speed: *speed, Seed: *seed, Faults: faults, Hostile: *hostile})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	base := "http://" + ln.Addr().String() + sim.BasePath
 	fmt.Fprintf(stdout, "chargedesk simulator listening\n  base URL: %s\n  API key:  %s\n  rate limit %d/min, quota %d/month, speed ×%g, seed %d\n",
 		base, *key, *rate, *quota, *speed, *seed)
+	if f := faults.String(); f != "" {
+		fmt.Fprintf(stdout, "  faults: %s\n", f)
+	}
+	if *hostile {
+		fmt.Fprintln(stdout, "  hostile names in the Munich search")
+	}
 	fmt.Fprintf(stdout, "try:\n  curl -s \"%s/search?lat=48.1351&lng=11.5820&radius=25&connector_type=IEC_62196_T2_COMBO&power_min=50\" -H \"X-API-Key: %s\"\n", base, *key)
 	fmt.Fprintf(stdout, "or:\n  PETITMONDE_API_KEY=%s chargedesk --api-url %s\nCtrl-C stops it.\n", *key, base)
 

@@ -149,8 +149,8 @@ func SearchParams(q model.SearchQuery) url.Values {
 		v.Set("limit", strconv.Itoa(q.Limit))
 	}
 	if !q.Start.IsZero() && !q.End.IsZero() {
-		v.Set("start_time", q.Start.UTC().Format(time.RFC3339))
-		v.Set("end_time", q.End.UTC().Format(time.RFC3339))
+		v.Set("start_time", q.Start.UTC().Format(time.RFC3339Nano))
+		v.Set("end_time", q.End.UTC().Format(time.RFC3339Nano))
 	}
 	return v
 }
@@ -174,10 +174,10 @@ func (c *Client) ListBookings(ctx context.Context, f model.BookingFilter) (*mode
 		v.Set("status", string(f.Status))
 	}
 	if !f.FromDate.IsZero() {
-		v.Set("from_date", f.FromDate.UTC().Format(time.RFC3339))
+		v.Set("from_date", f.FromDate.UTC().Format(time.RFC3339Nano))
 	}
 	if !f.ToDate.IsZero() {
-		v.Set("to_date", f.ToDate.UTC().Format(time.RFC3339))
+		v.Set("to_date", f.ToDate.UTC().Format(time.RFC3339Nano))
 	}
 	if f.Limit != 0 {
 		v.Set("limit", strconv.Itoa(f.Limit))
@@ -240,7 +240,8 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 			return nil
 		}
 		e, ok := AsError(err)
-		if !ok || !e.Retryable() || attempt >= c.cfg.Retries {
+		// An unreadable answer to a read is worth reading again, too.
+		if !ok || !(e.Retryable() || e.Kind == KindDecode) || attempt >= c.cfg.Retries {
 			return err
 		}
 		wait := Backoff(attempt)

@@ -69,7 +69,12 @@ func (c *Client) CreateBooking(ctx context.Context, req model.BookingRequest) (*
 	for res.Attempts < maxCreates {
 		res.Attempts++
 		var b model.Booking
-		_, err := c.do(ctx, http.MethodPost, "/bookings", nil, body, &b)
+		status, err := c.do(ctx, http.MethodPost, "/bookings", nil, body, &b)
+		if err == nil && strings.TrimSpace(b.ID) == "" {
+			// Accepted, but the answer names no booking: as good as lost.
+			err = &Error{Kind: KindDecode, Status: status, Method: http.MethodPost, Path: "/bookings",
+				Message: "the answer to the booking request has no booking id"}
+		}
 		if err == nil {
 			res.Booking = &b
 			return res, nil
@@ -136,6 +141,9 @@ func (c *Client) findByExternalID(ctx context.Context, externalID string, since 
 
 func shortErr(err error) string {
 	if e, ok := AsError(err); ok {
+		if e.Kind == KindDecode && e.Message != "" {
+			return e.Message
+		}
 		if e.Status != 0 {
 			s := http.StatusText(e.Status)
 			if e.Message != "" {

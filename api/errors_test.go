@@ -371,8 +371,9 @@ func TestDecodeError(t *testing.T) {
 	if e.Status != 200 || e.Err == nil || !strings.HasPrefix(e.Message, "the answer could not be read") || e.Retryable() {
 		t.Errorf("error %+v", e)
 	}
-	if len(r.Hits()) != 1 {
-		t.Errorf("a decode error was retried")
+	// A read whose answer could not be read is read again (bounded).
+	if n := len(r.Hits()); n < 2 || n > 4 {
+		t.Errorf("%d reads after unreadable answers, want 2–4", n)
 	}
 	if ev := r.Events()[0]; ev.Err != e.Message || ev.Status != 200 {
 		t.Errorf("event %+v", ev)
