@@ -152,7 +152,7 @@ func (tm *term) waitFor(timeout time.Duration, parts ...string) string {
 }
 
 var keySeq = map[string]string{
-	"enter": "\r", "tab": "\t", "esc": "\x1b", "up": "\x1b[A", "down": "\x1b[B",
+	"enter": "\r", "tab": "\t", "esc": "\x1b", "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
 	"ctrl+c": "\x03", "ctrl+u": "\x15", "backspace": "\x7f",
 }
 
@@ -501,6 +501,94 @@ func TestE2EBookFindCancel(t *testing.T) {
 	tm.press("q")
 	tm.waitFor(5*time.Second, "Quit chargedesk?") // the other booking is still active
 	tm.press("y")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
+}
+
+// Under faults: a create whose answer is lost after the booking was made is
+// found by its external id (one booking, not two); failing searches show the
+// retry banner and then the results.
+func TestE2EUnderFaults(t *testing.T) {
+	t.Parallel()
+	const key = "fault-key-0123456789"
+	// The answer to every create is lost after the simulator made the booking.
+	_, base := startServe(t, "--key", key, "--faults", "only=POST /bookings,drop-after=100%")
+	env := pinnedEnv(t, "PETITMONDE_API_KEY="+key)
+	tm := start(t, 110, 32, env, "--api-url", base)
+	tm.waitFor(10*time.Second, "Find a charger")
+	tm.press("down", "enter")
+	tm.waitFor(10*time.Second, "sorted by distance")
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "EVSEs (")
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "Customer id")
+	tm.press("cust_abc123", "enter")
+	tm.waitFor(15*time.Second, "The create's answer was lost", "not booked twice")
+	tm.waitFor(20*time.Second, "CONFIRMED")
+	tm.press("ctrl+c")
+	tm.waitExit(5 * time.Second)
+	tm.restored()
+	// The simulator holds exactly one booking.
+	cmd := exec.Command(binPath, "bookings", "--json", "--api-url", base)
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("bookings: %v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), `"external_id"`); n != 1 {
+		t.Fatalf("%d bookings after one lost answer, want 1:\n%s", n, out)
+	}
+
+	// Searches fail three times in a row (seed 1), more than the client's own
+	// retries: the banner shows the next retry, then the results come.
+	_, base2 := startServe(t, "--key", key, "--faults", "seed=1,only=GET /search,5xx=80%")
+	tm2 := start(t, 110, 32, env, "--api-url", base2)
+	tm2.waitFor(10*time.Second, "Find a charger")
+	tm2.press("down", "enter")
+	tm2.waitFor(10*time.Second, "Server error — retry 1", "nothing you entered is lost")
+	tm2.waitFor(15*time.Second, "sorted by distance")
+	tm2.press("q")
+	tm2.waitExit(5 * time.Second)
+	tm2.restored()
+}
+
+// Hostile names from the server: the screen stays intact and readable; no
+// clipboard write, hyperlink or foreign title reaches the terminal.
+func TestE2EHostileNames(t *testing.T) {
+	t.Parallel()
+	const key = "hostile-key-0123456789"
+	_, base := startServe(t, "--key", key, "--hostile")
+	tm := start(t, 120, 36, pinnedEnv(t, "PETITMONDE_API_KEY="+key), "--api-url", base)
+	tm.waitFor(10*time.Second, "Find a charger")
+	tm.press("down", "tab", "25", "tab", "right", "tab", "50", "enter")
+	s := tm.waitFor(10*time.Second, "sorted by distance", "EnBW Schnellladepark Marienplatz")
+	for i := 0; i < 6; i++ {
+		tm.press("down")
+	}
+	tm.press("m")
+	tm.waitFor(5*time.Second, "N↑")
+	tm.press("m", "g", "down", "enter")
+	s = tm.waitFor(5*time.Second, "EVSEs (")
+	lines := strings.Split(s, "\n")
+	if !strings.HasPrefix(lines[0], "chargedesk") {
+		t.Fatalf("the header was overwritten:\n%s", s)
+	}
+	tm.press("esc", "esc")
+	tm.waitFor(5*time.Second, "Find a charger")
+	tm.mu.Lock()
+	raw := tm.raw.String()
+	tm.mu.Unlock()
+	for _, bad := range []string{"\x1b]52", "\x1b]8;", "\u202e", "\x1b[2J\x1b[H" + "charger", "\x1b[1A\x1b[2KFake"} {
+		if strings.Contains(raw, bad) {
+			t.Fatalf("the terminal received %q", bad)
+		}
+	}
+	for _, m := range regexp.MustCompile("\x1b\\][02];([^\x07\x1b]*)").FindAllStringSubmatch(raw, -1) {
+		if !strings.HasPrefix(m[1], "chargedesk") {
+			t.Fatalf("a foreign window title reached the terminal: %q", m[1])
+		}
+	}
+	tm.press("ctrl+c")
 	tm.waitExit(5 * time.Second)
 	tm.restored()
 }

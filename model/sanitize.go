@@ -141,13 +141,43 @@ func skipString(s string, i int) int {
 }
 
 // SanitizeLine is Sanitize plus folding runs of spaces and trimming, for
-// one-line fields such as a location name.
+// one-line fields such as a location name. It also takes out what makes a
+// name's width depend on the terminal: zero-width joiners and emoji
+// variation selectors (a family emoji shows as its members), and combining
+// marks beyond two on one letter (so "Zalgo" text cannot spill into the rows
+// above and below).
 func SanitizeLine(s string) string {
-	s = Sanitize(s)
+	s = steadyWidth(Sanitize(s))
 	if !strings.Contains(s, "  ") && strings.TrimSpace(s) == s {
 		return s
 	}
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// steadyWidth drops ZWJ, VS15/VS16 and the combining keycap, and caps
+// combining marks at two per base character.
+func steadyWidth(s string) string {
+	if isPlain(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	marks := 0
+	for _, r := range s {
+		switch {
+		case r == '‍' || r == '︎' || r == '️' || r == '⃣':
+			continue
+		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+			marks++
+			if marks > 2 {
+				continue
+			}
+		default:
+			marks = 0
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // SanitizeLocation returns a copy of l with every server-supplied text made
