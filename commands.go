@@ -565,7 +565,7 @@ func (c *cli) describe(e *api.Error, code int) (title, hint string) {
 		return "conflict (409)", ""
 	case api.KindRateLimited:
 		if e.RetryAfter > 0 {
-			return "rate limited (429)", fmt.Sprintf("Wait %s, then try again.", roundDur(e.RetryAfter))
+			return "rate limited (429)", fmt.Sprintf("Wait %s, then try again.", model.HumanDuration(e.RetryAfter))
 		}
 		return "rate limited (429)", "Wait a minute, then try again."
 	case api.KindServer:

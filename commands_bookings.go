@@ -146,7 +146,7 @@ func bookingsTable(bs []model.Booking) string {
 		if loc == "" {
 			loc = b.LocationID
 		}
-		loc = joinNonEmpty(", ", loc, b.LocationCity)
+		loc = model.JoinNonEmpty(", ", loc, b.LocationCity)
 		start, end := b.Window()
 		rows = append(rows, []string{cell(b.ID, 40), created, cell(string(b.Status), 12), cell(b.ExternalID, 32),
 			cell(whoText(b), 28), cell(loc, 48), shortWindow(start, end), priceText(b)})

@@ -52,32 +52,6 @@ func cell(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func euro(p float64, cur string) string {
-	cur = model.SanitizeLine(cur)
-	if cur == "" || cur == "EUR" {
-		return fmt.Sprintf("%.2f €", p)
-	}
-	return fmt.Sprintf("%.2f %s", p, cur)
-}
-
-// roundDur prints a duration the way a person says it.
-func roundDur(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()+0.5))
-	case d < time.Hour:
-		m, s := int(d.Minutes()), int(d.Seconds())%60
-		if m < 10 && s != 0 {
-			return fmt.Sprintf("%d min %02d s", m, s)
-		}
-		return fmt.Sprintf("%d min", m)
-	}
-	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
-}
-
 // shortWindow is a reservation window in Berlin time for a table.
 func shortWindow(start, end time.Time) string {
 	if start.IsZero() {
@@ -91,37 +65,6 @@ func shortWindow(start, end time.Time) string {
 		return s.Format("2006-01-02 15:04") + "–" + e.Format("15:04")
 	}
 	return s.Format("2006-01-02 15:04") + "–" + e.Format("01-02 15:04")
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if strings.TrimSpace(p) != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
-}
-
-// tokenText names the booking's token the way the TUI's status screen does.
-func tokenText(b model.Booking) string {
-	switch b.TokenStrategy {
-	case model.DriverToken:
-		if b.CustomerID != "" {
-			return "driver_token · customer " + b.CustomerID + " (their usual card or app works)"
-		}
-		return "driver_token · token " + b.TokenID + " (their usual card or app works)"
-	case model.GroupToken:
-		return "group_token · fleet group " + b.FleetGroupID
-	case model.Pipelet:
-		return "pipelet · RFID UID " + b.TokenUID
-	case model.AdHoc:
-		if b.AdHocToken != nil && b.AdHocToken.TokenUID != "" {
-			return "ad_hoc · temporary token " + b.AdHocToken.TokenUID
-		}
-		return "ad_hoc · temporary token (not issued yet)"
-	}
-	return string(b.TokenStrategy)
 }
 
 // whoText is the customer/token column of the bookings table.
@@ -149,7 +92,7 @@ func priceText(b model.Booking) string {
 	if b.ClientPrice == nil {
 		return "—"
 	}
-	s := euro(*b.ClientPrice, b.ClientPriceCurrency)
+	s := model.FormatPrice(*b.ClientPrice, b.ClientPriceCurrency)
 	if b.Status == model.Completed {
 		s += " (final)"
 	}
@@ -172,17 +115,17 @@ func (c *cli) countdown(b model.Booking) string {
 	now := w.Now(c.now())
 	realTime := func(d time.Duration) string {
 		if w.Active() {
-			return fmt.Sprintf(" (%s real)", roundDur(w.Real(d)))
+			return fmt.Sprintf(" (%s real)", model.HumanDuration(w.Real(d)))
 		}
 		return ""
 	}
 	switch {
 	case now.Before(start):
 		d := start.Sub(now)
-		return "starts in " + roundDur(d) + realTime(d)
+		return "starts in " + model.HumanDuration(d) + realTime(d)
 	case end.IsZero() || now.Before(end):
 		d := end.Sub(now)
-		return "running, ends in " + roundDur(d) + realTime(d)
+		return "running, ends in " + model.HumanDuration(d) + realTime(d)
 	}
 	return "window over"
 }
@@ -216,9 +159,9 @@ func (c *cli) bookingBlock(b model.Booking) string {
 	}
 	row("CPO ref", cpoRef)
 	row("External", b.ExternalID)
-	loc := joinNonEmpty(" · ", b.LocationName, b.LocationCity, b.CPOName)
+	loc := model.JoinNonEmpty(" · ", b.LocationName, b.LocationCity, b.CPOName)
 	if b.LocationID != "" {
-		loc = joinNonEmpty(" ", loc, "("+b.LocationID+")")
+		loc = model.JoinNonEmpty(" ", loc, "("+b.LocationID+")")
 	}
 	row("Charger", loc)
 	evse := b.EVSEUID
@@ -233,7 +176,7 @@ func (c *cli) bookingBlock(b model.Booking) string {
 			row("", c.countdown(b))
 		}
 	}
-	row("Token", tokenText(b))
+	row("Token", model.TokenText(b))
 	if b.AdHocToken != nil && b.AdHocToken.ValidFrom != nil && b.AdHocToken.ValidUntil != nil {
 		row("", fmt.Sprintf("token valid %s – %s Berlin", b.AdHocToken.ValidFrom.In(berlin).Format("02 Jan 15:04"),
 			b.AdHocToken.ValidUntil.In(berlin).Format("02 Jan 15:04")))
@@ -278,7 +221,7 @@ func (c *cli) changeLine(b model.Booking) string {
 		if b.Status == model.Completed {
 			label = "final price "
 		}
-		extra = append(extra, label+euro(*b.ClientPrice, b.ClientPriceCurrency))
+		extra = append(extra, label+model.FormatPrice(*b.ClientPrice, b.ClientPriceCurrency))
 	}
 	if len(extra) > 0 {
 		line += " (" + strings.Join(extra, "; ") + ")"

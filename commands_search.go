@@ -244,17 +244,17 @@ func locationsTable(locs []model.Location) string {
 		}
 		price := "n/a"
 		if p, ok := l.EstimatedPrice(); ok {
-			price = "~" + euro(p, l.Pricing.Currency)
+			price = "~" + model.FormatPrice(p, l.Pricing.Currency)
 		}
 		power := fmt.Sprintf("%g kW", l.MaxPowerKW())
 		rows = append(rows, []string{
 			fmt.Sprintf("%5.1f km", l.DistanceKM),
 			cell(l.LocationID, 24),
 			cell(l.Name, 36),
-			cell(joinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City)), 40),
+			cell(model.JoinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City)), 40),
 			cell(l.CPOName, 20),
 			fmt.Sprintf("%d/%d", l.AvailableCount(), len(l.EVSEs)),
-			cell(joinNonEmpty(" ", strings.Join(conns, "/"), power), 28),
+			cell(model.JoinNonEmpty(" ", strings.Join(conns, "/"), power), 28),
 			price,
 			bookableText(l),
 		})

@@ -93,7 +93,7 @@ func setupCancel(fs *flag.FlagSet) func(c *cli, args []string) int {
 		switch {
 		case b.Status != model.Cancelled:
 		case b.ClientPrice != nil && *b.ClientPrice > 0:
-			c.out(fmt.Sprintf("\nCancelled. The CPO charges a cancellation fee of %s.\n", euro(*b.ClientPrice, b.ClientPriceCurrency)))
+			c.out(fmt.Sprintf("\nCancelled. The CPO charges a cancellation fee of %s.\n", model.FormatPrice(*b.ClientPrice, b.ClientPriceCurrency)))
 		default:
 			c.out("\nCancelled, free of charge.\n")
 		}
@@ -166,7 +166,7 @@ func (c *cli) watch(b model.Booking, changed func(model.Booking)) (model.Booking
 			if e.Kind == api.KindRateLimited && e.RetryAfter > 0 {
 				wait = e.RetryAfter
 			}
-			c.note(fmt.Sprintf("%s; checking again in %s", model.SanitizeLine(e.Error()), roundDur(wait)))
+			c.note(fmt.Sprintf("%s; checking again in %s", model.SanitizeLine(e.Error()), model.HumanDuration(wait)))
 			continue
 		}
 		failures = 0

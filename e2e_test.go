@@ -561,14 +561,14 @@ func TestE2EHostileNames(t *testing.T) {
 	tm := start(t, 120, 36, pinnedEnv(t, "PETITMONDE_API_KEY="+key), "--api-url", base)
 	tm.waitFor(10*time.Second, "Find a charger")
 	tm.press("down", "tab", "25", "tab", "right", "tab", "50", "enter")
-	s := tm.waitFor(10*time.Second, "sorted by distance", "EnBW Schnellladepark Marienplatz")
+	tm.waitFor(10*time.Second, "sorted by distance", "EnBW Schnellladepark Marienplatz")
 	for i := 0; i < 6; i++ {
 		tm.press("down")
 	}
 	tm.press("m")
 	tm.waitFor(5*time.Second, "N↑")
 	tm.press("m", "g", "down", "enter")
-	s = tm.waitFor(5*time.Second, "EVSEs (")
+	s := tm.waitFor(5*time.Second, "EVSEs (")
 	lines := strings.Split(s, "\n")
 	if !strings.HasPrefix(lines[0], "chargedesk") {
 		t.Fatalf("the header was overwritten:\n%s", s)

@@ -485,7 +485,7 @@ func (s *bookingsScreen) row(i int) string {
 	}
 	price := ""
 	if bk.ClientPrice != nil {
-		price = euro(*bk.ClientPrice, bk.ClientPriceCurrency)
+		price = model.FormatPrice(*bk.ClientPrice, bk.ClientPriceCurrency)
 	}
 	status := pad(st.SmallBadge(bk.Status), 12)
 	extW := min(28, max(14, len(bk.ExternalID)))
@@ -493,7 +493,7 @@ func (s *bookingsScreen) row(i int) string {
 	if i == s.cursor {
 		ext = st.Selected.Render(ext)
 	}
-	loc := joinNonEmpty(", ", bk.LocationName, bk.LocationCity)
+	loc := model.JoinNonEmpty(", ", bk.LocationName, bk.LocationCity)
 	// marker, status, external id, who, window, price; the location takes the rest.
 	fixed := 4 + 12 + 1 + extW + 1 + 14 + 1 + 18 + 1 + 9 + 1
 	locW := max(8, s.w-fixed-1)

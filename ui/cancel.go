@@ -148,7 +148,7 @@ func (d *cancelDialog) result(msg bookingCancelledMsg) (b *model.Booking, note s
 	d.close()
 	note = "Cancelled."
 	if p := msg.booking.ClientPrice; p != nil && *p > 0 {
-		note = fmt.Sprintf("Cancelled. The CPO charges a cancellation fee of %s.", euro(*p, msg.booking.ClientPriceCurrency))
+		note = fmt.Sprintf("Cancelled. The CPO charges a cancellation fee of %s.", model.FormatPrice(*p, msg.booking.ClientPriceCurrency))
 	}
 	return msg.booking, note, nil
 }

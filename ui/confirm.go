@@ -465,7 +465,7 @@ func (s *confirmScreen) View() string {
 	st := s.c.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render(trunc("Book "+s.evse.EVSEUID+" at "+s.loc.Name, s.w)) + "\n")
-	b.WriteString(st.Subtle.Render(trunc(joinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n")
+	b.WriteString(st.Subtle.Render(trunc(model.JoinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n")
 	if s.proposal != "" {
 		b.WriteString(st.Marked.Render(trunc(s.proposal, s.w)) + "\n")
 	} else {
@@ -485,7 +485,7 @@ func (s *confirmScreen) View() string {
 	}
 	price := "no estimate"
 	if p, has := s.loc.EstimatedPrice(); has {
-		price = euro(p, s.loc.Pricing.Currency) + " (estimate; the CPO's final price comes at the end)"
+		price = model.FormatPrice(p, s.loc.Pricing.Currency) + " (estimate; the CPO's final price comes at the end)"
 	}
 	b.WriteString(st.Label.Render("Price   ") + price + "\n")
 	b.WriteString("\n")

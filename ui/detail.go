@@ -98,7 +98,7 @@ func (s *detailScreen) View() string {
 	l := s.loc
 	var b strings.Builder
 	b.WriteString(st.Title.Render(trunc(l.Name, s.w)) + "\n")
-	addr := joinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City), l.Country)
+	addr := model.JoinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City), l.Country)
 	if addr == "" {
 		addr = "address not given"
 	}
@@ -110,7 +110,7 @@ func (s *detailScreen) View() string {
 	b.WriteString(st.Subtle.Render(fmt.Sprintf("%.1f km away%s · %s (%s) · %s", l.DistanceKM, coords, l.CPOName, l.CPOPartyID, l.LocationID)) + "\n")
 	price := "no price estimate"
 	if p, ok := l.EstimatedPrice(); ok {
-		price = "estimated price " + euro(p, l.Pricing.Currency) + " per session"
+		price = "estimated price " + model.FormatPrice(p, l.Pricing.Currency) + " per session"
 	}
 	res := st.Success.Render("takes reservations")
 	if !l.SupportsReservation {

@@ -164,9 +164,9 @@ func (s *resultsScreen) mapView(w, h int) string {
 		}
 		price := ""
 		if p, ok := sel.EstimatedPrice(); ok {
-			price = " · ~" + euro(p, sel.Pricing.Currency)
+			price = " · ~" + model.FormatPrice(p, sel.Pricing.Currency)
 		}
-		b.WriteString(trunc(st.Bold.Render(fmt.Sprintf("◉ %.1f km  %s", sel.DistanceKM, sel.Name))+st.Subtle.Render(fmt.Sprintf(" · %s · %s%s", joinNonEmpty(", ", sel.Address, sel.City), tag, price)), w) + "\n")
+		b.WriteString(trunc(st.Bold.Render(fmt.Sprintf("◉ %.1f km  %s", sel.DistanceKM, sel.Name))+st.Subtle.Render(fmt.Sprintf(" · %s · %s%s", model.JoinNonEmpty(", ", sel.Address, sel.City), tag, price)), w) + "\n")
 	}
 	return b.String()
 }

@@ -362,7 +362,7 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 	}
 	price := "price n/a"
 	if p, ok := l.EstimatedPrice(); ok {
-		price = fmt.Sprintf("~%s", euro(p, l.Pricing.Currency))
+		price = fmt.Sprintf("~%s", model.FormatPrice(p, l.Pricing.Currency))
 	}
 	dist := fmt.Sprintf("%5.1f km", l.DistanceKM)
 	right := padLeft(price, 10) + "  " + pad(tag, max(11, lipglossWidth(tag)))
@@ -383,24 +383,7 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 		conns = append(conns, ct.Short())
 	}
 	detail := fmt.Sprintf("%s · %s · %d/%d EVSEs free · %s max %g kW",
-		joinNonEmpty(", ", l.Address, l.City), l.CPOName, l.AvailableCount(), len(l.EVSEs), strings.Join(conns, "/"), l.MaxPowerKW())
+		model.JoinNonEmpty(", ", l.Address, l.City), l.CPOName, l.AvailableCount(), len(l.EVSEs), strings.Join(conns, "/"), l.MaxPowerKW())
 	line2 := "            " + st.Subtle.Render(trunc(detail, w-12))
 	return trunc(line1, w) + "\n" + line2 + "\n"
-}
-
-func euro(p float64, cur string) string {
-	if cur == "" || cur == "EUR" {
-		return fmt.Sprintf("%.2f €", p)
-	}
-	return fmt.Sprintf("%.2f %s", p, cur)
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if strings.TrimSpace(p) != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }

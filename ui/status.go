@@ -180,9 +180,9 @@ func (s *statusScreen) View() string {
 	name, addr := b.LocationName, b.LocationCity
 	if w.loc.LocationID != "" {
 		name = w.loc.Name
-		addr = joinNonEmpty(", ", w.loc.Address, strings.TrimSpace(w.loc.PostalCode+" "+w.loc.City))
+		addr = model.JoinNonEmpty(", ", w.loc.Address, strings.TrimSpace(w.loc.PostalCode+" "+w.loc.City))
 	}
-	row("Charger", joinNonEmpty(" · ", name, addr))
+	row("Charger", model.JoinNonEmpty(" · ", name, addr))
 	evse := b.EVSEUID
 	if b.ConnectorID != "" {
 		evse += " · connector " + b.ConnectorID
@@ -194,10 +194,10 @@ func (s *statusScreen) View() string {
 			start.UTC().Format("15:04"), end.UTC().Format("15:04")))
 		row("", s.countdown(b, start, end))
 	}
-	row("Token", tokenText(b))
+	row("Token", model.TokenText(b))
 	price := "not known yet"
 	if b.ClientPrice != nil {
-		price = euro(*b.ClientPrice, b.ClientPriceCurrency)
+		price = model.FormatPrice(*b.ClientPrice, b.ClientPriceCurrency)
 		if b.Status == model.Completed {
 			price += " (final)"
 		}
@@ -243,24 +243,24 @@ func (s *statusScreen) countdown(b model.Booking, start, end time.Time) string {
 	now := w.Now(s.c.Now())
 	real := func(d time.Duration) string {
 		if w.Active() {
-			return fmt.Sprintf(" (%s real)", roundDur(w.Real(d)))
+			return fmt.Sprintf(" (%s real)", model.HumanDuration(w.Real(d)))
 		}
 		return ""
 	}
 	switch {
 	case now.Before(start):
 		d := start.Sub(now)
-		return "starts in " + roundDur(d) + real(d)
+		return "starts in " + model.HumanDuration(d) + real(d)
 	case now.Before(end):
 		d := end.Sub(now)
-		return "running, ends in " + roundDur(d) + real(d)
+		return "running, ends in " + model.HumanDuration(d) + real(d)
 	}
 	return "window over"
 }
 
 func (s *statusScreen) checkedText(w *watched) string {
 	now := s.c.Now()
-	txt := fmt.Sprintf("last checked %s ago", roundDur(now.Sub(w.lastChecked)))
+	txt := fmt.Sprintf("last checked %s ago", model.HumanDuration(now.Sub(w.lastChecked)))
 	switch {
 	case w.inFlight:
 		txt += " · checking now…"
@@ -269,50 +269,11 @@ func (s *statusScreen) checkedText(w *watched) string {
 	case w.gone:
 		txt += " · not checking any more"
 	case !w.nextPoll.IsZero() && w.nextPoll.After(now):
-		txt += fmt.Sprintf(" · next check in %s", roundDur(w.nextPoll.Sub(now)))
+		txt += fmt.Sprintf(" · next check in %s", model.HumanDuration(w.nextPoll.Sub(now)))
 	case !w.nextPoll.IsZero():
 		txt += " · next check: waiting for the rate budget"
 	}
 	return txt
-}
-
-func tokenText(b model.Booking) string {
-	switch b.TokenStrategy {
-	case model.DriverToken:
-		if b.CustomerID != "" {
-			return "driver_token · customer " + b.CustomerID + " (their usual card or app works)"
-		}
-		return "driver_token · token " + b.TokenID + " (their usual card or app works)"
-	case model.GroupToken:
-		return "group_token · fleet group " + b.FleetGroupID
-	case model.Pipelet:
-		return "pipelet · RFID UID " + b.TokenUID
-	case model.AdHoc:
-		if b.AdHocToken != nil && b.AdHocToken.TokenUID != "" {
-			return "ad_hoc · temporary token " + b.AdHocToken.TokenUID
-		}
-		return "ad_hoc · temporary token (not issued yet)"
-	}
-	return string(b.TokenStrategy)
-}
-
-// roundDur prints a duration the way a person says it.
-func roundDur(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()+0.5))
-	case d < time.Hour:
-		m := int(d.Minutes())
-		sec := int(d.Seconds()) % 60
-		if m < 10 && sec != 0 {
-			return fmt.Sprintf("%d min %02d s", m, sec)
-		}
-		return fmt.Sprintf("%d min", m)
-	}
-	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // current is the booking as last seen.

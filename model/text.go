@@ -1,0 +1,62 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// FormatPrice writes an amount the German way round: "12.50 €" (other
+// currencies by their code).
+func FormatPrice(p float64, currency string) string {
+	currency = SanitizeLine(currency)
+	if currency == "" || currency == "EUR" {
+		return fmt.Sprintf("%.2f €", p)
+	}
+	return fmt.Sprintf("%.2f %s", p, currency)
+}
+
+// HumanDuration prints a duration the way a person says it: "42 s",
+// "3 min 05 s", "25 min", "1 h 05 min".
+func HumanDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Seconds()+0.5))
+	case d < time.Hour:
+		m, s := int(d.Minutes()), int(d.Seconds())%60
+		if m < 10 && s != 0 {
+			return fmt.Sprintf("%d min %02d s", m, s)
+		}
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// JoinNonEmpty joins the parts that are not blank.
+func JoinNonEmpty(sep string, parts ...string) string {
+	return strings.Join(nonEmpty(parts...), sep)
+}
+
+// TokenText says which token the booking uses, for the person at the keyboard.
+func TokenText(b Booking) string {
+	switch b.TokenStrategy {
+	case DriverToken:
+		if b.CustomerID != "" {
+			return "driver_token · customer " + b.CustomerID + " (their usual card or app works)"
+		}
+		return "driver_token · token " + b.TokenID + " (their usual card or app works)"
+	case GroupToken:
+		return "group_token · fleet group " + b.FleetGroupID
+	case Pipelet:
+		return "pipelet · RFID UID " + b.TokenUID
+	case AdHoc:
+		if b.AdHocToken != nil && b.AdHocToken.TokenUID != "" {
+			return "ad_hoc · temporary token " + b.AdHocToken.TokenUID
+		}
+		return "ad_hoc · temporary token (not issued yet)"
+	}
+	return string(b.TokenStrategy)
+}
