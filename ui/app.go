@@ -111,7 +111,7 @@ func (a *App) applyTheme() {
 
 // contentSize is the area between header and footer.
 func (a *App) contentSize() (int, int) {
-	return a.w, max(0, a.h-3) // header, blank-free footer, and a status line
+	return a.w, max(0, a.h-3) // header and footer, and a spare last row the frame never touches
 }
 
 // Update routes messages: keys through overlays and globals to the active

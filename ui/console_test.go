@@ -8,10 +8,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/styles"
 )
 
 func TestBookingsScreenFindAndCancel(t *testing.T) {
@@ -402,5 +404,20 @@ func TestStalePollDoesNotUndoCancel(t *testing.T) {
 	h.send(stale)
 	if st.current().Status != model.Cancelled || w.changed {
 		t.Fatalf("the stale answer made it %s (changed %v)", st.current().Status, w.changed)
+	}
+}
+
+// A spent monthly quota asks for a wait of days: the banner says it in hours
+// and names the day, not a count of seconds.
+func TestRetryBannerLongWait(t *testing.T) {
+	st := styles.New(true)
+	now := t0
+	r := retrier{}
+	r.schedule(now, &api.Error{Kind: api.KindRateLimited, Status: 429, RetryAfter: 15 * 24 * time.Hour, Message: "Monthly quota used up"})
+	got := ansi.Strip(r.bannerText(st, now, mustBerlin()))
+	for _, want := range []string{"retrying automatically in 360 h 00 min", "(at Tue 15 Dec 10:02)", "Monthly quota used up"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("banner %q lacks %q", got, want)
+		}
 	}
 }

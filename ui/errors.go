@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/styles"
 )
 
@@ -84,14 +85,18 @@ func (r *retrier) bannerText(st styles.Styles, now time.Time, zone *time.Locatio
 	if !r.pending() {
 		return ""
 	}
-	secs := r.remaining(now)
+	// "in 42 s", or for a spent monthly quota "in 412 h 10 min" with the date.
+	secs := model.HumanDuration(time.Duration(r.remaining(now)) * time.Second)
 	at := r.at.In(zone).Format("15:04:05")
+	if r.at.Sub(now) > 12*time.Hour {
+		at = r.at.In(zone).Format("Mon 02 Jan 15:04")
+	}
 	switch r.kind {
 	case api.KindRateLimited:
-		return st.Banner.Render(fmt.Sprintf("⏳ Rate limited — retrying automatically in %d s (at %s). The API said: %s", secs, at, r.msg))
+		return st.Banner.Render(fmt.Sprintf("⏳ Rate limited — retrying automatically in %s (at %s). The API said: %s", secs, at, r.msg))
 	case api.KindServer:
-		return st.ErrBanner.Render(fmt.Sprintf("⚠ Server error — retry %d in %d s (at %s); nothing you entered is lost. The API said: %s", r.attempt, secs, at, r.msg))
+		return st.ErrBanner.Render(fmt.Sprintf("⚠ Server error — retry %d in %s (at %s); nothing you entered is lost. The API said: %s", r.attempt, secs, at, r.msg))
 	default:
-		return st.ErrBanner.Render(fmt.Sprintf("⚠ Network problem — retry %d in %d s (at %s); nothing you entered is lost. (%s)", r.attempt, secs, at, r.msg))
+		return st.ErrBanner.Render(fmt.Sprintf("⚠ Network problem — retry %d in %s (at %s); nothing you entered is lost. (%s)", r.attempt, secs, at, r.msg))
 	}
 }
