@@ -173,6 +173,7 @@ func tui(args []string, stdout, stderr io.Writer) int {
 		opts.SaveHistory = func(h model.History) error { return api.SaveHistory(path, h) }
 	}
 	opts.Events = events
+	opts.Warnings = warnings // shown again inside the TUI, where stderr is hidden
 	opts.Client = api.New(cfg)
 	opts.Mode = mode
 	opts.Clock = model.SystemClock{}

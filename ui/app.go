@@ -51,6 +51,9 @@ type Options struct {
 	NewExternalID func(time.Time) string
 	// After replaces tea.Tick (tests: a fake timer on the test clock).
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
+	// Warnings about the configuration (a key file others can read, say) are
+	// shown when the program starts.
+	Warnings []string
 	// Events delivers the client's request-log events to the log pane.
 	Events <-chan api.Event
 	// History is what was remembered; SaveHistory persists it (nil: remembering is off).
@@ -92,6 +95,9 @@ func New(o Options) *App {
 	}
 	a := &App{c: c, help: help.New(), events: o.Events}
 	a.stack = []Screen{newSearchScreen(c, o.Query, o.PlaceText)}
+	if len(o.Warnings) > 0 {
+		a.overlay = &overlay{title: "Configuration warning", body: strings.Join(o.Warnings, "\n\n")}
+	}
 	a.applyTheme()
 	return a
 }

@@ -421,3 +421,12 @@ func TestRetryBannerLongWait(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigWarningShownInTheTUI(t *testing.T) {
+	h := newHarness(t, large, func(_ *sim.Options, o *Options, _ *api.Config) {
+		o.Warnings = []string{"config /x/config.toml holds the API key of profile \"prod\" but is readable by group or others (mode 0644): run chmod 600 /x/config.toml"}
+	})
+	h.wantScreen("Configuration warning", "chmod 600")
+	h.key("enter")
+	h.noScreen("Configuration warning")
+}
