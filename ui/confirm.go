@@ -54,7 +54,8 @@ type confirmScreen struct {
 	sentAt   time.Time
 	inFlight *model.BookingRequest
 	retry    retrier
-	resume   bool // the next retry must look the booking up first
+	resume   bool            // the next retry must look the booking up first
+	sent     map[string]bool // external ids this form has sent
 
 	proposal string // why this form was proposed (next best charger)
 
@@ -93,9 +94,6 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 	s.pickConnector()
 	s.applyStrategy()
 	s.form.focusOn(s.form.index("customer_id"))
-	if c.Mode.DemoCustomer == "" {
-		s.form.focusOn(s.form.index("customer_id"))
-	}
 	s.validate()
 	return s
 }
@@ -352,8 +350,17 @@ func (s *confirmScreen) submit() tea.Cmd {
 	}
 	s.outcome, s.topErr, s.conflict = 0, "", nil
 	s.retry.clear()
-	s.sentAt = s.c.Now()
-	return s.send(r, false)
+	// An external id that already went out once may have made a booking
+	// whose answer was lost: look it up before sending it again.
+	again := s.sent[r.ExternalID]
+	if !again {
+		s.sentAt = s.c.Now()
+	}
+	if s.sent == nil {
+		s.sent = map[string]bool{}
+	}
+	s.sent[r.ExternalID] = true
+	return s.send(r, again)
 }
 
 func (s *confirmScreen) send(r model.BookingRequest, resume bool) tea.Cmd {

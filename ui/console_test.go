@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -429,4 +431,41 @@ func TestConfigWarningShownInTheTUI(t *testing.T) {
 	h.wantScreen("Configuration warning", "chmod 600")
 	h.key("enter")
 	h.noScreen("Configuration warning")
+}
+
+// After an unknown outcome, enter does not send the same booking blindly: it
+// looks the external id up first and adopts the booking it finds.
+func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
+	h := newHarness(t, small, withDemo(), withoutContract()) // 502/503 are not in the contract
+	h.key("enter", "enter", "enter")
+	// The create is processed, its answer lost, and the look-up fails too.
+	var posts, lists int
+	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST" && r.URL.Path == sim.BasePath+"/bookings":
+			posts++
+			h.sim.ServeHTTP(httptest.NewRecorder(), r) // made, answer lost
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = w.Write([]byte(`{"error":"gateway lost the answer"}`))
+			return
+		case r.Method == "GET" && r.URL.Path == sim.BasePath+"/bookings":
+			lists++
+			if lists == 1 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = w.Write([]byte(`{"error":"busy"}`))
+				return
+			}
+		}
+		h.sim.ServeHTTP(w, r)
+	})
+	h.key("enter")
+	h.wantScreen("Outcome unknown", "cd-test-001")
+	h.key("enter") // the agent tries again
+	if _, ok := h.top().(*statusScreen); !ok {
+		t.Fatalf("not adopted: %s", h.screen())
+	}
+	if posts != 1 || len(h.sim.Bookings()) != 1 {
+		t.Fatalf("%d creates sent, %d bookings: booked twice", posts, len(h.sim.Bookings()))
+	}
+	h.wantScreen("The create's answer was lost")
 }
