@@ -108,28 +108,6 @@ func (c *cli) warp(b model.Booking) model.Warp {
 	return model.Warp{Anchor: *b.CreatedAt, Speed: c.speed}
 }
 
-// countdown says where now is relative to the window.
-func (c *cli) countdown(b model.Booking) string {
-	start, end := b.Window()
-	w := c.warp(b)
-	now := w.Now(c.now())
-	realTime := func(d time.Duration) string {
-		if w.Active() {
-			return fmt.Sprintf(" (%s real)", model.HumanDuration(w.Real(d)))
-		}
-		return ""
-	}
-	switch {
-	case now.Before(start):
-		d := start.Sub(now)
-		return "starts in " + model.HumanDuration(d) + realTime(d)
-	case end.IsZero() || now.Before(end):
-		d := end.Sub(now)
-		return "running, ends in " + model.HumanDuration(d) + realTime(d)
-	}
-	return "window over"
-}
-
 // bookingBlock is one booking as the TUI's status screen shows it: the status
 // with its action, then the references, window, token and price. b must be
 // sanitised.
@@ -173,7 +151,8 @@ func (c *cli) bookingBlock(b model.Booking) string {
 		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC)", start.In(berlin).Format("Mon 02 Jan 2006 15:04"),
 			end.In(berlin).Format("15:04"), start.UTC().Format("15:04"), end.UTC().Format("15:04")))
 		if !info.Terminal {
-			row("", c.countdown(b))
+			start, end := b.Window()
+			row("", model.Countdown(start, end, c.now(), c.warp(b)))
 		}
 	}
 	row("Token", model.TokenText(b))

@@ -200,20 +200,6 @@ func parseConnector(s string) model.ConnectorType {
 }
 
 func searchHeading(q model.SearchQuery, place string, total, got, shown int, bookableOnly bool) string {
-	radius := q.RadiusKM
-	if radius == 0 {
-		radius = model.DefaultRadiusKM
-	}
-	parts := []string{fmt.Sprintf("within %g km of %s", radius, place)}
-	if q.ConnectorType != "" {
-		parts = append(parts, q.ConnectorType.Label())
-	}
-	if q.PowerMinKW > 0 {
-		parts = append(parts, fmt.Sprintf("≥ %g kW", q.PowerMinKW))
-	}
-	if !q.Start.IsZero() {
-		parts = append(parts, "free "+q.Start.In(berlin).Format("Mon 02 Jan 15:04")+"–"+q.End.In(berlin).Format("15:04")+" Berlin")
-	}
 	count := fmt.Sprintf("%d locations", got)
 	if total > got {
 		count = fmt.Sprintf("%d of %d locations", got, total)
@@ -221,7 +207,7 @@ func searchHeading(q model.SearchQuery, place string, total, got, shown int, boo
 	if bookableOnly {
 		count = fmt.Sprintf("%d bookable of %s", shown, count)
 	}
-	return count + " " + strings.Join(parts, " · ")
+	return count + " " + q.Describe(place, berlin)
 }
 
 func bookableText(l model.Location) string {

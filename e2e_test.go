@@ -307,7 +307,7 @@ func TestE2ERateLimitCountdown(t *testing.T) {
 	tm.press("cust_abc123")
 	tm.press("enter")
 	s := tm.waitFor(10*time.Second, "Rate limited", "retrying automatically in")
-	re2 := regexp.MustCompile(`retrying automatically in (\d+) s`)
+	re2 := regexp.MustCompile(`retrying automatically in ([^(]+) \(`)
 	first := re2.FindStringSubmatch(strings.ReplaceAll(s, "\n", " "))
 	time.Sleep(2500 * time.Millisecond)
 	second := re2.FindStringSubmatch(strings.ReplaceAll(tm.screen(), "\n", " "))

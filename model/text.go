@@ -60,3 +60,50 @@ func TokenText(b Booking) string {
 	}
 	return string(b.TokenStrategy)
 }
+
+// Countdown says where now (wall clock) stands against a reservation window:
+// "starts in 25 min", "running, ends in 40 min", "window over". When the
+// lifecycle runs compressed (the demo), w maps the times and the wall-clock
+// wait is added: "starts in 25 min (25 s real)".
+func Countdown(start, end, now time.Time, w Warp) string {
+	t := w.Now(now)
+	real := func(d time.Duration) string {
+		if w.Active() {
+			return fmt.Sprintf(" (%s real)", HumanDuration(w.Real(d)))
+		}
+		return ""
+	}
+	switch {
+	case t.Before(start):
+		d := start.Sub(t)
+		return "starts in " + HumanDuration(d) + real(d)
+	case end.IsZero() || t.Before(end):
+		if end.IsZero() {
+			return "running"
+		}
+		d := end.Sub(t)
+		return "running, ends in " + HumanDuration(d) + real(d)
+	}
+	return "window over"
+}
+
+// Describe sums up the query's criteria for a heading: "within 25 km of
+// München · CCS (Type 2 Combo) · ≥ 50 kW · free Mon 30 Nov 10:30–11:30 Berlin"
+// (zone is the drivers': Europe/Berlin).
+func (q SearchQuery) Describe(place string, zone *time.Location) string {
+	radius := q.RadiusKM
+	if radius == 0 {
+		radius = DefaultRadiusKM
+	}
+	parts := []string{fmt.Sprintf("within %g km of %s", radius, place)}
+	if q.ConnectorType != "" {
+		parts = append(parts, q.ConnectorType.Label())
+	}
+	if q.PowerMinKW > 0 {
+		parts = append(parts, fmt.Sprintf("≥ %g kW", q.PowerMinKW))
+	}
+	if !q.Start.IsZero() {
+		parts = append(parts, "free "+q.Start.In(zone).Format("Mon 02 Jan 15:04")+"–"+q.End.In(zone).Format("15:04")+" Berlin")
+	}
+	return strings.Join(parts, " · ")
+}

@@ -279,25 +279,11 @@ func (s *resultsScreen) heading() string {
 			place = c.Name
 		}
 	}
-	radius := q.RadiusKM
-	if radius == 0 {
-		radius = model.DefaultRadiusKM
-	}
-	parts := []string{fmt.Sprintf("within %g km of %s", radius, place)}
-	if q.ConnectorType != "" {
-		parts = append(parts, q.ConnectorType.Label())
-	}
-	if q.PowerMinKW > 0 {
-		parts = append(parts, fmt.Sprintf("≥ %g kW", q.PowerMinKW))
-	}
-	if !q.Start.IsZero() {
-		parts = append(parts, "free "+fmtLocal(q.Start, s.c.Zone)+"–"+q.End.In(s.c.Zone).Format("15:04"))
-	}
 	count := fmt.Sprintf("%d locations", len(s.resp.Results))
 	if s.resp.Total > len(s.resp.Results) {
 		count = fmt.Sprintf("%d of %d locations", len(s.resp.Results), s.resp.Total)
 	}
-	return count + " " + strings.Join(parts, " · ")
+	return count + " " + q.Describe(place, s.c.Zone)
 }
 
 func (s *resultsScreen) View() string {

@@ -192,7 +192,7 @@ func (s *statusScreen) View() string {
 	if !start.IsZero() {
 		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC)", fmtLocal(start, s.c.Zone), end.In(s.c.Zone).Format("15:04"),
 			start.UTC().Format("15:04"), end.UTC().Format("15:04")))
-		row("", s.countdown(b, start, end))
+		row("", model.Countdown(start, end, s.c.Now(), s.c.Warp(created(b))))
 	}
 	row("Token", model.TokenText(b))
 	price := "not known yet"
@@ -236,26 +236,6 @@ func created(b model.Booking) time.Time {
 		return *b.CreatedAt
 	}
 	return time.Time{}
-}
-
-func (s *statusScreen) countdown(b model.Booking, start, end time.Time) string {
-	w := s.c.Warp(created(b))
-	now := w.Now(s.c.Now())
-	real := func(d time.Duration) string {
-		if w.Active() {
-			return fmt.Sprintf(" (%s real)", model.HumanDuration(w.Real(d)))
-		}
-		return ""
-	}
-	switch {
-	case now.Before(start):
-		d := start.Sub(now)
-		return "starts in " + model.HumanDuration(d) + real(d)
-	case now.Before(end):
-		d := end.Sub(now)
-		return "running, ends in " + model.HumanDuration(d) + real(d)
-	}
-	return "window over"
 }
 
 func (s *statusScreen) checkedText(w *watched) string {
