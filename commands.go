@@ -45,22 +45,11 @@ const (
 // context that Ctrl-C ends.
 var (
 	commandClock   model.Clock = model.SystemClock{}
-	commandSleep               = sleepOrDone
+	commandSleep               = api.Sleep
 	commandSignals             = func(parent context.Context) (context.Context, context.CancelFunc) {
 		return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	}
 )
-
-func sleepOrDone(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // errInterrupted ends a command stopped by Ctrl-C.
 var errInterrupted = errors.New("interrupted")
