@@ -54,8 +54,11 @@ type confirmScreen struct {
 	sentAt   time.Time
 	inFlight *model.BookingRequest
 	retry    retrier
-	resume   bool            // the next retry must look the booking up first
-	sent     map[string]bool // external ids this form has sent
+	resume   bool                 // the next retry must look the booking up first
+	sent     map[string]bool      // external ids this form has sent
+	apiErrs  map[string]string    // the server's 400 text per field, until that field is edited
+	built    model.BookingRequest // the request as the form stands (validate keeps it)
+	ready    bool                 // built passes every rule
 
 	proposal string // why this form was proposed (next best charger)
 
@@ -175,6 +178,13 @@ func (s *confirmScreen) FullHelp() [][]key.Binding {
 // request builds the request from the form and judges every field.
 func (s *confirmScreen) request() (model.BookingRequest, bool) {
 	s.form.clearErrors()
+	defer func() {
+		for name, msg := range s.apiErrs {
+			if f := s.form.byName(name); f != nil && f.err == "" {
+				f.err = msg
+			}
+		}
+	}()
 	ok := true
 	r := model.BookingRequest{
 		LocationID:    s.loc.LocationID,
@@ -225,9 +235,11 @@ func (s *confirmScreen) request() (model.BookingRequest, bool) {
 	return r, ok
 }
 
+// validate rebuilds the request from the form and judges it; View shows
+// the result without judging anything itself.
 func (s *confirmScreen) validate() bool {
-	_, ok := s.request()
-	return ok
+	s.built, s.ready = s.request()
+	return s.ready
 }
 
 func (s *confirmScreen) shiftStart(d time.Duration) {
@@ -297,6 +309,10 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		case key.Matches(msg, confirmKeys.Recheck) && s.outcome == api.KindUnknownOutcome && s.inFlight != nil:
 			return s, s.send(*s.inFlight, true)
 		default:
+			delete(s.apiErrs, s.form.focused().name)
+			if s.form.focused().name == "reservation_start" {
+				delete(s.apiErrs, "duration")
+			}
 			cmd := s.form.update(msg)
 			if s.form.focused().name == "token_strategy" {
 				s.applyStrategy()
@@ -344,6 +360,7 @@ func (s *confirmScreen) submit() tea.Cmd {
 		s.topErr = "Booking is disabled: chargedesk runs read-only (--read-only)."
 		return nil
 	}
+	s.apiErrs = nil
 	r, ok := s.request()
 	if !ok {
 		return s.form.firstError()
@@ -428,14 +445,16 @@ func (s *confirmScreen) created(msg bookingCreatedMsg) tea.Cmd {
 		s.inFlight = nil
 		s.topErr = text
 		lower := strings.ToLower(text)
+		s.apiErrs = map[string]string{}
 		for _, f := range s.form.fields {
 			if strings.Contains(lower, f.name) && !f.hidden {
-				f.err = "API: " + text
+				s.apiErrs[f.name] = "API: " + text
 			}
 		}
 		if strings.Contains(lower, "reservation_end") {
-			s.form.byName("duration").err = "API: " + text
+			s.apiErrs["duration"] = "API: " + text
 		}
+		s.validate()
 		return s.form.firstError()
 	case api.KindValidation:
 		s.inFlight = nil
@@ -478,7 +497,7 @@ func (s *confirmScreen) View() string {
 	} else {
 		b.WriteString("\n")
 	}
-	r, ok := s.request()
+	r, ok := s.built, s.ready
 	if s.json {
 		js, _ := json.MarshalIndent(r, "", "  ")
 		b.WriteString(st.Subtle.Render("POST /bookings — the exact body (ctrl+o goes back to the form):") + "\n" + string(js) + "\n")

@@ -469,3 +469,25 @@ func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
 	}
 	h.wantScreen("The create's answer was lost")
 }
+
+// The server's 400 stays next to the field it names until that field is
+// edited; the clock's revalidation every second does not wipe it.
+func TestServerFieldErrorStaysUntilEdited(t *testing.T) {
+	h := newHarness(t, small, withDemo(), withoutContract())
+	h.key("enter", "enter", "enter")
+	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && r.URL.Path == sim.BasePath+"/bookings" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"error":"customer_id cust_demo_001 has no token synced to this CPO"}`))
+			return
+		}
+		h.sim.ServeHTTP(w, r)
+	})
+	h.key("enter")
+	h.wantScreen("✗ API: customer_id cust_demo_001 has no token synced")
+	h.advance(3 * time.Second)
+	h.wantScreen("✗ API: customer_id cust_demo_001 has no token synced")
+	h.key("backspace") // the customer field has focus: editing it clears the server's word
+	h.noScreen("✗ API: customer_id")
+}
