@@ -37,7 +37,23 @@ func newDetailScreen(c *Common, loc model.Location, marks []marker) *detailScree
 func (s *detailScreen) Init() tea.Cmd    { return nil }
 func (s *detailScreen) Title() string    { return "Location" }
 func (s *detailScreen) Typing() bool     { return false }
-func (s *detailScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *detailScreen) SetSize(w, h int) { s.w, s.h = w, h; s.scroll() }
+
+// rows is how many EVSE lines fit under the location's details.
+func (s *detailScreen) rows() int { return max(1, s.h-8) }
+
+// scroll keeps the cursor's EVSE in view.
+func (s *detailScreen) scroll() {
+	if s.cursor < 0 {
+		return
+	}
+	if s.cursor < s.offset {
+		s.offset = s.cursor
+	}
+	if s.cursor >= s.offset+s.rows() {
+		s.offset = s.cursor - s.rows() + 1
+	}
+}
 
 func (s *detailScreen) ShortHelp() []key.Binding {
 	b := detailKeys.Book
@@ -72,6 +88,7 @@ func (s *detailScreen) selectEVSE(uid string) {
 			s.cursor = i
 		}
 	}
+	s.scroll()
 }
 
 func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -82,8 +99,10 @@ func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, detailKeys.Up):
 			s.cursor = s.nextBookable(s.cursor, -1)
+			s.scroll()
 		case key.Matches(msg, detailKeys.Down):
 			s.cursor = s.nextBookable(s.cursor, 1)
+			s.scroll()
 		case key.Matches(msg, detailKeys.Book):
 			if s.cursor >= 0 {
 				return s, push(newConfirmScreen(s.c, s.loc, s.loc.EVSEs[s.cursor]))
@@ -126,16 +145,7 @@ func (s *detailScreen) View() string {
 		}
 		b.WriteString(st.Dim.Render(why) + "\n")
 	}
-	avail := s.h - 8
-	if s.cursor >= 0 {
-		if s.cursor < s.offset {
-			s.offset = s.cursor
-		}
-		if s.cursor >= s.offset+avail {
-			s.offset = s.cursor - avail + 1
-		}
-	}
-	for i := s.offset; i < len(l.EVSEs) && i < s.offset+max(1, avail); i++ {
+	for i := s.offset; i < len(l.EVSEs) && i < s.offset+s.rows(); i++ {
 		b.WriteString(s.evseLine(i) + "\n")
 	}
 	if s.cursor < 0 {
