@@ -63,14 +63,14 @@ type Options struct {
 
 // App is the root model.
 type App struct {
-	c       *Common
-	events  <-chan api.Event
-	beats   int // heartbeats so far (the usage meter refreshes every 10 min)
-	stack   []Screen
-	overlay *overlay
-	help    help.Model
-	w, h    int
-	quiting bool
+	c        *Common
+	events   <-chan api.Event
+	beats    int // heartbeats so far (the usage meter refreshes every 10 min)
+	stack    []Screen
+	overlay  *overlay
+	help     help.Model
+	w, h     int
+	quitting bool
 }
 
 type overlay struct {
@@ -132,7 +132,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.w, a.h = msg.Width, msg.Height
 		a.help.SetWidth(msg.Width)
 		w, h := a.contentSize()
-		a.c.Width, a.c.Height = w, h
 		for _, s := range a.stack {
 			s.SetSize(w, h)
 		}
@@ -292,7 +291,7 @@ func (a *App) quit() (tea.Model, tea.Cmd) {
 		a.stack = a.stack[:len(a.stack)-1]
 	}
 	a.stack = []Screen{&emptyScreen{}}
-	a.quiting = true
+	a.quitting = true
 	return a, tea.Quit
 }
 
@@ -306,7 +305,7 @@ func (a *App) View() tea.View {
 
 // Render is the frame as text (golden tests read it).
 func (a *App) Render() string {
-	if a.quiting {
+	if a.quitting {
 		return ""
 	}
 	if a.w == 0 || a.h == 0 {

@@ -35,24 +35,6 @@ var dateRanges = []string{"today", "7 days", "30 days", "all", "custom"}
 
 const bookingsPage = 50
 
-type bookingsListedMsg struct {
-	req  int
-	list *model.BookingList
-	err  error
-}
-
-func listCmd(ctx context.Context, c *api.Client, req int, f model.BookingFilter) tea.Cmd {
-	return func() tea.Msg {
-		l, err := c.ListBookings(ctx, f)
-		if l != nil {
-			for i := range l.Bookings {
-				l.Bookings[i] = model.SanitizeBooking(l.Bookings[i])
-			}
-		}
-		return bookingsListedMsg{req: req, list: l, err: err}
-	}
-}
-
 // bookingsScreen lists the account's bookings, newest first.
 type bookingsScreen struct {
 	c          *Common

@@ -51,12 +51,32 @@ func searchCmd(ctx context.Context, c *api.Client, req int, q model.SearchQuery)
 	}
 }
 
+// sanitized returns a copy of b with its server text made safe (nil stays nil).
+func sanitized(b *model.Booking) *model.Booking {
+	if b == nil {
+		return nil
+	}
+	s := model.SanitizeBooking(*b)
+	return &s
+}
+
 func createCmd(ctx context.Context, c *api.Client, req int, br model.BookingRequest) tea.Cmd {
 	return func() tea.Msg {
 		res, err := c.CreateBooking(ctx, br)
-		if res != nil && res.Booking != nil {
-			b := model.SanitizeBooking(*res.Booking)
-			res.Booking = &b
+		if res != nil {
+			res.Booking = sanitized(res.Booking)
+		}
+		return bookingCreatedMsg{req: req, result: res, err: err}
+	}
+}
+
+// resumeCmd retries a create safely: look the external id up, create only on
+// confirmed absence.
+func resumeCmd(ctx context.Context, c *api.Client, req int, br model.BookingRequest, since time.Time) tea.Cmd {
+	return func() tea.Msg {
+		res, err := c.ResumeCreate(ctx, br, since)
+		if res != nil {
+			res.Booking = sanitized(res.Booking)
 		}
 		return bookingCreatedMsg{req: req, result: res, err: err}
 	}
@@ -65,22 +85,14 @@ func createCmd(ctx context.Context, c *api.Client, req int, br model.BookingRequ
 func pollCmd(ctx context.Context, c *api.Client, clock model.Clock, id string, gen int) tea.Cmd {
 	return func() tea.Msg {
 		b, err := c.GetBooking(ctx, id)
-		if b != nil {
-			s := model.SanitizeBooking(*b)
-			b = &s
-		}
-		return bookingPolledMsg{id: id, gen: gen, booking: b, err: err, at: clock.Now()}
+		return bookingPolledMsg{id: id, gen: gen, booking: sanitized(b), err: err, at: clock.Now()}
 	}
 }
 
 func cancelCmd(ctx context.Context, c *api.Client, req int, id, reason string) tea.Cmd {
 	return func() tea.Msg {
 		b, err := c.CancelBooking(ctx, id, reason)
-		if b != nil {
-			s := model.SanitizeBooking(*b)
-			b = &s
-		}
-		return bookingCancelledMsg{req: req, booking: b, err: err}
+		return bookingCancelledMsg{req: req, booking: sanitized(b), err: err}
 	}
 }
 
@@ -97,5 +109,23 @@ func usageCmd(c *api.Client) tea.Cmd {
 			return usageMsg{}
 		}
 		return usageMsg{u}
+	}
+}
+
+type bookingsListedMsg struct {
+	req  int
+	list *model.BookingList
+	err  error
+}
+
+func listCmd(ctx context.Context, c *api.Client, req int, f model.BookingFilter) tea.Cmd {
+	return func() tea.Msg {
+		l, err := c.ListBookings(ctx, f)
+		if l != nil {
+			for i := range l.Bookings {
+				l.Bookings[i] = model.SanitizeBooking(l.Bookings[i])
+			}
+		}
+		return bookingsListedMsg{req: req, list: l, err: err}
 	}
 }

@@ -37,8 +37,6 @@ type Common struct {
 	Clock  model.Clock
 	Mode   Mode
 	Zone   *time.Location // the drivers' time zone: Europe/Berlin
-	Width  int            // content area
-	Height int
 	// NewExternalID makes the unique reference of a booking attempt.
 	NewExternalID func(time.Time) string
 	// After delivers msg after d (tea.Tick; tests replace it with a fake timer).
@@ -210,8 +208,6 @@ func padLeft(s string, w int) string {
 	}
 	return s
 }
-
-func lipglossWidth(s string) int { return ansi.StringWidth(s) }
 
 // mustBerlin is the drivers' zone (embedded tzdata makes it always load).
 func mustBerlin() *time.Location {

@@ -395,17 +395,6 @@ func (s *confirmScreen) send(r model.BookingRequest, resume bool) tea.Cmd {
 	return createCmd(ctx, s.c.Client, s.req, r)
 }
 
-func resumeCmd(ctx context.Context, c *api.Client, req int, br model.BookingRequest, since time.Time) tea.Cmd {
-	return func() tea.Msg {
-		res, err := c.ResumeCreate(ctx, br, since)
-		if res != nil && res.Booking != nil {
-			b := model.SanitizeBooking(*res.Booking)
-			res.Booking = &b
-		}
-		return bookingCreatedMsg{req: req, result: res, err: err}
-	}
-}
-
 func (s *confirmScreen) created(msg bookingCreatedMsg) tea.Cmd {
 	if msg.err == nil && msg.result != nil && msg.result.Booking != nil {
 		s.retry.clear()

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/petitmonde/chargedesk/model"
 )
@@ -351,8 +352,8 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 		price = fmt.Sprintf("~%s", model.FormatPrice(p, l.Pricing.Currency))
 	}
 	dist := fmt.Sprintf("%5.1f km", l.DistanceKM)
-	right := padLeft(price, 10) + "  " + pad(tag, max(11, lipglossWidth(tag)))
-	nameW := w - 2 - len(dist) - 2 - lipglossWidth(right) - 1
+	right := padLeft(price, 10) + "  " + pad(tag, max(11, ansi.StringWidth(tag)))
+	nameW := w - 2 - len(dist) - 2 - ansi.StringWidth(right) - 1
 	cur := "  "
 	if sel {
 		cur = st.Focused.Render("▸ ")
