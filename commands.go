@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
 )
@@ -202,7 +203,7 @@ type cli struct {
 	ctx            context.Context
 
 	client  *api.Client
-	res     api.Resolved
+	res     localstate.Resolved
 	demo    bool
 	speed   float64
 	closers []func()

@@ -25,6 +25,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/ui"
@@ -103,7 +104,7 @@ func parseTUIFlags(args []string, stderr io.Writer) (*tuiFlags, *flag.FlagSet, e
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.BoolVar(&f.noHistory, "no-history", os.Getenv("CHARGEDESK_NO_HISTORY") != "", "do not remember recent places and customer ids (also CHARGEDESK_NO_HISTORY=1)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, usage, api.DefaultBaseURL, api.ConfigPath(os.Getenv))
+		fmt.Fprintf(stderr, usage, api.DefaultBaseURL, localstate.ConfigPath(os.Getenv))
 		fs.PrintDefaults()
 	}
 	err := fs.Parse(args)
@@ -168,9 +169,9 @@ func tui(args []string, stdout, stderr io.Writer) int {
 		opts.PlaceText = munich.Name
 	}
 	if !f.noHistory {
-		path := api.StatePath(os.Getenv)
-		opts.History, _ = api.LoadHistory(path)
-		opts.SaveHistory = func(h model.History) error { return api.SaveHistory(path, h) }
+		path := localstate.StatePath(os.Getenv)
+		opts.History, _ = localstate.LoadHistory(path)
+		opts.SaveHistory = func(h model.History) error { return localstate.SaveHistory(path, h) }
 	}
 	opts.Events = events
 	opts.Warnings = warnings // shown again inside the TUI, where stderr is hidden
@@ -240,7 +241,7 @@ func captureStderr() func() string {
 // writeCrashLog saves a crash report in the state directory (or the temp
 // directory) and returns its path.
 func writeCrashLog(text string) string {
-	dir := filepath.Dir(api.StatePath(os.Getenv))
+	dir := filepath.Dir(localstate.StatePath(os.Getenv))
 	if dir == "." || os.MkdirAll(dir, 0o700) != nil {
 		dir = os.TempDir()
 	}
@@ -264,12 +265,12 @@ func (m panicOnF12) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return panicOnF12{next}, cmd
 }
 
-func resolve(f *tuiFlags) (api.Resolved, []string, error) {
-	fc, warnings, err := api.LoadFile(api.ConfigPath(os.Getenv))
+func resolve(f *tuiFlags) (localstate.Resolved, []string, error) {
+	fc, warnings, err := localstate.LoadFile(localstate.ConfigPath(os.Getenv))
 	if err != nil {
-		return api.Resolved{}, nil, err
+		return localstate.Resolved{}, nil, err
 	}
-	res, err := api.Resolve(api.Inputs{FlagURL: f.apiURL, FlagProfile: f.profile, ForceDemo: f.demo, File: fc})
+	res, err := localstate.Resolve(localstate.Inputs{FlagURL: f.apiURL, FlagProfile: f.profile, ForceDemo: f.demo, File: fc})
 	return res, warnings, err
 }
 
@@ -321,7 +322,7 @@ func showConfig(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "chargedesk:", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "config file: %s\n", api.ConfigPath(os.Getenv))
+	fmt.Fprintf(stdout, "config file: %s\n", localstate.ConfigPath(os.Getenv))
 	fmt.Fprint(stdout, res.String())
 	for _, w := range warnings {
 		fmt.Fprintln(stdout, "warning:", w)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/petitmonde/chargedesk/model"
@@ -58,6 +59,22 @@ func (k Kind) String() string {
 		return "read-only"
 	}
 	return "error"
+}
+
+// Name is the class's machine name, as the CLI's --json errors and logs
+// spell it: validation, bad_request, unauthorized, forbidden, not_found,
+// conflict, rate_limited, server, network, decode, unknown_outcome,
+// read_only, error.
+func (k Kind) Name() string {
+	switch k {
+	case KindUnknown:
+		return "error"
+	case KindServer:
+		return "server"
+	case KindDecode:
+		return "decode"
+	}
+	return strings.NewReplacer(" ", "_", "-", "_").Replace(k.String())
 }
 
 // Error is every failure the client returns. Message is the server's own

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/sim"
-	"github.com/petitmonde/chargedesk/internal/contract"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -471,5 +471,19 @@ func TestCancelWithoutIDIsRefusedBeforeSending(t *testing.T) {
 	}
 	if n := len(r.Hits()); n != 0 {
 		t.Errorf("%d requests sent for an empty booking id: %+v", n, r.Hits())
+	}
+}
+func TestKindNames(t *testing.T) {
+	want := map[api.Kind]string{
+		api.KindUnknown: "error", api.KindValidation: "validation", api.KindBadRequest: "bad_request",
+		api.KindUnauthorized: "unauthorized", api.KindForbidden: "forbidden", api.KindNotFound: "not_found",
+		api.KindConflict: "conflict", api.KindRateLimited: "rate_limited", api.KindServer: "server",
+		api.KindNetwork: "network", api.KindDecode: "decode", api.KindUnknownOutcome: "unknown_outcome",
+		api.KindReadOnly: "read_only",
+	}
+	for k, name := range want {
+		if got := k.Name(); got != name {
+			t.Errorf("%v.Name() = %q, want %q", k, got, name)
+		}
 	}
 }

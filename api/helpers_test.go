@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/sim"
-	"github.com/petitmonde/chargedesk/internal/contract"
 	"github.com/petitmonde/chargedesk/model"
 )
 

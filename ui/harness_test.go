@@ -13,8 +13,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/sim"
-	"github.com/petitmonde/chargedesk/internal/contract"
 	"github.com/petitmonde/chargedesk/model"
 )
 

@@ -1,5 +1,7 @@
-// Package contract checks HTTP traffic against the project's OpenAPI
-// contract (api.OpenAPISpec, i.e. api/openapi.yaml) with kin-openapi.
+// Package contract is test support: it checks HTTP traffic against the
+// project's OpenAPI contract (api.OpenAPISpec, i.e. api/openapi.yaml) with
+// kin-openapi. The client's, the simulator's and the UI's tests use it; no
+// program code imports it.
 //
 // Transport wraps an http.RoundTripper: every request (parameters, body,
 // presence of an API key) and every response (documented status, headers,

@@ -1,4 +1,4 @@
-package api_test
+package localstate_test
 
 import (
 	"os"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/localstate"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -25,7 +26,7 @@ func TestConfigPath(t *testing.T) {
 		{map[string]string{}, ""},
 	}
 	for _, tc := range cases {
-		if got := api.ConfigPath(envOf(tc.env)); got != tc.want {
+		if got := localstate.ConfigPath(envOf(tc.env)); got != tc.want {
 			t.Errorf("ConfigPath(%v) = %q, want %q", tc.env, got, tc.want)
 		}
 	}
@@ -65,7 +66,7 @@ func writeConfig(t *testing.T, content string, mode os.FileMode) string {
 func TestLoadFile(t *testing.T) {
 	t.Parallel()
 	path := writeConfig(t, configTOML, 0o600)
-	fc, warnings, err := api.LoadFile(path)
+	fc, warnings, err := localstate.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestLoadFile(t *testing.T) {
 func TestLoadFileMissingOrEmptyPath(t *testing.T) {
 	t.Parallel()
 	for _, path := range []string{"", filepath.Join(t.TempDir(), "nope", "config.toml")} {
-		fc, warnings, err := api.LoadFile(path)
+		fc, warnings, err := localstate.LoadFile(path)
 		if err != nil || len(warnings) != 0 || fc.DefaultProfile != "" || len(fc.Profiles) != 0 {
 			t.Errorf("LoadFile(%q) = %+v, %v, %v; want an empty config", path, fc, warnings, err)
 		}
@@ -97,7 +98,7 @@ func TestLoadFileWarnsAboutAReadableKey(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
 		path := writeConfig(t, configTOML, mode)
-		_, warnings, err := api.LoadFile(path)
+		_, warnings, err := localstate.LoadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +118,7 @@ func TestLoadFileWarnsAboutAReadableKey(t *testing.T) {
 	}
 	// A readable file without keys is fine.
 	path := writeConfig(t, "[profiles.prod]\napi_key_env = \"PM_PROD_KEY\"\n", 0o644)
-	if _, warnings, err := api.LoadFile(path); err != nil || len(warnings) != 0 {
+	if _, warnings, err := localstate.LoadFile(path); err != nil || len(warnings) != 0 {
 		t.Errorf("key-less readable file: %v %v", warnings, err)
 	}
 }
@@ -125,7 +126,7 @@ func TestLoadFileWarnsAboutAReadableKey(t *testing.T) {
 func TestLoadFileRejectsBadTOML(t *testing.T) {
 	t.Parallel()
 	path := writeConfig(t, "[profiles.prod\nbase_url = 3", 0o600)
-	_, _, err := api.LoadFile(path)
+	_, _, err := localstate.LoadFile(path)
 	if err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %v should name the file", err)
 	}
@@ -133,7 +134,7 @@ func TestLoadFileRejectsBadTOML(t *testing.T) {
 
 func TestResolve(t *testing.T) {
 	t.Parallel()
-	file := api.FileConfig{Profiles: map[string]api.Profile{
+	file := localstate.FileConfig{Profiles: map[string]localstate.Profile{
 		"prod":    {BaseURL: api.DefaultBaseURL, APIKeyEnv: "PM_PROD_KEY"},
 		"staging": {BaseURL: "http://staging.test/api/v1/client", APIKey: "StagingKeyX7q9Lm2Pz"},
 		"both":    {BaseURL: "http://both.test/api", APIKeyEnv: "PM_BOTH_KEY", APIKey: "FileKeyBothQ2w3E4"},
@@ -145,67 +146,67 @@ func TestResolve(t *testing.T) {
 
 	cases := []struct {
 		name    string
-		in      api.Inputs
+		in      localstate.Inputs
 		env     map[string]string
-		want    api.Resolved
+		want    localstate.Resolved
 		wantErr string
 	}{
 		{name: "nothing: demo",
-			want: api.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
-		{name: "nothing but a file without default: demo", in: api.Inputs{File: file},
-			want: api.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
-		{name: "forced demo beats everything", in: api.Inputs{ForceDemo: true, FlagURL: "http://x.test", FlagKey: "k1234567", FlagProfile: "staging", File: file},
+			want: localstate.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
+		{name: "nothing but a file without default: demo", in: localstate.Inputs{File: file},
+			want: localstate.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
+		{name: "forced demo beats everything", in: localstate.Inputs{ForceDemo: true, FlagURL: "http://x.test", FlagKey: "k1234567", FlagProfile: "staging", File: file},
 			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
-			want: api.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
+			want: localstate.Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}},
 		{name: "env key: production",
 			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
-			want: api.Resolved{BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "EnvKeyZ9x8C7v6", KeySource: api.EnvAPIKey}},
-		{name: "--api-url without key: live, no key", in: api.Inputs{FlagURL: "http://localhost:8080/api/v1/client"},
-			want: api.Resolved{BaseURL: "http://localhost:8080/api/v1/client", URLSource: "--api-url", KeySource: "none"}},
+			want: localstate.Resolved{BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "EnvKeyZ9x8C7v6", KeySource: api.EnvAPIKey}},
+		{name: "--api-url without key: live, no key", in: localstate.Inputs{FlagURL: "http://localhost:8080/api/v1/client"},
+			want: localstate.Resolved{BaseURL: "http://localhost:8080/api/v1/client", URLSource: "--api-url", KeySource: "none"}},
 		{name: "env url without key: live, no key",
 			env:  map[string]string{api.EnvAPIURL: "http://env.test/api"},
-			want: api.Resolved{BaseURL: "http://env.test/api", URLSource: api.EnvAPIURL, KeySource: "none"}},
-		{name: "flag url beats env url beats profile", in: api.Inputs{FlagURL: "http://flag.test/api", FlagProfile: "staging", File: file},
+			want: localstate.Resolved{BaseURL: "http://env.test/api", URLSource: api.EnvAPIURL, KeySource: "none"}},
+		{name: "flag url beats env url beats profile", in: localstate.Inputs{FlagURL: "http://flag.test/api", FlagProfile: "staging", File: file},
 			env:  map[string]string{api.EnvAPIURL: "http://env.test/api"},
-			want: api.Resolved{Profile: "staging", BaseURL: "http://flag.test/api", URLSource: "--api-url", APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
-		{name: "env url beats profile", in: api.Inputs{FlagProfile: "staging", File: file},
+			want: localstate.Resolved{Profile: "staging", BaseURL: "http://flag.test/api", URLSource: "--api-url", APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
+		{name: "env url beats profile", in: localstate.Inputs{FlagProfile: "staging", File: file},
 			env:  map[string]string{api.EnvAPIURL: "http://env.test/api"},
-			want: api.Resolved{Profile: "staging", BaseURL: "http://env.test/api", URLSource: api.EnvAPIURL, APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
-		{name: "flag key beats env key", in: api.Inputs{FlagKey: "FlagKeyP0o9I8u7", FlagProfile: "staging", File: file},
+			want: localstate.Resolved{Profile: "staging", BaseURL: "http://env.test/api", URLSource: api.EnvAPIURL, APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
+		{name: "flag key beats env key", in: localstate.Inputs{FlagKey: "FlagKeyP0o9I8u7", FlagProfile: "staging", File: file},
 			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
-			want: api.Resolved{Profile: "staging", BaseURL: "http://staging.test/api/v1/client", URLSource: "profile staging", APIKey: "FlagKeyP0o9I8u7", KeySource: "flag"}},
-		{name: "env key beats profile key", in: api.Inputs{FlagProfile: "both", File: file},
+			want: localstate.Resolved{Profile: "staging", BaseURL: "http://staging.test/api/v1/client", URLSource: "profile staging", APIKey: "FlagKeyP0o9I8u7", KeySource: "flag"}},
+		{name: "env key beats profile key", in: localstate.Inputs{FlagProfile: "both", File: file},
 			env:  map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6", "PM_BOTH_KEY": "BothEnvKeyM5n6B7"},
-			want: api.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "EnvKeyZ9x8C7v6", KeySource: api.EnvAPIKey}},
-		{name: "profile's variable beats profile's key", in: api.Inputs{FlagProfile: "both", File: file},
+			want: localstate.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "EnvKeyZ9x8C7v6", KeySource: api.EnvAPIKey}},
+		{name: "profile's variable beats profile's key", in: localstate.Inputs{FlagProfile: "both", File: file},
 			env:  map[string]string{"PM_BOTH_KEY": "BothEnvKeyM5n6B7"},
-			want: api.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "BothEnvKeyM5n6B7", KeySource: "$PM_BOTH_KEY (profile both)"}},
-		{name: "profile's variable unset: profile's key", in: api.Inputs{FlagProfile: "both", File: file},
-			want: api.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "FileKeyBothQ2w3E4", KeySource: "config file (profile both)"}},
-		{name: "profile reading its key from the environment", in: api.Inputs{FlagProfile: "prod", File: file},
+			want: localstate.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "BothEnvKeyM5n6B7", KeySource: "$PM_BOTH_KEY (profile both)"}},
+		{name: "profile's variable unset: profile's key", in: localstate.Inputs{FlagProfile: "both", File: file},
+			want: localstate.Resolved{Profile: "both", BaseURL: "http://both.test/api", URLSource: "profile both", APIKey: "FileKeyBothQ2w3E4", KeySource: "config file (profile both)"}},
+		{name: "profile reading its key from the environment", in: localstate.Inputs{FlagProfile: "prod", File: file},
 			env:  map[string]string{"PM_PROD_KEY": "ProdKeyL1k2J3h4"},
-			want: api.Resolved{Profile: "prod", BaseURL: api.DefaultBaseURL, URLSource: "profile prod", APIKey: "ProdKeyL1k2J3h4", KeySource: "$PM_PROD_KEY (profile prod)"}},
-		{name: "profile whose variable is unset: clear error", in: api.Inputs{FlagProfile: "prod", File: file},
+			want: localstate.Resolved{Profile: "prod", BaseURL: api.DefaultBaseURL, URLSource: "profile prod", APIKey: "ProdKeyL1k2J3h4", KeySource: "$PM_PROD_KEY (profile prod)"}},
+		{name: "profile whose variable is unset: clear error", in: localstate.Inputs{FlagProfile: "prod", File: file},
 			wantErr: `no API key: profile "prod" reads it from $PM_PROD_KEY, which is not set`},
-		{name: "profile without url: default url", in: api.Inputs{FlagProfile: "nourl", File: file},
-			want: api.Resolved{Profile: "nourl", BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "NoUrlKeyA1s2D3f4", KeySource: "config file (profile nourl)"}},
-		{name: "profile without key: live, no key", in: api.Inputs{FlagProfile: "keyless", File: file},
-			want: api.Resolved{Profile: "keyless", BaseURL: "http://keyless.test/api", URLSource: "profile keyless", KeySource: "none"}},
-		{name: "default profile from the file", in: api.Inputs{File: withDefault},
-			want: api.Resolved{Profile: "staging", BaseURL: "http://staging.test/api/v1/client", URLSource: "profile staging", APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
-		{name: "profile from the environment beats the default", in: api.Inputs{File: withDefault},
+		{name: "profile without url: default url", in: localstate.Inputs{FlagProfile: "nourl", File: file},
+			want: localstate.Resolved{Profile: "nourl", BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "NoUrlKeyA1s2D3f4", KeySource: "config file (profile nourl)"}},
+		{name: "profile without key: live, no key", in: localstate.Inputs{FlagProfile: "keyless", File: file},
+			want: localstate.Resolved{Profile: "keyless", BaseURL: "http://keyless.test/api", URLSource: "profile keyless", KeySource: "none"}},
+		{name: "default profile from the file", in: localstate.Inputs{File: withDefault},
+			want: localstate.Resolved{Profile: "staging", BaseURL: "http://staging.test/api/v1/client", URLSource: "profile staging", APIKey: "StagingKeyX7q9Lm2Pz", KeySource: "config file (profile staging)"}},
+		{name: "profile from the environment beats the default", in: localstate.Inputs{File: withDefault},
 			env:  map[string]string{api.EnvProfile: "nourl"},
-			want: api.Resolved{Profile: "nourl", BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "NoUrlKeyA1s2D3f4", KeySource: "config file (profile nourl)"}},
-		{name: "--profile beats the environment", in: api.Inputs{FlagProfile: "keyless", File: withDefault},
+			want: localstate.Resolved{Profile: "nourl", BaseURL: api.DefaultBaseURL, URLSource: "default", APIKey: "NoUrlKeyA1s2D3f4", KeySource: "config file (profile nourl)"}},
+		{name: "--profile beats the environment", in: localstate.Inputs{FlagProfile: "keyless", File: withDefault},
 			env:  map[string]string{api.EnvProfile: "nourl"},
-			want: api.Resolved{Profile: "keyless", BaseURL: "http://keyless.test/api", URLSource: "profile keyless", KeySource: "none"}},
-		{name: "unknown profile lists the known ones", in: api.Inputs{FlagProfile: "prdo", File: file},
+			want: localstate.Resolved{Profile: "keyless", BaseURL: "http://keyless.test/api", URLSource: "profile keyless", KeySource: "none"}},
+		{name: "unknown profile lists the known ones", in: localstate.Inputs{FlagProfile: "prdo", File: file},
 			wantErr: `profile "prdo" is not in the config file (known: both, keyless, nourl, prod, staging)`},
-		{name: "unknown profile without a file", in: api.Inputs{FlagProfile: "prod"},
+		{name: "unknown profile without a file", in: localstate.Inputs{FlagProfile: "prod"},
 			wantErr: `profile "prod" is not in the config file (known: none)`},
-		{name: "unknown default profile", in: api.Inputs{File: api.FileConfig{DefaultProfile: "gone", Profiles: file.Profiles}},
+		{name: "unknown default profile", in: localstate.Inputs{File: localstate.FileConfig{DefaultProfile: "gone", Profiles: file.Profiles}},
 			wantErr: `profile "gone" is not in the config file`},
-		{name: "a url that is not one", in: api.Inputs{FlagURL: "not a url"},
+		{name: "a url that is not one", in: localstate.Inputs{FlagURL: "not a url"},
 			env:     map[string]string{api.EnvAPIKey: "EnvKeyZ9x8C7v6"},
 			wantErr: `base URL "not a url" (from --api-url) is not a URL`},
 	}
@@ -213,7 +214,7 @@ func TestResolve(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
 			in.Getenv = envOf(tc.env)
-			got, err := api.Resolve(in)
+			got, err := localstate.Resolve(in)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want %q", err, tc.wantErr)
@@ -237,11 +238,11 @@ func TestResolve(t *testing.T) {
 
 func TestResolveFromALoadedFile(t *testing.T) {
 	t.Parallel()
-	fc, _, err := api.LoadFile(writeConfig(t, configTOML, 0o600))
+	fc, _, err := localstate.LoadFile(writeConfig(t, configTOML, 0o600))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := api.Resolve(api.Inputs{File: fc, Getenv: envOf(nil)})
+	r, err := localstate.Resolve(localstate.Inputs{File: fc, Getenv: envOf(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +268,7 @@ func TestResolvedProductionAndHost(t *testing.T) {
 		{"::bad", false, "::bad"},
 	}
 	for _, tc := range cases {
-		r := api.Resolved{BaseURL: tc.url}
+		r := localstate.Resolved{BaseURL: tc.url}
 		if r.Production() != tc.prod {
 			t.Errorf("Production(%q) = %v", tc.url, r.Production())
 		}
@@ -279,7 +280,7 @@ func TestResolvedProductionAndHost(t *testing.T) {
 
 func TestResolvedStringMasksTheKey(t *testing.T) {
 	t.Parallel()
-	r := api.Resolved{Profile: "prod", BaseURL: api.DefaultBaseURL, URLSource: "profile prod",
+	r := localstate.Resolved{Profile: "prod", BaseURL: api.DefaultBaseURL, URLSource: "profile prod",
 		APIKey: "ProdKeyL1k2J3h4Xy", KeySource: "$PM_PROD_KEY (profile prod)"}
 	s := r.String()
 	if strings.Contains(s, "ProdKeyL1k2J3h4Xy") || strings.Contains(s, "ProdKey") {
@@ -291,11 +292,11 @@ func TestResolvedStringMasksTheKey(t *testing.T) {
 			t.Errorf("String lacks %q:\n%s", want, s)
 		}
 	}
-	s = api.Resolved{BaseURL: "http://x.test", URLSource: "--api-url", KeySource: "none"}.String()
+	s = localstate.Resolved{BaseURL: "http://x.test", URLSource: "--api-url", KeySource: "none"}.String()
 	if !strings.Contains(s, "profile: (none)") || !strings.Contains(s, "api_key: (none) (from none)") {
 		t.Errorf("no profile, no key:\n%s", s)
 	}
-	if s := (api.Resolved{Demo: true}).String(); s != "mode: demo (embedded simulator)\n" {
+	if s := (localstate.Resolved{Demo: true}).String(); s != "mode: demo (embedded simulator)\n" {
 		t.Errorf("demo: %q", s)
 	}
 }

@@ -1,4 +1,8 @@
-package api
+// Package localstate is what chargedesk keeps on this machine, outside any
+// server: where its files live (XDG directories), the configuration file
+// and its profiles (and how flags, environment and profile resolve into one
+// target), and the remembered places and customer ids.
+package localstate
 
 import (
 	"errors"
@@ -10,14 +14,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-)
+	"github.com/petitmonde/chargedesk/api"
 
-// Environment variables chargedesk reads.
-const (
-	EnvAPIURL  = "PETITMONDE_API_URL"
-	EnvAPIKey  = "PETITMONDE_API_KEY"
-	EnvProfile = "CHARGEDESK_PROFILE"
+	"github.com/BurntSushi/toml"
 )
 
 // Profile is one named target in the config file.
@@ -99,7 +98,7 @@ func (r Resolved) Production() bool {
 	if err != nil {
 		return false
 	}
-	p, _ := url.Parse(DefaultBaseURL)
+	p, _ := url.Parse(api.DefaultBaseURL)
 	return strings.EqualFold(u.Hostname(), p.Hostname())
 }
 
@@ -122,7 +121,7 @@ func (r Resolved) String() string {
 		prof = "(none)"
 	}
 	return fmt.Sprintf("mode: live\nprofile: %s\nbase_url: %s (from %s)\napi_key: %s (from %s)\n",
-		prof, r.BaseURL, r.URLSource, MaskKey(r.APIKey), r.KeySource)
+		prof, r.BaseURL, r.URLSource, api.MaskKey(r.APIKey), r.KeySource)
 }
 
 // Resolve applies the precedence flag > environment > profile > demo default.
@@ -138,7 +137,7 @@ func Resolve(in Inputs) (Resolved, error) {
 	var r Resolved
 	name := in.FlagProfile
 	if name == "" {
-		name = getenv(EnvProfile)
+		name = getenv(api.EnvProfile)
 	}
 	if name == "" {
 		name = in.File.DefaultProfile
@@ -155,18 +154,18 @@ func Resolve(in Inputs) (Resolved, error) {
 	switch {
 	case in.FlagURL != "":
 		r.BaseURL, r.URLSource = in.FlagURL, "--api-url"
-	case getenv(EnvAPIURL) != "":
-		r.BaseURL, r.URLSource = getenv(EnvAPIURL), EnvAPIURL
+	case getenv(api.EnvAPIURL) != "":
+		r.BaseURL, r.URLSource = getenv(api.EnvAPIURL), api.EnvAPIURL
 	case prof.BaseURL != "":
 		r.BaseURL, r.URLSource = prof.BaseURL, "profile "+name
 	default:
-		r.BaseURL, r.URLSource = DefaultBaseURL, "default"
+		r.BaseURL, r.URLSource = api.DefaultBaseURL, "default"
 	}
 	switch {
 	case in.FlagKey != "":
 		r.APIKey, r.KeySource = in.FlagKey, "flag"
-	case getenv(EnvAPIKey) != "":
-		r.APIKey, r.KeySource = getenv(EnvAPIKey), EnvAPIKey
+	case getenv(api.EnvAPIKey) != "":
+		r.APIKey, r.KeySource = getenv(api.EnvAPIKey), api.EnvAPIKey
 	case prof.APIKeyEnv != "" && getenv(prof.APIKeyEnv) != "":
 		r.APIKey, r.KeySource = getenv(prof.APIKeyEnv), "$"+prof.APIKeyEnv+" (profile "+name+")"
 	case prof.APIKey != "":

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/petitmonde/chargedesk/internal/contract"
+	"github.com/petitmonde/chargedesk/api/contract"
 )
 
 // recorder captures Errorf instead of failing the test.

@@ -1,4 +1,4 @@
-package api
+package localstate
 
 import (
 	"encoding/json"
