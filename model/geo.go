@@ -162,8 +162,11 @@ func splitPair(s string) (string, string, bool) {
 		return strings.TrimSpace(s[:i+1]), strings.TrimSpace(s[i+1:]), true
 	}
 	f := strings.Fields(s)
-	if len(f) == 2 {
+	switch {
+	case len(f) == 2:
 		return f[0], f[1], true
+	case len(f) == 4 && isHemisphere(f[0]) && isHemisphere(f[2]): // N 48.1351 E 11.5820
+		return f[0] + " " + f[1], f[2] + " " + f[3], true
 	}
 	return "", "", false
 }
@@ -218,6 +221,8 @@ func parseAngle(s string) (float64, byte, error) {
 	}
 	return v, hemi, nil
 }
+
+func isHemisphere(s string) bool { return len(s) == 1 && strings.ContainsAny(s, "NSEWOnsewo") }
 
 func upperHemi(c byte) byte {
 	switch c {

@@ -96,25 +96,23 @@ func TestParseCoordinates(t *testing.T) {
 	}
 }
 
-// OSM's "Share" links carry a #map= fragment after the marker. The fragment is
-// not cut off, so "11.5820#map=15" is read as the longitude.
+// OSM's "Share" links carry a #map= fragment after the marker.
 func TestParseCoordinatesOSMFragment(t *testing.T) {
 	const in = "https://www.openstreetmap.org/?mlat=48.1351&mlon=11.5820#map=15/48.1351/11.5820"
 	lat, lng, err := model.ParseCoordinates(in)
 	if err != nil {
-		t.Skipf("BUG: ParseCoordinates(%q) fails (%v): parsePair cuts the rest of a link at & / ? but not at #; want (48.1351, 11.5820)", in, err)
+		t.Fatalf("ParseCoordinates(%q): %v; want (48.1351, 11.5820)", in, err)
 	}
 	if !near(lat, munLat) || !near(lng, munLng) {
 		t.Errorf("got (%v, %v), want (%v, %v)", lat, lng, munLat, munLng)
 	}
 }
 
-// "N 48.1351 E 11.5820" (leading letters, no comma) is not among the forms
-// ParseCoordinates documents; the same with a comma is covered above.
+// "N 48.1351 E 11.5820": hemisphere letters first, no comma.
 func TestParseCoordinatesLeadingHemisphereNoComma(t *testing.T) {
 	lat, lng, err := model.ParseCoordinates("N 48.1351 E 11.5820")
 	if err != nil {
-		t.Skipf("not supported (reported, not a documented form): %v", err)
+		t.Fatalf("ParseCoordinates: %v", err)
 	}
 	if !near(lat, munLat) || !near(lng, munLng) {
 		t.Errorf("got (%v, %v), want (%v, %v)", lat, lng, munLat, munLng)

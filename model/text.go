@@ -61,6 +61,28 @@ func TokenText(b Booking) string {
 	return string(b.TokenStrategy)
 }
 
+// TokenShort names the booking's token in a few words, for a list's column:
+// the customer id, "token …", "group …", "RFID …" or "ad_hoc …".
+func TokenShort(b Booking) string {
+	switch b.TokenStrategy {
+	case DriverToken:
+		if b.CustomerID != "" {
+			return b.CustomerID
+		}
+		return "token " + b.TokenID
+	case GroupToken:
+		return "group " + b.FleetGroupID
+	case Pipelet:
+		return "RFID " + b.TokenUID
+	case AdHoc:
+		if b.AdHocToken != nil && b.AdHocToken.TokenUID != "" {
+			return "ad_hoc " + b.AdHocToken.TokenUID
+		}
+		return "ad_hoc"
+	}
+	return string(b.TokenStrategy)
+}
+
 // Countdown says where now (wall clock) stands against a reservation window:
 // "starts in 25 min", "running, ends in 40 min", "window over". When the
 // lifecycle runs compressed (the demo), w maps the times and the wall-clock

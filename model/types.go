@@ -52,6 +52,14 @@ const (
 // IsDC tells direct current from the AC variants.
 func (p PowerType) IsDC() bool { return p == DC }
 
+// Label is "DC" or "AC", as a plug's current is called.
+func (p PowerType) Label() string {
+	if p.IsDC() {
+		return "DC"
+	}
+	return "AC"
+}
+
 // Coordinates of a location, in decimal degrees.
 type Coordinates struct {
 	Latitude  float64 `json:"latitude"`

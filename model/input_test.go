@@ -1,0 +1,177 @@
+package model_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+var inputNow = time.Date(2026, 11, 30, 9, 2, 0, 0, time.UTC) // Monday 10:02 in Berlin
+
+func TestParseSearchReadsWhatPeopleType(t *testing.T) {
+	q, place, es := model.ParseSearch(model.SearchInput{Place: "Muenchen", Radius: "25,5 km", Connector: "ccs",
+		PowerMin: "50 kW", From: "14:30", Length: "1 h 30 min"}, inputNow, model.Berlin)
+	if len(es) > 0 {
+		t.Fatalf("errors: %v", es)
+	}
+	if place.Name != "München" || !place.City || q.Lat != 48.1351 || q.RadiusKM != 25.5 ||
+		q.ConnectorType != model.CCS2 || q.PowerMinKW != 50 {
+		t.Fatalf("query %+v place %+v", q, place)
+	}
+	if got := q.Start.In(model.Berlin).Format("15:04"); got != "14:30" || q.End.Sub(q.Start) != 90*time.Minute {
+		t.Fatalf("window %v – %v", q.Start, q.End)
+	}
+	if !strings.Contains(place.Hint(), "München centre 48.1351") {
+		t.Fatalf("hint %q", place.Hint())
+	}
+	_, place, es = model.ParseSearch(model.SearchInput{Place: "48.1351, 11.5820"}, inputNow, model.Berlin)
+	if len(es) > 0 || place.City || place.Hint() != "→ 48.13510, 11.58200" {
+		t.Fatalf("coordinates: %v %+v", es, place)
+	}
+}
+
+func TestParseSearchNamesEveryBrokenField(t *testing.T) {
+	_, _, es := model.ParseSearch(model.SearchInput{Place: "Atlantis", Radius: "500", PowerMin: "lots",
+		From: "soon", Length: "ages"}, inputNow, model.Berlin)
+	want := map[string]string{
+		"place":      "place: not a known city or coordinates",
+		"radius":     "radius: must be more than 0 and at most 200 km",
+		"power_min":  "min. power: a number of kW, 0 or more (such as 50)",
+		"start_time": "window from: use",
+		"end_time":   "duration: a length such as 1h",
+	}
+	for field, text := range want {
+		if got := es.For(field); !strings.HasPrefix(got, text) {
+			t.Errorf("%s: %q, want %q…", field, got, text)
+		}
+	}
+	_, _, es = model.ParseSearch(model.SearchInput{}, inputNow, model.Berlin)
+	if es.For("place") != "place: choose a city (↑/↓) or enter coordinates" {
+		t.Errorf("empty place: %v", es)
+	}
+	// The API's own rules come after the typed values parse.
+	_, _, es = model.ParseSearch(model.SearchInput{Place: "Berlin", Connector: "SCART"}, inputNow, model.Berlin)
+	if !strings.Contains(es.For("connector_type"), `"SCART" is not an OCPI connector type`) {
+		t.Errorf("connector: %v", es)
+	}
+	_, _, es = model.ParseSearch(model.SearchInput{Place: "Berlin", From: "2026-11-30 08:00"}, inputNow, model.Berlin)
+	if es.For("start_time") != "window from: must be in the future" {
+		t.Errorf("past window: %v", es)
+	}
+}
+
+func TestParseBooking(t *testing.T) {
+	in := model.BookingInput{LocationID: " DE-ENB-E123456 ", EVSEUID: "DE*ENB*E123456*1", ConnectorID: "1",
+		Start: "2026-11-30 15:00", Duration: "90", Strategy: "Pipelet", TokenUID: "04:a1:b2:c3", ExternalID: "cd-1"}
+	r, es := model.ParseBooking(in, inputNow, model.Berlin)
+	if len(es) > 0 {
+		t.Fatalf("errors: %v", es)
+	}
+	if r.LocationID != "DE-ENB-E123456" || r.TokenStrategy != model.Pipelet || r.TokenUID != "04A1B2C3" ||
+		r.ReservationEnd.Sub(r.ReservationStart) != 90*time.Minute || r.ReservationStart.Location() != time.UTC {
+		t.Fatalf("request %+v", r)
+	}
+	in.End, in.Duration = "2026-11-30 16:00", ""
+	if r, es = model.ParseBooking(in, inputNow, model.Berlin); len(es) > 0 || r.ReservationEnd.Sub(r.ReservationStart) != time.Hour {
+		t.Fatalf("with an end: %+v %v", r, es)
+	}
+	_, es = model.ParseBooking(model.BookingInput{Start: "tomorrow-ish", Duration: "soon", Strategy: "driver_token"}, inputNow, model.Berlin)
+	if !strings.HasPrefix(es.For("reservation_start"), `reservation_start: use "HH:MM"`) ||
+		es.For("duration") != "duration: a length such as 1h, 90m or 1h30m" ||
+		es.For("external_id") == "" {
+		t.Fatalf("errors: %v", es)
+	}
+	// Once the values parse, the API's rules speak (in its words).
+	in = model.BookingInput{LocationID: "L", EVSEUID: "E", Start: "2026-11-30 10:05", Duration: "5h",
+		Strategy: "pipelet", TokenUID: "xyz", ExternalID: "cd-2"}
+	_, es = model.ParseBooking(in, inputNow, model.Berlin)
+	for field, text := range map[string]string{
+		"reservation_start": "reservation_start must be at least 15 minutes in the future",
+		"reservation_end":   "reservation_end: the reservation may last at most 4 hours",
+		"token_uid":         "token_uid must be 8, 14 or 20 hexadecimal characters",
+	} {
+		if es.For(field) != text {
+			t.Errorf("%s: %q", field, es.For(field))
+		}
+	}
+}
+
+func TestParseDurationForms(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"90": 90 * time.Minute, "90m": 90 * time.Minute, "90 min": 90 * time.Minute, "1h": time.Hour,
+		"1h30m": 90 * time.Minute, "1h30": 90 * time.Minute, "1:30": 90 * time.Minute, "1 h 30 min": 90 * time.Minute,
+		"2 h": 2 * time.Hour, "45 min": 45 * time.Minute,
+	} {
+		if got, err := model.ParseDuration(in); err != nil || got != want {
+			t.Errorf("%q: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "-1h", "0", "h"} {
+		if _, err := model.ParseDuration(in); err == nil {
+			t.Errorf("%q accepted", in)
+		}
+	}
+}
+
+func TestParseConnectorNames(t *testing.T) {
+	for in, want := range map[string]model.ConnectorType{
+		"ccs": model.CCS2, "IEC_62196_T2_COMBO": model.CCS2, "t2": model.T2, "Type 2": model.T2,
+		"chademo": model.CHAdeMO, "": "", "SCART": "SCART",
+	} {
+		if got := model.ParseConnector(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseDayAndRange(t *testing.T) {
+	d, err := model.ParseDay("01.12.2026", inputNow, model.Berlin, true)
+	if err != nil || !d.Equal(time.Date(2026, 12, 2, 0, 0, 0, 0, model.Berlin)) {
+		t.Fatalf("end of day: %v %v", d, err)
+	}
+	from, to, err := model.ParseDayRange("2026-11-01 .. 2026-11-30", inputNow, model.Berlin)
+	if err != nil || !from.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, model.Berlin)) ||
+		!to.Equal(time.Date(2026, 11, 30, 23, 59, 59, 0, model.Berlin)) {
+		t.Fatalf("range %v – %v (%v)", from, to, err)
+	}
+	for _, bad := range []string{"2026-11-01", "2026-11-30 .. 2026-11-01", "x .. y"} {
+		if _, _, err := model.ParseDayRange(bad, inputNow, model.Berlin); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestNeedAndNextBest(t *testing.T) {
+	ccs300 := model.Connector{ConnectorID: "1", ConnectorType: model.CCS2, PowerKW: 300, PowerType: model.DC}
+	ccs50 := model.Connector{ConnectorID: "1", ConnectorType: model.CCS2, PowerKW: 50, PowerType: model.DC}
+	cha := model.Connector{ConnectorID: "2", ConnectorType: model.CHAdeMO, PowerKW: 50, PowerType: model.DC}
+	need := model.Need{Connector: model.CHAdeMO}
+	if ok, why := need.Meets(model.EVSE{Connectors: []model.Connector{ccs300}}); ok || why != "no CHAdeMO plug" {
+		t.Errorf("CHAdeMO on a CCS-only EVSE: %v %q", ok, why)
+	}
+	if c, ok := need.ConnectorOf(model.EVSE{Connectors: []model.Connector{ccs50, cha}}); !ok || c.ConnectorID != "2" {
+		t.Errorf("the CHAdeMO connector: %+v %v", c, ok)
+	}
+	fast := model.Need{Connector: model.CCS2, PowerMinKW: 150}
+	if ok, why := fast.Meets(model.EVSE{Connectors: []model.Connector{ccs50}}); ok || why != "50 kW, below 150 kW" {
+		t.Errorf("50 kW for ≥ 150: %v %q", ok, why)
+	}
+	loc := func(id string, km float64, cs ...model.Connector) model.Location {
+		return model.Location{LocationID: id, DistanceKM: km, SupportsReservation: true,
+			EVSEs: []model.EVSE{{EVSEUID: id + "*1", Status: model.EVSEAvailable, Connectors: cs}}}
+	}
+	results := []model.Location{loc("near50", 1, ccs50), loc("mid300", 2, ccs300), loc("far300", 3, ccs300)}
+	l, e, ok := model.NextBest(results, fast, nil)
+	if !ok || l.LocationID != "mid300" || e.EVSEUID != "mid300*1" {
+		t.Errorf("next best ≥ 150 kW: %s %s %v", l.LocationID, e.EVSEUID, ok)
+	}
+	l, _, ok = model.NextBest(results, fast, func(uid string) bool { return uid == "mid300*1" })
+	if !ok || l.LocationID != "far300" {
+		t.Errorf("skipping the failed one: %s %v", l.LocationID, ok)
+	}
+	if _, _, ok := model.NextBest(results, need, nil); ok {
+		t.Error("a CHAdeMO charger was found among CCS-only ones")
+	}
+}

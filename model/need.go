@@ -1,0 +1,89 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// Need is what the driver asked for: a plug type, a minimum power and, when
+// given, a reservation window. It is taken from the search and carried to
+// every later step, so the charger proposed, preselected or booked is the one
+// the driver can use.
+type Need struct {
+	Connector  ConnectorType // "" any
+	PowerMinKW float64       // 0 any
+	Start, End time.Time     // zero: no window given
+}
+
+// Need is the driver's need a search expresses.
+func (q SearchQuery) Need() Need {
+	return Need{Connector: q.ConnectorType, PowerMinKW: q.PowerMinKW, Start: q.Start, End: q.End}
+}
+
+// Any tells whether the need asks for nothing in particular about the plug.
+func (n Need) Any() bool { return n.Connector == "" && n.PowerMinKW == 0 }
+
+// Fits tells whether the connector meets the need.
+func (n Need) Fits(c Connector) bool {
+	return (n.Connector == "" || c.ConnectorType == n.Connector) && c.PowerKW >= n.PowerMinKW
+}
+
+// ConnectorOf returns the connector of e that meets the need (the fastest of
+// them), or false when none does.
+func (n Need) ConnectorOf(e EVSE) (Connector, bool) {
+	best, found := Connector{}, false
+	for _, c := range e.Connectors {
+		if n.Fits(c) && (!found || c.PowerKW > best.PowerKW) {
+			best, found = c, true
+		}
+	}
+	return best, found
+}
+
+// Meets tells whether the EVSE has a connector that meets the need, and if
+// not, why (in words for the list: "no CHAdeMO plug", "50 kW, below 150 kW").
+func (n Need) Meets(e EVSE) (bool, string) {
+	if _, ok := n.ConnectorOf(e); ok || n.Any() {
+		return true, ""
+	}
+	hasType := n.Connector == ""
+	for _, c := range e.Connectors {
+		hasType = hasType || c.ConnectorType == n.Connector
+	}
+	if !hasType {
+		return false, "no " + n.Connector.Label() + " plug"
+	}
+	return false, fmt.Sprintf("%g kW, below %g kW", n.maxPowerOfType(e), n.PowerMinKW)
+}
+
+func (n Need) maxPowerOfType(e EVSE) float64 {
+	var m float64
+	for _, c := range e.Connectors {
+		if (n.Connector == "" || c.ConnectorType == n.Connector) && c.PowerKW > m {
+			m = c.PowerKW
+		}
+	}
+	return m
+}
+
+// NextBest is the closest bookable EVSE among the results that meets the
+// need and that skip does not rule out (the EVSE that failed, those already
+// tried). ok is false when there is none.
+func NextBest(results []Location, n Need, skip func(evseUID string) bool) (Location, EVSE, bool) {
+	best, bestEVSE, found := Location{}, EVSE{}, false
+	for _, l := range results {
+		if found && l.DistanceKM >= best.DistanceKM {
+			continue
+		}
+		for _, e := range l.EVSEs {
+			if ok, _ := Bookable(l, e); !ok || (skip != nil && skip(e.EVSEUID)) {
+				continue
+			}
+			if ok, _ := n.Meets(e); ok {
+				best, bestEVSE, found = l, e, true
+				break
+			}
+		}
+	}
+	return best, bestEVSE, found
+}
