@@ -1,13 +1,12 @@
 // Package styles is chargedesk's theme: New(isDark) builds every style the
-// screens use, including the status colours and badges. It knows no screens.
+// screens use, and the colour of each tone a state can have. It knows no
+// screens and no domain: the screens say which tone a status has.
 package styles
 
 import (
 	"image/color"
 
 	"charm.land/lipgloss/v2"
-
-	"github.com/petitmonde/chargedesk/model"
 )
 
 // Styles is the whole theme.
@@ -94,52 +93,57 @@ func New(isDark bool) Styles {
 	return s
 }
 
-// StatusColor is the colour of a booking status.
-func (s Styles) StatusColor(st model.Status) color.Color {
-	switch st {
-	case model.Requested, model.Pending:
+// Tone is what a state means to the person reading it, which its colour
+// tells at a glance: waiting on someone, good, done, gone wrong, or nothing
+// known. The screens decide which tone a state has; the theme decides
+// what each tone looks like.
+type Tone int
+
+// The tones.
+const (
+	Neutral Tone = iota
+	Waiting
+	Good
+	Done
+	Bad
+)
+
+// ToneColor is the colour of a tone.
+func (s Styles) ToneColor(t Tone) color.Color {
+	switch t {
+	case Waiting:
 		return s.Yellow
-	case model.Confirmed, model.Attending:
+	case Good:
 		return s.Green
-	case model.Completed:
+	case Done:
 		return s.Blue
-	case model.Cancelled, model.Expired, model.NoShow:
+	case Bad:
 		return s.Red
 	}
 	return s.Muted
 }
 
-// StatusText is the status in its colour, bold.
-func (s Styles) StatusText(st model.Status) string {
-	return lipgloss.NewStyle().Bold(true).Foreground(s.StatusColor(st)).Render(string(st))
+// Toned is text in its tone's colour, bold.
+func (s Styles) Toned(text string, t Tone) string {
+	return lipgloss.NewStyle().Bold(true).Foreground(s.ToneColor(t)).Render(text)
 }
 
-// Badge is the status as a large reverse-video block (three lines high), the
-// way the live status screen shows it.
-func (s Styles) Badge(st model.Status) string {
-	name := string(st)
-	if name == "" {
-		name = "?"
+// Badge is text as a large reverse-video block (three lines high), the way
+// the live status screen shows a booking's status.
+func (s Styles) Badge(text string, t Tone) string {
+	if text == "" {
+		text = "?"
 	}
-	return lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(s.StatusColor(st)).
-		Padding(1, 3).Render(name)
+	return lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(s.ToneColor(t)).
+		Padding(1, 3).Render(text)
 }
 
-// SmallBadge is a one-line status tag for lists.
-func (s Styles) SmallBadge(st model.Status) string {
-	return lipgloss.NewStyle().Bold(true).Foreground(s.StatusColor(st)).Render("● " + string(st))
+// SmallBadge is a one-line tag for lists: a dot and the text.
+func (s Styles) SmallBadge(text string, t Tone) string {
+	return lipgloss.NewStyle().Bold(true).Foreground(s.ToneColor(t)).Render("● " + text)
 }
 
-// EVSEStatusText colours an EVSE status.
-func (s Styles) EVSEStatusText(st model.EVSEStatus) string {
-	c := s.Muted
-	switch st {
-	case model.EVSEAvailable:
-		c = s.Green
-	case model.EVSECharging, model.EVSEReserved, model.EVSEBlocked:
-		c = s.Yellow
-	case model.EVSEOutOfOrder, model.EVSEInoperative, model.EVSERemoved:
-		c = s.Red
-	}
-	return lipgloss.NewStyle().Foreground(c).Render(string(st))
+// Colored is text in its tone's colour, not bold (e.g. an EVSE's status).
+func (s Styles) Colored(text string, t Tone) string {
+	return lipgloss.NewStyle().Foreground(s.ToneColor(t)).Render(text)
 }

@@ -5,47 +5,44 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/petitmonde/chargedesk/model"
 )
 
-func TestStatusColoursTellOutcomesApart(t *testing.T) {
+func TestTonesTellOutcomesApart(t *testing.T) {
 	for _, dark := range []bool{true, false} {
 		s := New(dark)
-		waiting, good, done, bad := s.StatusColor(model.Pending), s.StatusColor(model.Confirmed), s.StatusColor(model.Completed), s.StatusColor(model.NoShow)
-		if waiting == good || good == bad || done == bad || waiting == bad {
-			t.Fatalf("dark=%v: outcome classes share a colour", dark)
+		seen := map[any]Tone{}
+		for _, tone := range []Tone{Neutral, Waiting, Good, Done, Bad} {
+			c := s.ToneColor(tone)
+			if other, dup := seen[c]; dup {
+				t.Fatalf("dark=%v: tones %d and %d share a colour", dark, other, tone)
+			}
+			seen[c] = tone
 		}
-		if s.StatusColor(model.Expired) != bad || s.StatusColor(model.Cancelled) != bad || s.StatusColor(model.Requested) != waiting {
-			t.Fatalf("dark=%v: a class is not one colour", dark)
-		}
-		if s.StatusColor("ON_HOLD") != s.Muted {
-			t.Fatalf("an unknown status is not muted")
+		if s.ToneColor(Neutral) != s.Muted {
+			t.Fatalf("dark=%v: the neutral tone is not muted", dark)
 		}
 	}
 	if New(true).Accent == New(false).Accent {
 		t.Fatal("the accent does not change with the background")
 	}
+	if New(true).ToneColor(Good) == New(false).ToneColor(Good) {
+		t.Fatal("a tone does not change with the background")
+	}
 }
 
 func TestBadgesCarryTheirText(t *testing.T) {
 	s := New(true)
-	for _, st := range append(model.Statuses, "ON_HOLD") {
-		for _, out := range []string{s.Badge(st), s.SmallBadge(st), s.StatusText(st)} {
-			if !strings.Contains(ansi.Strip(out), string(st)) {
-				t.Fatalf("%q lacks %s (the text must survive NO_COLOR)", ansi.Strip(out), st)
+	for _, tone := range []Tone{Neutral, Waiting, Good, Done, Bad} {
+		for _, out := range []string{s.Badge("CONFIRMED", tone), s.SmallBadge("CONFIRMED", tone), s.Toned("CONFIRMED", tone), s.Colored("CONFIRMED", tone)} {
+			if !strings.Contains(ansi.Strip(out), "CONFIRMED") {
+				t.Fatalf("%q lost its text (the text must survive NO_COLOR)", ansi.Strip(out))
 			}
 		}
 	}
-	if got := ansi.Strip(s.Badge("")); !strings.Contains(got, "?") {
-		t.Fatalf("empty status badge %q", got)
+	if got := ansi.Strip(s.Badge("", Neutral)); !strings.Contains(got, "?") {
+		t.Fatalf("empty badge %q", got)
 	}
-	if h := strings.Count(s.Badge(model.Confirmed), "\n"); h != 2 {
+	if h := strings.Count(s.Badge("CONFIRMED", Good), "\n"); h != 2 {
 		t.Fatalf("the large badge is %d lines high, want 3", h+1)
-	}
-	for _, e := range model.EVSEStatuses {
-		if !strings.Contains(ansi.Strip(s.EVSEStatusText(e)), string(e)) {
-			t.Fatalf("EVSE status %s lost its text", e)
-		}
 	}
 }
