@@ -110,7 +110,7 @@ func TestManyAgentsOneAccount(t *testing.T) {
 				creates++
 				ag.made++
 				wl := ag.app.c.watch
-				wl.add(*res.Booking, model.Location{}, false)
+				wl.track(*res.Booking, model.Location{}, false)
 				if len(wl.order) > watchMax { // each agent watches its 5 newest
 					old := wl.order[len(wl.order)-1]
 					wl.order = wl.order[:len(wl.order)-1]

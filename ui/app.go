@@ -22,22 +22,6 @@ const (
 	MinHeight = 18
 )
 
-type globalKeys struct {
-	Quit, ForceQuit, Help, Back, Bookings, BookingsAlways, Log, LogAlways key.Binding
-}
-
-var gkeys = globalKeys{
-	Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit now")),
-	Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-	Bookings:  key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "bookings")),
-	// f2 reaches the bookings even while a field has focus.
-	BookingsAlways: key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "bookings")),
-	Log:            key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "request log")),
-	LogAlways:      key.NewBinding(key.WithKeys("f3"), key.WithHelp("f3", "request log")),
-}
-
 // Options configure the program.
 type Options struct {
 	Client *api.Client
@@ -84,11 +68,11 @@ func New(o Options) *App {
 	if o.Clock == nil {
 		o.Clock = model.SystemClock{}
 	}
-	zone := mustBerlin()
+	zone := model.Berlin
 	if o.NewExternalID == nil {
 		o.NewExternalID = api.NewExternalID
 	}
-	c := &Common{Styles: styles.New(true), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
+	c := &Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
 	c.watch = newWatchlist(c)
 	if o.SaveHistory != nil {
 		c.history, c.save = o.History, o.SaveHistory
@@ -217,28 +201,30 @@ func (a *App) pop() {
 }
 
 func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if key.Matches(msg, gkeys.ForceQuit) {
+	k := a.c.Keys
+	if key.Matches(msg, k.ForceQuit) {
 		return a.quit()
 	}
 	if o := a.overlay; o != nil {
 		switch {
-		case o.confirmQuit && (msg.String() == "y" || msg.String() == "enter"):
+		case o.confirmQuit && key.Matches(msg, k.Yes):
 			return a.quit()
-		case msg.String() == "esc" || msg.String() == "enter" || msg.String() == "n" ||
-			(o.help && msg.String() == "?") || (!o.confirmQuit && msg.String() == "q"):
+		case o.confirmQuit && key.Matches(msg, k.No):
+			a.overlay = nil
+		case !o.confirmQuit && key.Matches(msg, k.Dismiss):
 			a.overlay = nil
 		}
 		return a, nil
 	}
 	typing := a.top().Typing()
-	if key.Matches(msg, gkeys.LogAlways) || (!typing && key.Matches(msg, gkeys.Log)) {
+	if key.Matches(msg, k.LogAlways) || (!typing && key.Matches(msg, k.Log)) {
 		if _, open := a.top().(*logScreen); open {
 			a.pop()
 			return a, nil
 		}
 		return a, push(newLogScreen(a.c))
 	}
-	if key.Matches(msg, gkeys.BookingsAlways) || (!typing && key.Matches(msg, gkeys.Bookings)) {
+	if key.Matches(msg, k.BookingsAlways) || (!typing && key.Matches(msg, k.Bookings)) {
 		if _, already := a.top().(*bookingsScreen); !already {
 			return a, push(newBookingsScreen(a.c))
 		}
@@ -246,42 +232,26 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if !typing {
 		switch {
-		case key.Matches(msg, gkeys.Quit):
-			if w := a.watching(); w != "" {
+		case key.Matches(msg, k.Quit):
+			if w := a.c.watch.activeSummary(); w != "" {
 				a.overlay = &overlay{confirmQuit: true, title: "Quit chargedesk?",
 					body: w + "\n\nThe reservation goes on at the CPO; chargedesk only stops watching it.\n\n" +
-						"y / enter: quit      n / esc: stay"}
+						keyName(k.Yes) + ": quit      " + keyName(k.No) + ": stay"}
 				return a, nil
 			}
 			return a.quit()
-		case key.Matches(msg, gkeys.Help):
+		case key.Matches(msg, k.Help):
 			a.overlay = &overlay{help: true, title: "Keys"}
 			return a, nil
 		}
 	}
-	if key.Matches(msg, gkeys.Back) {
+	if key.Matches(msg, k.Back) {
 		if ec, ok := a.top().(escCapturer); !ok || !ec.CapturesEsc() {
 			a.pop()
 			return a, nil
 		}
 	}
 	return a, a.forward(msg)
-}
-
-// watching describes the active bookings on the watchlist, or "".
-func (a *App) watching() string {
-	n := a.c.watch.activeCount()
-	switch n {
-	case 0:
-		return ""
-	case 1:
-		for _, id := range a.c.watch.order {
-			if w := a.c.watch.items[id]; w.active() {
-				return fmt.Sprintf("Booking %s is %s.", w.booking.ExternalID, w.booking.Status)
-			}
-		}
-	}
-	return fmt.Sprintf("%d bookings are still active.", n)
 }
 
 func (a *App) quit() (tea.Model, tea.Cmd) {
@@ -392,14 +362,15 @@ func (a *App) header() string {
 }
 
 func (a *App) footer() string {
+	k := a.c.Keys
 	bindings := append([]key.Binding{}, a.top().ShortHelp()...)
 	if ec, ok := a.top().(escCapturer); len(a.stack) > 1 && (!ok || !ec.CapturesEsc()) {
-		bindings = append(bindings, gkeys.Back)
+		bindings = append(bindings, k.Back)
 	}
 	if !a.top().Typing() {
-		bindings = append(bindings, gkeys.Bookings, gkeys.Help, gkeys.Quit)
+		bindings = append(bindings, k.Bookings, k.Help, k.Quit)
 	} else {
-		bindings = append(bindings, gkeys.BookingsAlways, gkeys.ForceQuit)
+		bindings = append(bindings, k.BookingsAlways, k.ForceQuit)
 	}
 	return trunc(a.help.ShortHelpView(bindings), a.w)
 }
@@ -410,13 +381,14 @@ func (a *App) renderOverlay(w, h int) string {
 	var body string
 	if o.help {
 		groups := append([][]key.Binding{}, a.top().FullHelp()...)
-		groups = append(groups, []key.Binding{gkeys.Bookings, gkeys.BookingsAlways, gkeys.Log, gkeys.LogAlways},
-			[]key.Binding{gkeys.Back, gkeys.Help, gkeys.Quit, gkeys.ForceQuit})
-		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render("q, ? or esc closes this help.")
+		k := a.c.Keys
+		groups = append(groups, []key.Binding{k.Bookings, k.BookingsAlways, k.Log, k.LogAlways},
+			[]key.Binding{k.Back, k.Help, k.Quit, k.ForceQuit})
+		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render(keyName(k.Dismiss)+" closes this help.")
 	} else {
 		body = o.body
 		if !o.confirmQuit {
-			body += "\n\n" + st.Subtle.Render("enter or esc closes this message.")
+			body += "\n\n" + st.Subtle.Render(keyName(a.c.Keys.Dismiss)+" closes this message.")
 		}
 	}
 	inner := min(w-4, 90)

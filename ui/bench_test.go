@@ -31,7 +31,7 @@ func syntheticResults(n int) *model.SearchResponse {
 }
 
 func benchCommon() *Common {
-	return &Common{Styles: styles.New(true), Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}, Zone: mustBerlin()}
+	return &Common{Styles: styles.New(true), Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}, Zone: model.Berlin}
 }
 
 func benchResultsView(b *testing.B, n int) {
@@ -57,8 +57,8 @@ func benchResultsKey(b *testing.B, n int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if s.cursor == len(s.view)-1 {
-			s.cursor = 0
+		if s.list.Cursor() == len(s.view)-1 {
+			s.list.Select(0)
 		}
 		_, _ = s.Update(down)
 		_ = s.View()

@@ -10,25 +10,9 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/ui/list"
 )
-
-var bookingsKeys = struct {
-	Up, Down, Open, Cancel, Status, Range, Custom, Filter, More, All, Refresh key.Binding
-}{
-	Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-	Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-	Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-	Cancel:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
-	Status:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
-	Range:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "date range")),
-	Custom:  key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "custom dates")),
-	Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find")),
-	More:    key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "load more")),
-	All:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "load all")),
-	Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-}
 
 // Date ranges of the bookings list (on created_at).
 var dateRanges = []string{"today", "7 days", "30 days", "all", "custom"}
@@ -43,13 +27,10 @@ type bookingsScreen struct {
 	from, to   time.Time // custom range
 	custom     textinput.Model
 	customing  bool
-	find       textinput.Model
-	finding    bool
+	list       list.Model // its filter is the find field
 	loaded     []model.Booking
 	total      int
 	view       []int
-	cursor     int
-	offset     int
 	w, h       int
 	req        int
 	cancel     context.CancelFunc
@@ -62,21 +43,30 @@ type bookingsScreen struct {
 }
 
 func newBookingsScreen(c *Common) *bookingsScreen {
-	s := &bookingsScreen{c: c, rangeIdx: 1, custom: newInput(c.Styles.IsDark), find: newInput(c.Styles.IsDark), dialog: newCancelDialog(c)}
+	s := &bookingsScreen{c: c, rangeIdx: 1, custom: newInput(c.Styles.IsDark), dialog: newCancelDialog(c)}
 	s.custom.Prompt = "dates: "
 	s.custom.Placeholder = "2026-11-01 .. 2026-11-30"
-	s.find.Prompt = "/ "
-	s.find.Placeholder = "external id, customer id or location"
+	keys := c.Keys.List
+	keys.Filter = c.Keys.BookingList.Find
+	s.list = list.New(keys, 1)
+	find := newInput(c.Styles.IsDark)
+	find.Prompt = "/ "
+	find.Placeholder = "external id, customer id or location"
+	s.list.WithFilter(find)
 	return s
 }
 
 func (s *bookingsScreen) Init() tea.Cmd { return s.reload() }
 func (s *bookingsScreen) Title() string { return "Bookings" }
-func (s *bookingsScreen) Typing() bool  { return s.finding || s.customing || s.dialog.typing() }
-func (s *bookingsScreen) CapturesEsc() bool {
-	return s.finding || s.customing || s.dialog.open || s.find.Value() != ""
+func (s *bookingsScreen) Typing() bool {
+	return s.list.Filtering() || s.customing || s.dialog.typing()
 }
-func (s *bookingsScreen) SetSize(w, h int) { s.w, s.h = w, h; s.clamp() }
+func (s *bookingsScreen) CapturesEsc() bool {
+	return s.list.CapturesEsc() || s.customing || s.dialog.open
+}
+
+// SetSize leaves the rows what the heading lines do not take.
+func (s *bookingsScreen) SetSize(w, h int) { s.w, s.h = w, h; s.list.SetHeight(h - 5) }
 
 func (s *bookingsScreen) Close() {
 	if s.cancel != nil {
@@ -85,20 +75,22 @@ func (s *bookingsScreen) Close() {
 }
 
 func (s *bookingsScreen) ShortHelp() []key.Binding {
-	if s.dialog.open {
-		return []key.Binding{statusKeys.Confirm, statusKeys.Reason}
+	k := s.c.Keys.BookingList
+	switch {
+	case s.dialog.open:
+		return s.dialog.help()
+	case s.list.Filtering() || s.customing:
+		return []key.Binding{k.Apply, s.c.Keys.Results.ClearFilter}
 	}
-	if s.finding || s.customing {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")), resultKeys.ClearFilter}
-	}
-	return []key.Binding{bookingsKeys.Open, bookingsKeys.Cancel, bookingsKeys.Filter, bookingsKeys.Status, bookingsKeys.Range, bookingsKeys.More}
+	return []key.Binding{k.Open, k.Cancel, k.Find, k.Status, k.Range, k.More}
 }
 
 func (s *bookingsScreen) FullHelp() [][]key.Binding {
+	k := s.c.Keys.BookingList
 	return [][]key.Binding{
-		{bookingsKeys.Up, bookingsKeys.Down, bookingsKeys.Open, bookingsKeys.Cancel},
-		{bookingsKeys.Filter, bookingsKeys.Status, bookingsKeys.Range, bookingsKeys.Custom},
-		{bookingsKeys.More, bookingsKeys.All, bookingsKeys.Refresh},
+		{s.c.Keys.List.Up, s.c.Keys.List.Down, k.Open, k.Cancel},
+		{k.Find, k.Status, k.Range, k.Custom},
+		{k.More, k.All, k.Refresh},
 	}
 }
 
@@ -125,7 +117,7 @@ func (s *bookingsScreen) filter() model.BookingFilter {
 func (s *bookingsScreen) reload() tea.Cmd {
 	s.loaded = nil
 	s.total = 0
-	s.cursor, s.offset = 0, 0
+	s.list.Select(0)
 	s.loadingAll = false
 	s.rebuild()
 	return s.fetch()
@@ -147,14 +139,14 @@ func (s *bookingsScreen) more() bool { return len(s.loaded) < s.total }
 
 // current is what the list shows for b: the watchlist's fresher copy if any.
 func (s *bookingsScreen) current(b model.Booking) (model.Booking, *watched) {
-	if w := s.c.watch.get(b.ID); w != nil {
-		return w.booking, w
+	if w, ok := s.c.watch.view(b.ID); ok {
+		return w.booking, &w
 	}
 	return b, nil
 }
 
 func (s *bookingsScreen) rebuild() {
-	needle := strings.ToLower(strings.TrimSpace(s.find.Value()))
+	needle := s.list.Filter()
 	s.view = s.view[:0]
 	for i, b := range s.loaded {
 		if needle != "" {
@@ -167,33 +159,22 @@ func (s *bookingsScreen) rebuild() {
 		}
 		s.view = append(s.view, i)
 	}
-	s.clamp()
-}
-
-func (s *bookingsScreen) rows() int { return max(1, s.h-5) }
-
-func (s *bookingsScreen) clamp() {
-	s.cursor = min(max(s.cursor, 0), max(len(s.view)-1, 0))
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if n := s.rows(); s.cursor >= s.offset+n {
-		s.offset = s.cursor - n + 1
-	}
+	s.list.SetLen(len(s.view))
 }
 
 func (s *bookingsScreen) selected() (model.Booking, bool) {
-	if s.cursor >= len(s.view) || len(s.view) == 0 {
+	c := s.list.Cursor()
+	if c < 0 || c >= len(s.view) {
 		return model.Booking{}, false
 	}
-	b, _ := s.current(s.loaded[s.view[s.cursor]])
+	b, _ := s.current(s.loaded[s.view[c]])
 	return b, true
 }
 
 func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case themeChangedMsg:
-		s.find.SetStyles(inputStyles(s.c.Styles.IsDark))
+		s.list.SetInputStyles(inputStyles(s.c.Styles.IsDark))
 		s.custom.SetStyles(inputStyles(s.c.Styles.IsDark))
 	case heartbeatMsg:
 		if s.retry.due(s.c.Now()) {
@@ -206,9 +187,8 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.loading = false
 		if msg.err != nil {
-			switch api.KindOf(msg.err) {
-			case api.KindUnauthorized, api.KindForbidden:
-				return s, showOverlay(s.c.authHelp(msg.err))
+			if cmd, ok := s.c.authFailure(msg.err); ok {
+				return s, cmd
 			}
 			if !s.retry.schedule(s.c.Now(), msg.err) {
 				s.err = msg.err.Error()
@@ -229,7 +209,7 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case bookingCancelledMsg:
 		b, note, cmd := s.dialog.result(msg)
 		if b != nil {
-			s.c.watch.add(*b, model.Location{}, false)
+			s.c.watch.track(*b, model.Location{}, false)
 			for i := range s.loaded {
 				if s.loaded[i].ID == b.ID {
 					s.loaded[i] = *b
@@ -242,10 +222,11 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		switch {
 		case s.dialog.open:
 			return s, s.dialog.paste(msg)
-		case s.finding:
-			var cmd tea.Cmd
-			s.find, cmd = s.find.Update(msg)
-			s.rebuild()
+		case s.list.Filtering():
+			ev, cmd := s.list.Update(msg)
+			if ev == list.FilterChanged {
+				s.rebuild()
+			}
 			return s, cmd
 		case s.customing:
 			var cmd tea.Cmd
@@ -262,117 +243,81 @@ func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	if s.dialog.open {
 		return s.dialog.key(msg)
 	}
-	if s.finding {
-		switch msg.String() {
-		case "enter":
-			s.finding = false
-			s.find.Blur()
-		case "esc":
-			s.finding = false
-			s.find.Blur()
-			s.find.SetValue("")
-			s.rebuild()
-		default:
-			var cmd tea.Cmd
-			s.find, cmd = s.find.Update(msg)
-			s.rebuild()
-			return cmd
-		}
-		return nil
-	}
 	if s.customing {
-		switch msg.String() {
-		case "enter":
-			from, to, err := parseRange(s.custom.Value(), s.c.Now(), s.c.Zone)
-			if err != nil {
-				s.err = "dates: " + err.Error()
-				return nil
-			}
-			s.customing = false
-			s.custom.Blur()
-			s.from, s.to = from, to
-			s.rangeIdx = len(dateRanges) - 1
-			return s.reload()
-		case "esc":
-			s.customing = false
-			s.custom.Blur()
-			s.err = ""
-		default:
-			var cmd tea.Cmd
-			s.custom, cmd = s.custom.Update(msg)
-			return cmd
-		}
-		return nil
+		return s.customKey(msg)
 	}
-	switch {
-	case key.Matches(msg, bookingsKeys.Up):
-		s.cursor--
-	case key.Matches(msg, bookingsKeys.Down):
-		s.cursor++
-		if s.cursor >= len(s.view) && s.more() && !s.loading {
-			s.clamp()
+	switch ev, cmd := s.list.Update(msg); ev {
+	case list.FilterChanged:
+		s.rebuild()
+		return cmd
+	case list.PastEnd:
+		if s.more() && !s.loading {
 			return s.fetch() // scrolling past the end loads the next page
 		}
-	case key.Matches(msg, bookingsKeys.Open):
+		return nil
+	case list.None:
+	default:
+		return cmd
+	}
+	k := s.c.Keys.BookingList
+	switch {
+	case key.Matches(msg, k.Open):
 		if b, ok := s.selected(); ok {
 			return push(newStatusScreen(s.c, b, model.Location{}, false))
 		}
-	case key.Matches(msg, bookingsKeys.Cancel):
+	case key.Matches(msg, k.Cancel):
 		if b, ok := s.selected(); ok {
 			s.note = s.dialog.start(b)
 		}
-	case key.Matches(msg, bookingsKeys.Status):
+	case key.Matches(msg, k.Status):
 		s.statusIdx = (s.statusIdx + 1) % (len(model.Statuses) + 1)
 		return s.reload()
-	case key.Matches(msg, bookingsKeys.Range):
+	case key.Matches(msg, k.Range):
 		s.rangeIdx = (s.rangeIdx + 1) % (len(dateRanges) - 1) // custom only through D
 		return s.reload()
-	case key.Matches(msg, bookingsKeys.Custom):
+	case key.Matches(msg, k.Custom):
 		s.customing = true
 		s.custom.SetValue("")
 		return s.custom.Focus()
-	case key.Matches(msg, bookingsKeys.Filter):
-		s.finding = true
-		return s.find.Focus()
-	case msg.String() == "esc" && s.find.Value() != "":
-		s.find.SetValue("")
-		s.rebuild()
-	case key.Matches(msg, bookingsKeys.More):
+	case key.Matches(msg, k.More):
 		if s.more() && !s.loading {
 			return s.fetch()
 		}
-	case key.Matches(msg, bookingsKeys.All):
+	case key.Matches(msg, k.All):
 		if s.more() && !s.loading {
 			s.loadingAll = true
 			return s.fetch()
 		}
-	case key.Matches(msg, bookingsKeys.Refresh):
+	case key.Matches(msg, k.Refresh):
 		return s.reload()
 	}
-	s.clamp()
 	return nil
 }
 
-// parseRange reads "FROM .. TO" (or two dates with a space); TO is inclusive.
-func parseRange(v string, now time.Time, zone *time.Location) (time.Time, time.Time, error) {
-	v = strings.TrimSpace(strings.ReplaceAll(v, "..", " "))
-	parts := strings.Fields(v)
-	if len(parts) != 2 {
-		return time.Time{}, time.Time{}, fmt.Errorf(`give two dates, such as "2026-11-01 .. 2026-11-30"`)
+// customKey edits the custom date range.
+func (s *bookingsScreen) customKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.Keys.BookingList
+	switch {
+	case key.Matches(msg, k.Apply):
+		from, to, err := model.ParseDayRange(s.custom.Value(), s.c.Now(), s.c.Zone)
+		if err != nil {
+			s.err = "dates: " + err.Error()
+			return nil
+		}
+		s.customing = false
+		s.custom.Blur()
+		s.from, s.to = from, to
+		s.rangeIdx = len(dateRanges) - 1
+		return s.reload()
+	case key.Matches(msg, k.Close):
+		s.customing = false
+		s.custom.Blur()
+		s.err = ""
+		return nil
 	}
-	from, err := model.ParseWhen(parts[0], now, zone)
-	if err != nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("from: %v", err)
-	}
-	to, err := model.ParseWhen(parts[1], now, zone)
-	if err != nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("to: %v", err)
-	}
-	to = to.AddDate(0, 0, 1).Add(-time.Second)
-	if to.Before(from) {
-		return time.Time{}, time.Time{}, fmt.Errorf("the end is before the start")
-	}
-	return from, to, nil
+	var cmd tea.Cmd
+	s.custom, cmd = s.custom.Update(msg)
+	return cmd
 }
 
 func (s *bookingsScreen) View() string {
@@ -391,10 +336,10 @@ func (s *bookingsScreen) View() string {
 	if s.total > 0 {
 		count = fmt.Sprintf("%d of %d loaded", len(s.loaded), s.total)
 	}
-	if v := s.find.Value(); v != "" && !s.finding {
+	if v := s.list.RawFilter(); v != "" && !s.list.Filtering() {
 		count += fmt.Sprintf(" · %d match %q", len(s.view), v)
 		if s.more() {
-			count += " (a loads all to search them)"
+			count += " (" + keyName(s.c.Keys.BookingList.All) + " loads all to search them)"
 		}
 	}
 	if n := s.c.watch.activeCount(); n > 0 {
@@ -402,8 +347,8 @@ func (s *bookingsScreen) View() string {
 	}
 	b.WriteString(st.Subtle.Render(count) + "\n")
 	switch {
-	case s.finding:
-		b.WriteString(s.find.View() + "\n")
+	case s.list.Filtering():
+		b.WriteString(s.list.FilterView() + "\n")
 	case s.customing:
 		b.WriteString(s.custom.View() + "\n")
 		if s.err != "" {
@@ -424,21 +369,19 @@ func (s *bookingsScreen) View() string {
 		b.WriteString(s.dialog.view())
 		return b.String()
 	}
+	k := s.c.Keys.BookingList
 	if len(s.view) == 0 && !s.loading {
-		b.WriteString(st.Subtle.Render("No bookings here. d changes the date range, s the status filter.") + "\n")
+		b.WriteString(st.Subtle.Render("No bookings here. "+keyName(k.Range)+" changes the date range, "+keyName(k.Status)+" the status filter.") + "\n")
 		return b.String()
 	}
-	end := min(len(s.view), s.offset+s.rows())
-	for i := s.offset; i < end; i++ {
-		b.WriteString(s.row(i) + "\n")
-	}
-	if end == len(s.view) && s.more() {
-		b.WriteString(st.Subtle.Render(fmt.Sprintf("… %d more: ] or ↓ loads the next page", s.total-len(s.loaded))) + "\n")
+	b.WriteString(s.list.View(func(i int, sel bool) string { return s.row(i, sel) + "\n" }))
+	if s.list.Offset()+s.list.Rows() >= len(s.view) && s.more() {
+		b.WriteString(st.Subtle.Render(fmt.Sprintf("… %d more: %s or ↓ loads the next page", s.total-len(s.loaded), keyName(k.More))) + "\n")
 	}
 	return b.String()
 }
 
-func (s *bookingsScreen) row(i int) string {
+func (s *bookingsScreen) row(i int, selected bool) string {
 	st := s.c.Styles
 	bk, w := s.current(s.loaded[s.view[i]])
 	mark := "  "
@@ -449,18 +392,10 @@ func (s *bookingsScreen) row(i int) string {
 		mark = st.Info.Render("◉ ")
 	}
 	cur := "  "
-	if i == s.cursor {
+	if selected {
 		cur = st.Focused.Render("▸ ")
 	}
-	who := bk.CustomerID
-	switch {
-	case who == "" && bk.TokenID != "":
-		who = "token " + bk.TokenID
-	case who == "" && bk.FleetGroupID != "":
-		who = "fleet " + bk.FleetGroupID
-	case who == "":
-		who = string(bk.TokenStrategy)
-	}
+	who := model.TokenShort(bk)
 	window := ""
 	if start, end := bk.Window(); !start.IsZero() {
 		window = start.In(s.c.Zone).Format("02 Jan 15:04") + "–" + end.In(s.c.Zone).Format("15:04")
@@ -469,10 +404,10 @@ func (s *bookingsScreen) row(i int) string {
 	if bk.ClientPrice != nil {
 		price = model.FormatPrice(*bk.ClientPrice, bk.ClientPriceCurrency)
 	}
-	status := pad(st.SmallBadge(bk.Status), 12)
+	status := pad(st.SmallBadge(string(bk.Status), statusTone(bk.Status)), 12)
 	extW := min(28, max(14, len(bk.ExternalID)))
 	ext := pad(bk.ExternalID, extW)
-	if i == s.cursor {
+	if selected {
 		ext = st.Selected.Render(ext)
 	}
 	loc := model.JoinNonEmpty(", ", bk.LocationName, bk.LocationCity)

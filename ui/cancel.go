@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -72,20 +73,27 @@ func (d *cancelDialog) close() {
 	d.reason.Blur()
 }
 
+// help is the dialog's keys for the footer.
+func (d *cancelDialog) help() []key.Binding {
+	k := d.c.Keys.Cancel
+	return []key.Binding{k.Confirm, k.Prev, k.Close}
+}
+
 // key handles a key while the dialog is open.
 func (d *cancelDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 	if d.sending {
 		return nil
 	}
-	switch msg.String() {
-	case "esc":
+	k := d.c.Keys.Cancel
+	switch {
+	case key.Matches(msg, k.Close):
 		d.close()
 		return nil
-	case "up", "shift+tab":
+	case key.Matches(msg, k.Prev):
 		d.idx = (d.idx - 1 + len(cancelReasons)) % len(cancelReasons)
-	case "down", "tab":
+	case key.Matches(msg, k.Next):
 		d.idx = (d.idx + 1) % len(cancelReasons)
-	case "enter":
+	case key.Matches(msg, k.Confirm):
 		reason := cancelReasons[d.idx]
 		if d.typing() {
 			reason = strings.TrimSpace(d.reason.Value())
@@ -130,10 +138,9 @@ func (d *cancelDialog) result(msg bookingCancelledMsg) (b *model.Booking, note s
 	}
 	d.sending = false
 	if msg.err != nil {
-		switch api.KindOf(msg.err) {
-		case api.KindUnauthorized, api.KindForbidden:
+		if cmd, ok := d.c.authFailure(msg.err); ok {
 			d.close()
-			return nil, "", showOverlay(d.c.authHelp(msg.err))
+			return nil, "", cmd
 		}
 		e, _ := api.AsError(msg.err)
 		d.err = msg.err.Error()
@@ -179,6 +186,6 @@ func (d *cancelDialog) view() string {
 	case d.err != "":
 		b.WriteString(st.Error.Render(d.err) + "\n")
 	}
-	b.WriteString(st.Subtle.Render("enter cancels the booking · esc keeps it") + "\n")
+	b.WriteString(st.Subtle.Render(keyName(d.c.Keys.Cancel.Confirm)+" cancels the booking · "+keyName(d.c.Keys.Cancel.Close)+" keeps it") + "\n")
 	return b.String()
 }

@@ -14,22 +14,6 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-var confirmKeys = struct {
-	Submit, Next, Prev, Earlier, Later, JSON, OtherEVSE, LaterSlot, NextBest, Research, Recheck key.Binding
-}{
-	Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "book")),
-	Next:      key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-	Prev:      key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
-	Earlier:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "start ∓15 min")),
-	Later:     key.NewBinding(key.WithKeys("pgdown")),
-	JSON:      key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "show JSON")),
-	OtherEVSE: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "next free EVSE")),
-	LaterSlot: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "30 min later")),
-	NextBest:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "next best charger")),
-	Research:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "search again")),
-	Recheck:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "check again")),
-}
-
 // durations offered for the reservation: 15 min to 4 h.
 var durations = func() []time.Duration {
 	var out []time.Duration
@@ -38,6 +22,12 @@ var durations = func() []time.Duration {
 	}
 	return out
 }()
+
+// bookAliases map what the model names to the form's fields.
+var bookAliases = map[string]string{"reservation_end": "duration"}
+
+// bookServerWords are words of a server's 400 text that point at a field.
+var bookServerWords = map[string]string{"reservation_end": "duration"}
 
 // confirmScreen is the booking form and its outcome handling.
 type confirmScreen struct {
@@ -48,17 +38,11 @@ type confirmScreen struct {
 	json bool
 	w, h int
 
-	req      int
-	cancel   context.CancelFunc
-	sending  bool
-	sentAt   time.Time
-	inFlight *model.BookingRequest
-	retry    retrier
-	resume   bool                 // the next retry must look the booking up first
-	sent     map[string]bool      // external ids this form has sent
-	apiErrs  map[string]string    // the server's 400 text per field, until that field is edited
-	built    model.BookingRequest // the request as the form stands (validate keeps it)
-	ready    bool                 // built passes every rule
+	req     int
+	cancel  context.CancelFunc
+	attempt attempt
+	built   model.BookingRequest // the request as the form stands (validate keeps it)
+	ready   bool                 // built passes every rule
 
 	proposal string // why this form was proposed (next best charger)
 
@@ -68,7 +52,7 @@ type confirmScreen struct {
 }
 
 func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScreen {
-	s := &confirmScreen{c: c, loc: loc, evse: e}
+	s := &confirmScreen{c: c, loc: loc, evse: e, form: form{keys: c.Keys.Form}}
 	strategies := make([]string, len(model.TokenStrategies))
 	for i, t := range model.TokenStrategies {
 		strategies[i] = string(t) + " — " + t.Label()
@@ -89,10 +73,12 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 		newChoiceField("connector_id", "Connector", s.connectorChoices(), 0),
 		newTextField("external_id", "External id", c.NewExternalID(c.Now()), "your unique reference"),
 	}
-	s.form.byName("reservation_start").hint = "pgup/pgdn: ∓15 min · at least 15 min ahead"
+	s.form.byName("reservation_start").hint = keyName(c.Keys.Book.Earlier) + ": ∓15 min · at least 15 min ahead"
 	s.form.byName("external_id").hint = "unique per booking attempt: how a lost answer is found again"
-	if len(c.history.Customers) > 0 {
-		s.form.byName("customer_id").hint = "↑/↓ recent customers: " + strings.Join(c.history.Customers[:min(3, len(c.history.Customers))], ", ")
+	if cs := c.history.Customers; len(cs) > 0 {
+		f := s.form.byName("customer_id")
+		f.options = cs
+		f.hint = "↑/↓ recent customers: " + strings.Join(cs[:min(3, len(cs))], ", ")
 	}
 	s.pickConnector()
 	s.applyStrategy()
@@ -104,11 +90,7 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 func (s *confirmScreen) connectorChoices() []string {
 	var out []string
 	for _, c := range s.evse.Connectors {
-		ac := "AC"
-		if c.PowerType.IsDC() {
-			ac = "DC"
-		}
-		out = append(out, fmt.Sprintf("%s · %s %g kW %s", c.ConnectorID, c.ConnectorType.Label(), c.PowerKW, ac))
+		out = append(out, fmt.Sprintf("%s · %s %g kW %s", c.ConnectorID, c.ConnectorType.Label(), c.PowerKW, c.PowerType.Label()))
 	}
 	if len(out) == 0 {
 		out = []string{"(not given: any)"}
@@ -157,88 +139,59 @@ func (s *confirmScreen) Close() {
 }
 
 func (s *confirmScreen) ShortHelp() []key.Binding {
+	k := s.c.Keys.Book
 	switch s.outcome {
 	case api.KindConflict:
-		return []key.Binding{confirmKeys.OtherEVSE, confirmKeys.LaterSlot, confirmKeys.NextBest, confirmKeys.Submit}
+		return []key.Binding{k.OtherEVSE, k.LaterSlot, k.NextBest, k.Submit}
 	case api.KindNotFound:
-		return []key.Binding{confirmKeys.Research}
+		return []key.Binding{k.Research}
 	case api.KindUnknownOutcome:
-		return []key.Binding{confirmKeys.Recheck}
+		return []key.Binding{k.Recheck}
 	}
-	return []key.Binding{confirmKeys.Submit, confirmKeys.Next, confirmKeys.Earlier, confirmKeys.JSON}
+	return []key.Binding{k.Submit, s.c.Keys.Form.Next, k.Earlier, k.JSON}
 }
 
 func (s *confirmScreen) FullHelp() [][]key.Binding {
+	k := s.c.Keys.Book
 	return [][]key.Binding{
-		{confirmKeys.Submit, confirmKeys.Next, confirmKeys.Prev, confirmKeys.Earlier, confirmKeys.JSON},
-		{confirmKeys.OtherEVSE, confirmKeys.LaterSlot, confirmKeys.Research},
+		{k.Submit, s.c.Keys.Form.Next, s.c.Keys.Form.Prev, k.Earlier, k.JSON},
+		{k.OtherEVSE, k.LaterSlot, k.Research},
 	}
 }
 
-// request builds the request from the form and judges every field.
-func (s *confirmScreen) request() (model.BookingRequest, bool) {
-	s.form.clearErrors()
-	defer func() {
-		for name, msg := range s.apiErrs {
-			if f := s.form.byName(name); f != nil && f.err == "" {
-				f.err = msg
-			}
-		}
-	}()
-	ok := true
-	r := model.BookingRequest{
-		LocationID:    s.loc.LocationID,
-		EVSEUID:       s.evse.EVSEUID,
-		ExternalID:    s.form.byName("external_id").value(),
-		TokenStrategy: s.strategy(),
+// input is the form as typed.
+func (s *confirmScreen) input() model.BookingInput {
+	in := model.BookingInput{
+		LocationID: s.loc.LocationID,
+		EVSEUID:    s.evse.EVSEUID,
+		Start:      s.form.byName("reservation_start").value(),
+		Duration:   fmtDuration(durations[s.form.byName("duration").idx]),
+		Strategy:   string(s.strategy()),
+		ExternalID: s.form.byName("external_id").value(),
 	}
 	if i := s.form.byName("connector_id").idx; i < len(s.evse.Connectors) {
-		r.ConnectorID = s.evse.Connectors[i].ConnectorID
+		in.ConnectorID = s.evse.Connectors[i].ConnectorID
 	}
-	switch r.TokenStrategy {
+	switch s.strategy() {
 	case model.DriverToken:
-		r.CustomerID = s.form.byName("customer_id").value()
-		r.TokenID = s.form.byName("token_id").value()
+		in.CustomerID = s.form.byName("customer_id").value()
+		in.TokenID = s.form.byName("token_id").value()
 	case model.GroupToken:
-		r.FleetGroupID = s.form.byName("fleet_group_id").value()
+		in.FleetGroupID = s.form.byName("fleet_group_id").value()
 	case model.Pipelet:
-		r.TokenUID = s.form.byName("token_uid").value()
+		in.TokenUID = s.form.byName("token_uid").value()
 	}
-	startF := s.form.byName("reservation_start")
-	start, err := model.ParseWhen(startF.value(), s.c.Now(), s.c.Zone)
-	if err != nil {
-		startF.err = "reservation_start: " + err.Error()
-		ok = false
-	} else {
-		r.ReservationStart = start.UTC()
-		r.ReservationEnd = start.Add(durations[s.form.byName("duration").idx]).UTC()
-	}
-	if r.ExternalID == "" {
-		s.form.byName("external_id").err = "external_id: needed to find the booking again if an answer is lost"
-		ok = false
-	}
-	for _, fe := range r.Validate(s.c.Now()) {
-		if fe.Field == "reservation_start" && err != nil {
-			continue
-		}
-		ok = false
-		name := fe.Field
-		if name == "reservation_end" {
-			name = "duration"
-		}
-		if f := s.form.byName(name); f != nil && f.err == "" {
-			f.err = fe.Msg
-		} else if f == nil {
-			s.topErr = fe.Msg
-		}
-	}
-	return r, ok
+	return in
 }
 
-// validate rebuilds the request from the form and judges it; View shows
-// the result without judging anything itself.
+// validate rebuilds the request from the form and judges every field; View
+// shows the result without judging anything itself.
 func (s *confirmScreen) validate() bool {
-	s.built, s.ready = s.request()
+	r, es := model.ParseBooking(s.input(), s.c.Now(), s.c.Zone)
+	if loose := s.form.judge(es, bookAliases); len(loose) > 0 && s.outcome == 0 {
+		s.topErr = strings.Join(loose, "; ")
+	}
+	s.built, s.ready = r, len(es) == 0
 	return s.ready
 }
 
@@ -248,8 +201,8 @@ func (s *confirmScreen) shiftStart(d time.Duration) {
 	if err != nil {
 		t = model.DefaultStart(s.c.Now())
 	}
-	f.input.SetValue(t.Add(d).In(s.c.Zone).Format("2006-01-02 15:04"))
-	f.input.CursorEnd()
+	f.setValue(t.Add(d).In(s.c.Zone).Format("2006-01-02 15:04"))
+	s.form.changed(f)
 }
 
 func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -257,91 +210,77 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case themeChangedMsg:
 		s.form.setStyles(s.c.Styles)
 	case heartbeatMsg:
-		if s.retry.due(s.c.Now()) && s.inFlight != nil && !s.sending {
-			return s, s.send(*s.inFlight, s.resume)
+		if st, ok := s.attempt.due(s.c.Now()); ok {
+			return s, s.send(st)
 		}
 		s.validate() // "15 minutes ahead" moves with the clock
 	case bookingCreatedMsg:
 		if msg.req != s.req {
 			return s, nil
 		}
-		s.sending = false
 		return s, s.created(msg)
 	case tea.PasteMsg:
-		cmd := s.form.update(msg)
-		s.validate()
-		return s, cmd
+		return s, s.edit(msg)
 	case tea.KeyPressMsg:
-		if s.sending {
+		if s.attempt.sending {
 			return s, nil // one create at a time; it is never re-sent blindly
 		}
-		if f := s.form.focused(); f.name == "customer_id" && len(s.c.history.Customers) > 0 && (msg.String() == "up" || msg.String() == "down") {
-			s.cycleCustomer(msg.String())
-			s.validate()
-			return s, nil
-		}
-		switch {
-		case key.Matches(msg, confirmKeys.Submit):
-			return s, s.submit()
-		case key.Matches(msg, confirmKeys.Next) && !(s.form.focused().choice && msg.String() == "down"):
-			return s, s.form.move(1)
-		case key.Matches(msg, confirmKeys.Prev) && !(s.form.focused().choice && msg.String() == "up"):
-			return s, s.form.move(-1)
-		case key.Matches(msg, confirmKeys.Earlier):
-			s.shiftStart(-15 * time.Minute)
-		case key.Matches(msg, confirmKeys.Later):
-			s.shiftStart(15 * time.Minute)
-		case key.Matches(msg, confirmKeys.JSON):
-			s.json = !s.json
-		case key.Matches(msg, confirmKeys.OtherEVSE) && len(s.conflict) > 0:
-			s.switchEVSE(s.conflict[0])
-		case key.Matches(msg, confirmKeys.NextBest) && s.outcome == api.KindConflict:
-			r, _ := s.request()
-			failed := model.Booking{LocationID: r.LocationID, EVSEUID: r.EVSEUID, ReservationStart: &r.ReservationStart,
-				ReservationEnd: &r.ReservationEnd, TokenStrategy: r.TokenStrategy, CustomerID: r.CustomerID,
-				TokenID: r.TokenID, FleetGroupID: r.FleetGroupID, TokenUID: r.TokenUID}
-			return s, msgCmd(rebookMsg{booking: failed})
-		case key.Matches(msg, confirmKeys.LaterSlot) && s.outcome == api.KindConflict:
-			s.shiftStart(30 * time.Minute)
-			s.outcome, s.topErr, s.conflict = 0, "", nil
-		case key.Matches(msg, confirmKeys.Research) && s.outcome == api.KindNotFound:
-			return s, msgCmd(backToMsg{match: isSearch, then: resubmitMsg{}})
-		case key.Matches(msg, confirmKeys.Recheck) && s.outcome == api.KindUnknownOutcome && s.inFlight != nil:
-			return s, s.send(*s.inFlight, true)
-		default:
-			delete(s.apiErrs, s.form.focused().name)
-			if s.form.focused().name == "reservation_start" {
-				delete(s.apiErrs, "duration")
-			}
-			cmd := s.form.update(msg)
-			if s.form.focused().name == "token_strategy" {
-				s.applyStrategy()
-			}
-			s.validate()
-			return s, cmd
+		cmd, handled := s.key(msg)
+		if !handled {
+			return s, s.edit(msg)
 		}
 		s.validate()
+		return s, cmd
 	}
 	return s, nil
 }
 
-// cycleCustomer offers the remembered customer ids in the customer field.
-func (s *confirmScreen) cycleCustomer(dir string) {
-	list := s.c.history.Customers
-	f := s.form.byName("customer_id")
-	i := -1
-	for j, c := range list {
-		if c == f.value() {
-			i = j
+// key handles the form's own keys; handled is false for keys meant for a field.
+func (s *confirmScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := s.c.Keys.Book
+	switch {
+	case key.Matches(msg, k.Submit):
+		return s.submit(), true
+	case key.Matches(msg, k.Earlier):
+		s.shiftStart(-15 * time.Minute)
+	case key.Matches(msg, k.Later):
+		s.shiftStart(15 * time.Minute)
+	case key.Matches(msg, k.JSON):
+		s.json = !s.json
+	case key.Matches(msg, k.OtherEVSE) && len(s.conflict) > 0:
+		s.switchEVSE(s.conflict[0])
+	case key.Matches(msg, k.NextBest) && s.outcome == api.KindConflict:
+		r := s.built
+		failed := model.Booking{LocationID: r.LocationID, EVSEUID: r.EVSEUID, ReservationStart: &r.ReservationStart,
+			ReservationEnd: &r.ReservationEnd, TokenStrategy: r.TokenStrategy, CustomerID: r.CustomerID,
+			TokenID: r.TokenID, FleetGroupID: r.FleetGroupID, TokenUID: r.TokenUID}
+		return msgCmd(rebookMsg{booking: failed}), true
+	case key.Matches(msg, k.LaterSlot) && s.outcome == api.KindConflict:
+		s.shiftStart(30 * time.Minute)
+		s.outcome, s.topErr, s.conflict = 0, "", nil
+	case key.Matches(msg, k.Research) && s.outcome == api.KindNotFound:
+		return msgCmd(backToMsg{match: isSearch, then: resubmitMsg{}}), true
+	case key.Matches(msg, k.Recheck) && s.outcome == api.KindUnknownOutcome:
+		if st, ok := s.attempt.recheck(); ok {
+			return s.send(st), true
 		}
+	default:
+		return nil, false
 	}
-	if dir == "down" {
-		i = (i + 1) % len(list)
-	} else {
-		i = (i - 1 + len(list)) % len(list)
+	return nil, true
+}
+
+// edit types into the focused field.
+func (s *confirmScreen) edit(msg tea.Msg) tea.Cmd {
+	cmd, edited := s.form.update(msg)
+	if edited && s.form.focused().name == "reservation_start" {
+		delete(s.form.apiErrs, "duration") // the window the server refused is a new one now
 	}
-	f.input.SetValue(list[i])
-	f.input.CursorEnd()
+	if s.form.focused().name == "token_strategy" {
+		s.applyStrategy()
+	}
+	s.validate()
+	return cmd
 }
 
 func isSearch(sc Screen) bool { _, ok := sc.(*searchScreen); return ok }
@@ -360,102 +299,60 @@ func (s *confirmScreen) submit() tea.Cmd {
 		s.topErr = "Booking is disabled: chargedesk runs read-only (--read-only)."
 		return nil
 	}
-	s.apiErrs = nil
-	r, ok := s.request()
-	if !ok {
+	s.form.apiErrs = nil
+	s.outcome, s.topErr, s.conflict = 0, "", nil
+	if !s.validate() {
 		return s.form.firstError()
 	}
-	s.outcome, s.topErr, s.conflict = 0, "", nil
-	s.retry.clear()
-	// An external id that already went out once may have made a booking
-	// whose answer was lost: look it up before sending it again.
-	again := s.sent[r.ExternalID]
-	if !again {
-		s.sentAt = s.c.Now()
-	}
-	if s.sent == nil {
-		s.sent = map[string]bool{}
-	}
-	s.sent[r.ExternalID] = true
-	return s.send(r, again)
+	return s.send(s.attempt.submit(s.built, s.c.Now()))
 }
 
-func (s *confirmScreen) send(r model.BookingRequest, resume bool) tea.Cmd {
+func (s *confirmScreen) send(st step) tea.Cmd {
 	if s.cancel != nil {
 		s.cancel()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.req = s.c.NextReq()
-	s.sending = true
-	s.inFlight = &r
-	if resume {
-		return resumeCmd(ctx, s.c.Client, s.req, r, s.sentAt)
+	if st.resume {
+		return resumeCmd(ctx, s.c.Client, s.req, st.req, st.since)
 	}
-	return createCmd(ctx, s.c.Client, s.req, r)
+	return createCmd(ctx, s.c.Client, s.req, st.req)
 }
 
 func (s *confirmScreen) created(msg bookingCreatedMsg) tea.Cmd {
-	if msg.err == nil && msg.result != nil && msg.result.Booking != nil {
-		s.retry.clear()
-		s.inFlight = nil
+	v := s.attempt.answered(msg.result, msg.err, s.c.Now())
+	if v == booked {
 		b := *msg.result.Booking
 		return tea.Batch(s.c.remember("", b.CustomerID), replace(newStatusScreen(s.c, b, s.loc, msg.result.Adopted)))
 	}
-	err := msg.err
-	e, _ := api.AsError(err)
+	s.outcome = api.KindOf(msg.err)
+	if cmd, ok := s.c.authFailure(msg.err); ok {
+		return cmd
+	}
+	e, _ := api.AsError(msg.err)
 	text := ""
 	if e != nil {
 		text = e.Message
 	}
-	s.outcome = api.KindOf(err)
-	switch s.outcome {
-	case api.KindUnauthorized, api.KindForbidden:
-		s.inFlight = nil
-		return showOverlay(s.c.authHelp(err))
-	case api.KindRateLimited:
-		// A 429 was not processed: the same request goes again when the wait is over.
-		s.resume = false
-		s.retry.schedule(s.c.Now(), err)
+	if text == "" && msg.err != nil {
+		text = msg.err.Error()
+	}
+	switch {
+	case v == waiting:
 		s.topErr = ""
-	case api.KindNetwork, api.KindServer, api.KindDecode:
-		// The client found no booking under this external_id: retry, looking it up first.
-		s.resume = true
-		s.retry.schedule(s.c.Now(), err)
-		if !s.retry.pending() {
-			s.retry.at = s.c.Now().Add(api.Backoff(1))
-			s.retry.kind = api.KindNetwork
-			s.retry.msg = text
-		}
-	case api.KindUnknownOutcome:
-		s.retry.clear()
+	case v == unknown:
 		s.topErr = text
-	case api.KindBadRequest:
-		s.inFlight = nil
+	case s.outcome == api.KindBadRequest:
 		s.topErr = text
-		lower := strings.ToLower(text)
-		s.apiErrs = map[string]string{}
-		for _, f := range s.form.fields {
-			if strings.Contains(lower, f.name) && !f.hidden {
-				s.apiErrs[f.name] = "API: " + text
-			}
-		}
-		if strings.Contains(lower, "reservation_end") {
-			s.apiErrs["duration"] = "API: " + text
-		}
+		s.form.serverRefused(text, "API: ", bookServerWords)
 		s.validate()
 		return s.form.firstError()
-	case api.KindValidation:
-		s.inFlight = nil
-		for _, fe := range e.Fields {
-			if f := s.form.byName(fe.Field); f != nil {
-				f.err = fe.Msg
-			}
-		}
+	case s.outcome == api.KindValidation:
 		s.topErr = text
+		s.form.judge(e.Fields, bookAliases)
 		return s.form.firstError()
-	case api.KindConflict:
-		s.inFlight = nil
+	case s.outcome == api.KindConflict:
 		s.topErr = text
 		s.conflict = nil
 		for _, o := range s.loc.EVSEs {
@@ -463,14 +360,7 @@ func (s *confirmScreen) created(msg bookingCreatedMsg) tea.Cmd {
 				s.conflict = append(s.conflict, o)
 			}
 		}
-	case api.KindNotFound:
-		s.inFlight = nil
-		s.topErr = text
 	default:
-		s.inFlight = nil
-		if text == "" && err != nil {
-			text = err.Error()
-		}
 		s.topErr = text
 	}
 	return nil
@@ -486,10 +376,10 @@ func (s *confirmScreen) View() string {
 	} else {
 		b.WriteString("\n")
 	}
-	r, ok := s.built, s.ready
+	r := s.built
 	if s.json {
 		js, _ := json.MarshalIndent(r, "", "  ")
-		b.WriteString(st.Subtle.Render("POST /bookings — the exact body (ctrl+o goes back to the form):") + "\n" + string(js) + "\n")
+		b.WriteString(st.Subtle.Render("POST /bookings — the exact body ("+keyName(s.c.Keys.Book.JSON)+" goes back to the form):") + "\n" + string(js) + "\n")
 		return b.String()
 	}
 	b.WriteString(s.form.view(st, 15))
@@ -502,41 +392,50 @@ func (s *confirmScreen) View() string {
 	if p, has := s.loc.EstimatedPrice(); has {
 		price = model.FormatPrice(p, s.loc.Pricing.Currency) + " (estimate; the CPO's final price comes at the end)"
 	}
-	b.WriteString(st.Label.Render("Price   ") + price + "\n")
-	b.WriteString("\n")
-	switch {
-	case s.sending:
-		b.WriteString(st.Info.Render("Booking… sent once; if the answer is lost chargedesk looks it up by external id before anything is sent again.") + "\n")
-	case s.retry.pending():
-		b.WriteString(s.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n")
-		if s.resume {
-			b.WriteString(st.Subtle.Render("No booking was made under "+s.inFlight.ExternalID+"; the retry checks again first.") + "\n")
-		}
-	case s.outcome == api.KindConflict:
-		b.WriteString(st.Error.Render("409 — slot taken: "+s.topErr) + "\n")
-		if len(s.conflict) > 0 {
-			var ids []string
-			for _, e := range s.conflict {
-				ids = append(ids, e.EVSEUID)
-			}
-			b.WriteString(st.Warning.Render(fmt.Sprintf("Other free EVSEs here: %s", strings.Join(ids, ", "))) + "\n")
-			b.WriteString(st.Subtle.Render("ctrl+n switches to "+s.conflict[0].EVSEUID+" · ctrl+l tries 30 min later · ctrl+x next best charger elsewhere · your input is kept") + "\n")
-		} else {
-			b.WriteString(st.Subtle.Render("No other EVSE here is free. ctrl+l tries 30 min later, ctrl+x proposes the next best charger elsewhere.") + "\n")
-		}
-	case s.outcome == api.KindNotFound:
-		b.WriteString(st.Error.Render("404 — "+s.topErr) + "\n")
-		b.WriteString(st.Subtle.Render("The location may have been removed. ctrl+r runs the search again.") + "\n")
-	case s.outcome == api.KindUnknownOutcome:
-		b.WriteString(st.ErrBanner.Render("Outcome unknown: "+s.topErr) + "\n")
-		b.WriteString(st.Subtle.Render("ctrl+r looks the booking up again (and books only if it is certainly not there).") + "\n")
-	case s.topErr != "":
-		b.WriteString(st.Error.Render(s.topErr) + "\n")
-		b.WriteString(st.Subtle.Render("Check the request (dates must be in the future); your input is kept.") + "\n")
-	case ok:
-		b.WriteString(st.Success.Render("Ready — enter books it.") + "\n")
-	default:
-		b.WriteString(st.Warning.Render("Fix the marked fields to book.") + "\n")
-	}
+	b.WriteString(st.Label.Render("Price   ") + price + "\n\n")
+	b.WriteString(s.outcomeView())
 	return b.String()
+}
+
+// outcomeView is the line under the form: what is going on, or what went wrong
+// and which keys help.
+func (s *confirmScreen) outcomeView() string {
+	st, k := s.c.Styles, s.c.Keys.Book
+	lines := func(first, second string) string {
+		if second == "" {
+			return first + "\n"
+		}
+		return first + "\n" + st.Subtle.Render(second) + "\n"
+	}
+	switch {
+	case s.attempt.sending:
+		return lines(st.Info.Render("Booking… sent once; if the answer is lost chargedesk looks it up by external id before anything is sent again."), "")
+	case s.attempt.retry.pending():
+		second := ""
+		if s.attempt.resume {
+			second = "No booking was made under " + s.attempt.req.ExternalID + "; the retry checks again first."
+		}
+		return lines(s.attempt.retry.banner(st, s.c.Now(), s.c.Zone, s.w), second)
+	case s.outcome == api.KindConflict && len(s.conflict) > 0:
+		var ids []string
+		for _, e := range s.conflict {
+			ids = append(ids, e.EVSEUID)
+		}
+		return st.Error.Render("409 — slot taken: "+s.topErr) + "\n" +
+			lines(st.Warning.Render("Other free EVSEs here: "+strings.Join(ids, ", ")),
+				fmt.Sprintf("%s switches to %s · %s tries 30 min later · %s next best charger elsewhere · your input is kept",
+					keyName(k.OtherEVSE), s.conflict[0].EVSEUID, keyName(k.LaterSlot), keyName(k.NextBest)))
+	case s.outcome == api.KindConflict:
+		return lines(st.Error.Render("409 — slot taken: "+s.topErr),
+			fmt.Sprintf("No other EVSE here is free. %s tries 30 min later, %s proposes the next best charger elsewhere.", keyName(k.LaterSlot), keyName(k.NextBest)))
+	case s.outcome == api.KindNotFound:
+		return lines(st.Error.Render("404 — "+s.topErr), "The location may have been removed. "+keyName(k.Research)+" runs the search again.")
+	case s.outcome == api.KindUnknownOutcome:
+		return lines(st.ErrBanner.Render("Outcome unknown: "+s.topErr), keyName(k.Recheck)+" looks the booking up again (and books only if it is certainly not there).")
+	case s.topErr != "":
+		return lines(st.Error.Render(s.topErr), "Check the request (dates must be in the future); your input is kept.")
+	case s.ready:
+		return st.Success.Render("Ready — "+keyName(k.Submit)+" books it.") + "\n"
+	}
+	return st.Warning.Render("Fix the marked fields to book.") + "\n"
 }

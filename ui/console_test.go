@@ -47,7 +47,7 @@ func TestBookingsScreenFindAndCancel(t *testing.T) {
 	h.wantScreen("Cancel booking cd-test-001?", "may charge a cancellation fee")
 	h.key("enter")
 	h.wantScreen("CANCELLED", "Cancelled")
-	if w := h.app.c.watch.get(bs.loaded[1].ID); w == nil || w.booking.Status != model.Cancelled {
+	if w, ok := h.app.c.watch.view(bs.loaded[1].ID); !ok || w.booking.Status != model.Cancelled {
 		t.Fatal("the watchlist did not learn of the cancel")
 	}
 	// A cancelled booking refuses clearly, without a request.
@@ -152,7 +152,7 @@ func TestWatchlistRateBudget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h.app.c.watch.add(*res.Booking, model.Location{}, false)
+			h.app.c.watch.track(*res.Booking, model.Location{}, false)
 			n++
 		}
 	}
@@ -219,12 +219,12 @@ func TestStatusChangeAnnouncedAndMarked(t *testing.T) {
 	h.advance(35 * time.Second)
 	h.wantScreen("⚑ cd-test-001:", "→")
 	bs := h.top().(*bookingsScreen)
-	if w := h.app.c.watch.get(bs.loaded[0].ID); !w.changed {
+	if w, _ := h.app.c.watch.view(bs.loaded[0].ID); !w.changed {
 		t.Fatal("the change is not marked")
 	}
 	h.key("enter") // looking at it clears the mark
 	h.key("esc")
-	if w := h.app.c.watch.get(bs.loaded[0].ID); w.changed {
+	if w, _ := h.app.c.watch.view(bs.loaded[0].ID); w.changed {
 		t.Fatal("the mark stayed after the agent looked")
 	}
 }
@@ -243,7 +243,7 @@ func TestDriverMessage(t *testing.T) {
 }
 
 func TestDriverMessageAdHoc(t *testing.T) {
-	zone := mustBerlin()
+	zone := model.Berlin
 	from := t0.Add(15 * time.Minute)
 	until := t0.Add(3 * time.Hour)
 	start, end := t0.Add(30*time.Minute), t0.Add(90*time.Minute)
@@ -268,8 +268,8 @@ func TestMapKeepsSelectionInSync(t *testing.T) {
 		sel, _ := r.selected()
 		h.wantScreen(fmt.Sprintf("◉ %.1f km  %s", sel.DistanceKM, sel.Name))
 		h.key("m") // back to the list: the same row is selected
-		if r.cursor != 2 {
-			t.Fatalf("list cursor %d after the map", r.cursor)
+		if r.list.Cursor() != 2 {
+			t.Fatalf("list cursor %d after the map", r.list.Cursor())
 		}
 		lines := strings.Split(h.screen(), "\n")
 		if len(lines) > size[1] {
@@ -416,7 +416,7 @@ func TestRetryBannerLongWait(t *testing.T) {
 	now := t0
 	r := retrier{}
 	r.schedule(now, &api.Error{Kind: api.KindRateLimited, Status: 429, RetryAfter: 15 * 24 * time.Hour, Message: "Monthly quota used up"})
-	got := ansi.Strip(r.bannerText(st, now, mustBerlin()))
+	got := ansi.Strip(r.bannerText(st, now, model.Berlin))
 	for _, want := range []string{"retrying automatically in 360 h 00 min", "(at Tue 15 Dec 10:02)", "Monthly quota used up"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("banner %q lacks %q", got, want)

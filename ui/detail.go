@@ -8,61 +8,45 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/ui/list"
 )
-
-var detailKeys = struct {
-	Up, Down, Book key.Binding
-}{
-	Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous bookable")),
-	Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next bookable")),
-	Book: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "book this EVSE")),
-}
 
 // detailScreen shows one location and every EVSE; bookable ones are selectable.
 type detailScreen struct {
-	c      *Common
-	loc    model.Location
-	cursor int // index into loc.EVSEs, always a bookable one (or -1)
-	offset int
-	marks  []marker
-	w, h   int
+	c     *Common
+	loc   model.Location
+	list  list.Model // over loc.EVSEs; only bookable ones can be selected
+	marks []marker
+	w, h  int
 }
 
 func newDetailScreen(c *Common, loc model.Location, marks []marker) *detailScreen {
-	s := &detailScreen{c: c, loc: loc, cursor: -1, marks: marks}
-	s.cursor = s.nextBookable(-1, 1)
+	s := &detailScreen{c: c, loc: loc, marks: marks}
+	keys := c.Keys.List
+	keys.Up, keys.Down = c.Keys.Detail.Up, c.Keys.Detail.Down
+	s.list = list.New(keys, 1)
+	s.list.SetLen(len(loc.EVSEs))
+	s.list.SetSelectable(s.bookable)
 	return s
 }
 
-func (s *detailScreen) Init() tea.Cmd    { return nil }
-func (s *detailScreen) Title() string    { return "Location" }
-func (s *detailScreen) Typing() bool     { return false }
-func (s *detailScreen) SetSize(w, h int) { s.w, s.h = w, h; s.scroll() }
+func (s *detailScreen) Init() tea.Cmd { return nil }
+func (s *detailScreen) Title() string { return "Location" }
+func (s *detailScreen) Typing() bool  { return false }
 
-// rows is how many EVSE lines fit under the location's details.
-func (s *detailScreen) rows() int { return max(1, s.h-8) }
-
-// scroll keeps the cursor's EVSE in view.
-func (s *detailScreen) scroll() {
-	if s.cursor < 0 {
-		return
-	}
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+s.rows() {
-		s.offset = s.cursor - s.rows() + 1
-	}
-}
+// SetSize leaves the EVSE rows what the location's details do not take.
+func (s *detailScreen) SetSize(w, h int) { s.w, s.h = w, h; s.list.SetHeight(h - 8) }
 
 func (s *detailScreen) ShortHelp() []key.Binding {
-	b := detailKeys.Book
-	b.SetEnabled(s.cursor >= 0)
-	return []key.Binding{detailKeys.Up, detailKeys.Down, b}
+	k := s.c.Keys.Detail
+	b := k.Book
+	b.SetEnabled(s.list.Cursor() >= 0)
+	return []key.Binding{k.Up, k.Down, b}
 }
 
 func (s *detailScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{detailKeys.Up, detailKeys.Down, detailKeys.Book}}
+	k := s.c.Keys.Detail
+	return [][]key.Binding{{k.Up, k.Down, k.Book}}
 }
 
 func (s *detailScreen) bookable(i int) bool {
@@ -70,25 +54,13 @@ func (s *detailScreen) bookable(i int) bool {
 	return ok
 }
 
-// nextBookable finds the next bookable EVSE from i in direction d, or i
-// itself when there is none that way.
-func (s *detailScreen) nextBookable(i, d int) int {
-	for j := i + d; j >= 0 && j < len(s.loc.EVSEs); j += d {
-		if s.bookable(j) {
-			return j
-		}
-	}
-	return i
-}
-
 // selectEVSE moves the cursor to an EVSE by uid (after a 409 elsewhere).
 func (s *detailScreen) selectEVSE(uid string) {
 	for i, e := range s.loc.EVSEs {
 		if e.EVSEUID == uid && s.bookable(i) {
-			s.cursor = i
+			s.list.Select(i)
 		}
 	}
-	s.scroll()
 }
 
 func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -96,16 +68,12 @@ func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case markMsg:
 		s.marks = append(s.marks, msg.m)
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, detailKeys.Up):
-			s.cursor = s.nextBookable(s.cursor, -1)
-			s.scroll()
-		case key.Matches(msg, detailKeys.Down):
-			s.cursor = s.nextBookable(s.cursor, 1)
-			s.scroll()
-		case key.Matches(msg, detailKeys.Book):
-			if s.cursor >= 0 {
-				return s, push(newConfirmScreen(s.c, s.loc, s.loc.EVSEs[s.cursor]))
+		if ev, _ := s.list.Update(msg); ev != list.None {
+			return s, nil
+		}
+		if key.Matches(msg, s.c.Keys.Detail.Book) {
+			if i := s.list.Cursor(); i >= 0 {
+				return s, push(newConfirmScreen(s.c, s.loc, s.loc.EVSEs[i]))
 			}
 		}
 	}
@@ -145,26 +113,20 @@ func (s *detailScreen) View() string {
 		}
 		b.WriteString(st.Dim.Render(why) + "\n")
 	}
-	for i := s.offset; i < len(l.EVSEs) && i < s.offset+s.rows(); i++ {
-		b.WriteString(s.evseLine(i) + "\n")
-	}
-	if s.cursor < 0 {
-		b.WriteString("\n" + st.Warning.Render("Nothing here can be booked now. esc goes back to the results.") + "\n")
+	b.WriteString(s.list.View(func(i int, sel bool) string { return s.evseLine(i, sel) + "\n" }))
+	if s.list.Cursor() < 0 {
+		b.WriteString("\n" + st.Warning.Render("Nothing here can be booked now. "+keyName(s.c.Keys.Back)+" goes back to the results.") + "\n")
 	}
 	return b.String()
 }
 
-func (s *detailScreen) evseLine(i int) string {
+func (s *detailScreen) evseLine(i int, selected bool) string {
 	st := s.c.Styles
 	e := s.loc.EVSEs[i]
 	ok, _ := model.Bookable(s.loc, e) // the legend line above says why not
 	var conns []string
 	for _, c := range e.Connectors {
-		ac := "AC"
-		if c.PowerType.IsDC() {
-			ac = "DC"
-		}
-		conns = append(conns, fmt.Sprintf("%s %s %g kW %s", c.ConnectorID, c.ConnectorType.Label(), c.PowerKW, ac))
+		conns = append(conns, fmt.Sprintf("%s %s %g kW %s", c.ConnectorID, c.ConnectorType.Label(), c.PowerKW, c.PowerType.Label()))
 	}
 	flag := ""
 	for _, m := range s.marks {
@@ -176,10 +138,10 @@ func (s *detailScreen) evseLine(i int) string {
 	status := pad(string(e.Status), 11)
 	text := strings.Join(conns, " · ")
 	switch {
-	case i == s.cursor:
+	case selected:
 		return st.Focused.Render("▸ ") + st.Selected.Render(uid+" "+status) + " " + text + flag
 	case ok:
-		return "  " + uid + " " + st.EVSEStatusText(e.Status) + strings.Repeat(" ", max(0, 11-len(e.Status))) + " " + text + flag
+		return "  " + uid + " " + st.Colored(string(e.Status), evseTone(e.Status)) + strings.Repeat(" ", max(0, 11-len(e.Status))) + " " + text + flag
 	default:
 		return st.Dim.Render("✗ "+uid+" "+status+" "+text) + flag
 	}

@@ -4,12 +4,23 @@ import (
 	"fmt"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/styles"
 )
+
+// authFailure is the one handling of a 401 or 403, whichever screen met it:
+// an overlay naming the setting to fix. ok is false for any other error.
+func (c *Common) authFailure(err error) (cmd tea.Cmd, ok bool) {
+	switch api.KindOf(err) {
+	case api.KindUnauthorized, api.KindForbidden:
+		return showOverlay(c.authHelp(err)), true
+	}
+	return nil, false
+}
 
 // authHelp names what to fix after a 401 or 403.
 func (c *Common) authHelp(err error) (title, body string) {

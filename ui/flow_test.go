@@ -177,7 +177,7 @@ func TestResultsSortFilterBookable(t *testing.T) {
 	h.key("enter")
 	h.wantScreen(`filter "aral"`)
 	h.key("esc") // clears the filter, stays
-	if _, ok := h.top().(*resultsScreen); !ok || r.filter.Value() != "" {
+	if _, ok := h.top().(*resultsScreen); !ok || r.list.RawFilter() != "" {
 		t.Fatal("esc did not clear the filter")
 	}
 	h.key("esc") // back to the form
@@ -610,8 +610,7 @@ func TestJSONPreviewIsTheBodySent(t *testing.T) {
 	h.key("enter", "enter", "enter", "ctrl+o")
 	h.wantScreen(`"external_id": "cd-test-001"`, `"token_strategy": "driver_token"`, `"customer_id": "cust_demo_001"`)
 	c := h.top().(*confirmScreen)
-	r, _ := c.request()
-	want, _ := json.Marshal(r)
+	want, _ := json.Marshal(c.built)
 	h.key("enter")
 	var sent []byte
 	for _, e := range h.events {

@@ -3,9 +3,11 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/styles"
 )
 
@@ -17,6 +19,10 @@ type field struct {
 	input   textinput.Model
 	choices []string // choice fields: what is shown
 	idx     int
+	// options are values ↑/↓ offer in a text field (recent places, presets,
+	// remembered customers); opt is the one shown, -1 when typed.
+	options []string
+	opt     int
 	err     string
 	hint    string
 	hidden  bool
@@ -27,11 +33,11 @@ func newTextField(name, label, value, placeholder string) *field {
 	ti.Placeholder = placeholder
 	ti.SetValue(value)
 	ti.CharLimit = 200
-	return &field{name: name, label: label, input: ti}
+	return &field{name: name, label: label, input: ti, opt: -1}
 }
 
 func newChoiceField(name, label string, choices []string, idx int) *field {
-	return &field{name: name, label: label, choice: true, choices: choices, idx: idx}
+	return &field{name: name, label: label, choice: true, choices: choices, idx: idx, opt: -1}
 }
 
 func (f *field) value() string {
@@ -44,17 +50,50 @@ func (f *field) value() string {
 	return strings.TrimSpace(f.input.Value())
 }
 
+func (f *field) setValue(v string) {
+	f.input.SetValue(v)
+	f.input.CursorEnd()
+}
+
 func (f *field) cycle(d int) {
 	if n := len(f.choices); n > 0 {
 		f.idx = ((f.idx+d)%n + n) % n
 	}
 }
 
-// form is an ordered set of fields with one focused.
+// cycleOption shows the next (d > 0) or previous option; it starts from the
+// option equal to what is typed, if any.
+func (f *field) cycleOption(d int) {
+	n := len(f.options)
+	if n == 0 {
+		return
+	}
+	if f.opt < 0 {
+		for i, o := range f.options {
+			if strings.EqualFold(o, f.value()) {
+				f.opt = i
+			}
+		}
+	}
+	switch {
+	case f.opt < 0 && d > 0:
+		f.opt = 0
+	case f.opt < 0:
+		f.opt = n - 1
+	default:
+		f.opt = ((f.opt+d)%n + n) % n
+	}
+	f.setValue(f.options[f.opt])
+}
+
+// form is an ordered set of fields with one focused. The server's refusal
+// of a field stays beside it until that field is edited.
 type form struct {
-	fields []*field
-	focus  int
-	width  int
+	keys    FormKeys
+	fields  []*field
+	focus   int
+	width   int
+	apiErrs map[string]string // field name → the server's text
 }
 
 func (fm *form) visible() []int {
@@ -118,23 +157,104 @@ func (fm *form) index(name string) int {
 // typing tells whether a text field has focus.
 func (fm *form) typing() bool { return !fm.focused().choice }
 
-// update sends a key to the focused field. ←/→ and ↑/↓ cycle choices.
-func (fm *form) update(msg tea.Msg) tea.Cmd {
+// update handles a key or a paste for the form: tab and shift+tab move
+// between fields; a choice cycles on ←/→ (and ↑/↓); a text field with
+// options cycles them on ↑/↓, one without moves to the next or previous
+// field; everything else is typed into the focused field. edited reports
+// that a value changed (the field's server error is then dropped).
+func (fm *form) update(msg tea.Msg) (cmd tea.Cmd, edited bool) {
 	f := fm.focused()
-	if f.choice {
-		if k, ok := msg.(tea.KeyPressMsg); ok {
-			switch k.String() {
-			case "left", "up", "h", "k":
-				f.cycle(-1)
-			case "right", "down", "l", "j", "space":
-				f.cycle(1)
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, fm.keys.Next):
+			return fm.move(1), false
+		case key.Matches(k, fm.keys.Prev):
+			return fm.move(-1), false
+		case f.choice && key.Matches(k, fm.keys.ChoicePrev):
+			f.cycle(-1)
+			fm.changed(f)
+			return nil, true
+		case f.choice && key.Matches(k, fm.keys.ChoiceNext):
+			f.cycle(1)
+			fm.changed(f)
+			return nil, true
+		case f.choice:
+			return nil, false
+		case len(f.options) > 0 && key.Matches(k, fm.keys.Up, fm.keys.Down):
+			d := 1
+			if key.Matches(k, fm.keys.Up) {
+				d = -1
 			}
+			f.cycleOption(d)
+			fm.changed(f)
+			return nil, true
+		case key.Matches(k, fm.keys.Up):
+			return fm.move(-1), false
+		case key.Matches(k, fm.keys.Down):
+			return fm.move(1), false
 		}
-		return nil
 	}
-	var cmd tea.Cmd
+	if f.choice {
+		return nil, false
+	}
+	before := f.input.Value()
 	f.input, cmd = f.input.Update(msg)
-	return cmd
+	if f.input.Value() != before {
+		f.opt = -1
+		fm.changed(f)
+		return cmd, true
+	}
+	return cmd, false
+}
+
+// changed forgets the server's word on f once it is edited.
+func (fm *form) changed(f *field) { delete(fm.apiErrs, f.name) }
+
+// judge shows each broken rule at the field it names (aliases map an API
+// field to the form's field showing it, e.g. reservation_end → duration),
+// then the server's refusals still standing. It returns the messages that
+// name no field of the form.
+func (fm *form) judge(es model.FieldErrors, aliases map[string]string) []string {
+	for _, f := range fm.fields {
+		f.err = ""
+	}
+	var loose []string
+	for _, fe := range es {
+		f := fm.byName(fe.Field)
+		if a, ok := aliases[fe.Field]; ok {
+			f = fm.byName(a)
+		}
+		switch {
+		case f == nil:
+			loose = append(loose, fe.Msg)
+		case f.err == "":
+			f.err = fe.Msg
+		}
+	}
+	for name, msg := range fm.apiErrs {
+		if f := fm.byName(name); f != nil && f.err == "" {
+			f.err = msg
+		}
+	}
+	return loose
+}
+
+// serverRefused puts a server's 400 text beside every visible field it
+// names: by the field's API name, that name without underscores, or an
+// alias (latitude → place). It stays there until the field is edited.
+func (fm *form) serverRefused(text, prefix string, aliases map[string]string) {
+	fm.apiErrs = map[string]string{}
+	lower := strings.ToLower(text)
+	for _, f := range fm.fields {
+		if !f.hidden && (strings.Contains(lower, f.name) || strings.Contains(lower, strings.ReplaceAll(f.name, "_", ""))) {
+			fm.apiErrs[f.name] = prefix + text
+		}
+	}
+	for word, name := range aliases {
+		if f := fm.byName(name); f != nil && !f.hidden && strings.Contains(lower, word) {
+			fm.apiErrs[name] = prefix + text
+		}
+	}
 }
 
 func (fm *form) setStyles(st styles.Styles) {
@@ -169,14 +289,12 @@ func (fm *form) view(st styles.Styles, labelW int) string {
 			label = st.Focused.Render(pad(f.label, labelW))
 		}
 		var val string
-		if f.choice {
-			v := f.value()
-			if focused {
-				val = st.Key.Render("◂ ") + st.Bold.Render(v) + st.Key.Render(" ▸")
-			} else {
-				val = v
-			}
-		} else {
+		switch {
+		case f.choice && focused:
+			val = st.Key.Render("◂ ") + st.Bold.Render(f.value()) + st.Key.Render(" ▸")
+		case f.choice:
+			val = f.value()
+		default:
 			val = f.input.View()
 		}
 		b.WriteString(marker + label + " " + val + "\n")
@@ -190,7 +308,7 @@ func (fm *form) view(st styles.Styles, labelW int) string {
 	return b.String()
 }
 
-// firstError focuses the first field with an error.
+// firstError focuses the first visible field with an error.
 func (fm *form) firstError() tea.Cmd {
 	for i, f := range fm.fields {
 		if f.err != "" && !f.hidden {
@@ -198,10 +316,4 @@ func (fm *form) firstError() tea.Cmd {
 		}
 	}
 	return nil
-}
-
-func (fm *form) clearErrors() {
-	for _, f := range fm.fields {
-		f.err = ""
-	}
 }

@@ -3,15 +3,21 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 )
 
-// TestGoldenScreens pins every screen's View() at 80×24 and 120×40, on dark
-// and light backgrounds. Regenerate with: go test ./ui -run TestGolden -update
+// The golden files hold what a person reads: the rendered frame with its
+// colour and style codes stripped. Colours are checked by explicit tests
+// (styles, and TestHeaderColours here), not by bytes of escape codes.
+
+// TestGoldenScreens pins every screen's frame at 80×24 and 120×40.
+// Regenerate with: go test ./ui -run TestGolden -update
 func TestGoldenScreens(t *testing.T) {
 	screens := []struct {
 		name string
@@ -68,22 +74,11 @@ func TestGoldenScreens(t *testing.T) {
 			sizes = append(sizes, [2]int{100, 30}, [2]int{200, 60})
 		}
 		for _, size := range sizes {
-			for _, dark := range []bool{true, false} {
-				theme := "dark"
-				if !dark {
-					theme = "light"
-				}
-				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
-					h := newHarness(t, size, withDemo())
-					var bg color.Color = color.Black
-					if !dark {
-						bg = color.White
-					}
-					h.send(tea.BackgroundColorMsg{Color: bg})
-					sc.to(h)
-					golden.RequireEqual(t, h.app.Render())
-				})
-			}
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				h := newHarness(t, size, withDemo())
+				sc.to(h)
+				golden.RequireEqual(t, h.screen())
+			})
 		}
 	}
 }
@@ -103,26 +98,48 @@ func TestGoldenHeader(t *testing.T) {
 		{"low_budget", Mode{Host: "127.0.0.1:8787"}, "low"},
 	}
 	for _, m := range modes {
-		for _, dark := range []bool{true, false} {
-			theme := map[bool]string{true: "dark", false: "light"}[dark]
-			t.Run(m.name+"_"+theme, func(t *testing.T) {
-				opts := []harnessOpt{}
-				if m.key == "low" {
-					opts = append(opts, withRateLimit(10))
-				}
-				h := newHarness(t, large, opts...)
-				var bg color.Color = color.Black
-				if !dark {
-					bg = color.White
-				}
-				h.send(tea.BackgroundColorMsg{Color: bg})
-				h.app.c.Mode = m.mode
-				h.key("down", "enter") // a search, so the rate headers are known
-				for m.key == "low" && h.app.c.Client.RateLimit().Remaining > 1 {
-					h.key("esc", "enter")
-				}
-				golden.RequireEqual(t, h.app.header())
-			})
+		t.Run(m.name, func(t *testing.T) {
+			h := headerHarness(t, m.mode, m.key == "low")
+			golden.RequireEqual(t, ansi.Strip(h.app.header()))
+		})
+	}
+}
+
+func headerHarness(t *testing.T, mode Mode, low bool) *harness {
+	opts := []harnessOpt{}
+	if low {
+		opts = append(opts, withRateLimit(10))
+	}
+	h := newHarness(t, large, opts...)
+	h.app.c.Mode = mode
+	h.key("down", "enter") // a search, so the rate headers are known
+	for low && h.app.c.Client.RateLimit().Remaining > 1 {
+		h.key("esc", "enter")
+	}
+	return h
+}
+
+// TestHeaderColours checks what the text goldens cannot: the production host
+// and a low budget are drawn in the warning colour, on dark and light
+// backgrounds alike, and the DEMO badge keeps reverse video.
+func TestHeaderColours(t *testing.T) {
+	for _, bg := range []color.Color{color.Black, color.White} {
+		h := headerHarness(t, Mode{Host: "api.petitmonde.energy", Production: true}, false)
+		h.send(tea.BackgroundColorMsg{Color: bg})
+		st := h.app.c.Styles
+		if hdr := h.app.header(); !strings.Contains(hdr, st.Warning.Render("api.petitmonde.energy")) ||
+			!strings.Contains(hdr, st.ProdBadge.Render("LIVE")) {
+			t.Errorf("bg %v: the production host is not in the warning colour: %q", bg, hdr)
+		}
+		low := headerHarness(t, Mode{Host: "127.0.0.1:8787"}, true)
+		low.send(tea.BackgroundColorMsg{Color: bg})
+		if hdr := low.app.header(); !strings.Contains(hdr, low.app.c.Styles.Warning.Render("  rate 1/10 low")) {
+			t.Errorf("bg %v: a low budget is not in the warning colour: %q", bg, hdr)
+		}
+		demo := newHarness(t, large, withDemo())
+		demo.send(tea.BackgroundColorMsg{Color: bg})
+		if hdr := demo.app.header(); !strings.Contains(hdr, demo.app.c.Styles.DemoBadge.Render("DEMO")) || !strings.Contains(hdr, "\x1b[") {
+			t.Errorf("bg %v: the DEMO badge lost its style: %q", bg, hdr)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/ui/list"
 )
 
 // maxLog is how many calls the request log keeps.
@@ -34,22 +35,11 @@ func listenEvents(ch <-chan api.Event) tea.Cmd {
 	}
 }
 
-var logKeys = struct {
-	Up, Down, Open, Curl, Close key.Binding
-}{
-	Up:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-	Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-	Open:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "bodies")),
-	Curl:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-	Close: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "close log")),
-}
-
 // logScreen lists every API call of the session, newest first; enter shows
 // the bodies, y copies the call as a curl command.
 type logScreen struct {
 	c      *Common
-	cursor int // index from the newest
-	offset int
+	list   list.Model // row i is the i-th newest call
 	detail bool
 	vp     viewport.Model
 	note   string
@@ -57,7 +47,9 @@ type logScreen struct {
 }
 
 func newLogScreen(c *Common) *logScreen {
-	return &logScreen{c: c, vp: viewport.New()}
+	s := &logScreen{c: c, vp: viewport.New(), list: list.New(c.Keys.List, 1)}
+	s.list.SetLen(len(c.log))
+	return s
 }
 
 func (s *logScreen) Init() tea.Cmd     { return nil }
@@ -68,17 +60,20 @@ func (s *logScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.vp.SetWidth(w)
 	s.vp.SetHeight(max(3, h-4))
+	s.list.SetHeight(h - 4)
 }
 
 func (s *logScreen) ShortHelp() []key.Binding {
+	k := s.c.Keys.RequestLog
 	if s.detail {
-		return []key.Binding{logKeys.Curl, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "list"))}
+		return []key.Binding{k.Curl, k.List}
 	}
-	return []key.Binding{logKeys.Open, logKeys.Curl, logKeys.Close}
+	return []key.Binding{k.Open, k.Curl, k.Close}
 }
 
 func (s *logScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{logKeys.Up, logKeys.Down, logKeys.Open, logKeys.Curl, logKeys.Close}}
+	k := s.c.Keys.RequestLog
+	return [][]key.Binding{{s.c.Keys.List.Up, s.c.Keys.List.Down, k.Open, k.Curl, k.Close}}
 }
 
 func (s *logScreen) n() int { return len(s.c.log) }
@@ -86,46 +81,39 @@ func (s *logScreen) n() int { return len(s.c.log) }
 // at returns the i-th newest event.
 func (s *logScreen) at(i int) api.Event { return s.c.log[len(s.c.log)-1-i] }
 
-func (s *logScreen) rows() int { return max(1, s.h-4) }
-
 func (s *logScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	k := s.c.Keys.RequestLog
+	cur := s.list.Cursor()
+	s.list.SetLen(s.n())
 	switch msg := msg.(type) {
 	case logEventMsg:
-		if s.cursor > 0 {
-			s.cursor++ // keep the same call selected as new ones arrive on top
+		if cur > 0 {
+			s.list.Select(cur + 1) // keep the same call selected as new ones arrive on top
 		}
 	case tea.KeyPressMsg:
 		if s.detail {
 			switch {
-			case msg.String() == "esc":
+			case key.Matches(msg, k.List):
 				s.detail = false
 				return s, nil
-			case key.Matches(msg, logKeys.Curl):
+			case key.Matches(msg, k.Curl):
 				return s, s.copyCurl()
 			}
 			var cmd tea.Cmd
 			s.vp, cmd = s.vp.Update(msg)
 			return s, cmd
 		}
+		if ev, _ := s.list.Update(msg); ev != list.None {
+			return s, nil
+		}
 		switch {
-		case key.Matches(msg, logKeys.Up):
-			s.cursor--
-		case key.Matches(msg, logKeys.Down):
-			s.cursor++
-		case key.Matches(msg, logKeys.Open) && s.n() > 0:
+		case key.Matches(msg, k.Open) && s.n() > 0:
 			s.detail = true
-			s.vp.SetContent(s.bodies(s.at(s.cursor)))
+			s.vp.SetContent(s.bodies(s.at(s.list.Cursor())))
 			s.vp.GotoTop()
-		case key.Matches(msg, logKeys.Curl) && s.n() > 0:
+		case key.Matches(msg, k.Curl) && s.n() > 0:
 			return s, s.copyCurl()
 		}
-	}
-	s.cursor = min(max(s.cursor, 0), max(s.n()-1, 0))
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+s.rows() {
-		s.offset = s.cursor - s.rows() + 1
 	}
 	return s, nil
 }
@@ -134,7 +122,7 @@ func (s *logScreen) copyCurl() tea.Cmd {
 	if s.n() == 0 {
 		return nil
 	}
-	cmd := api.CurlCommand(s.c.Client.BaseURL(), s.at(s.cursor))
+	cmd := api.CurlCommand(s.c.Client.BaseURL(), s.at(s.list.Cursor()))
 	s.note = "Copied (OSC 52): " + cmd
 	return tea.SetClipboard(cmd)
 }
@@ -197,28 +185,30 @@ func (s *logScreen) View() string {
 	if s.n() == 0 {
 		b.WriteString(st.Subtle.Render("No calls yet.") + "\n")
 	}
-	end := min(s.n(), s.offset+s.rows())
-	for i := s.offset; i < end; i++ {
-		ev := s.at(i)
-		left := "-"
-		if ev.RateRemaining >= 0 {
-			left = fmt.Sprint(ev.RateRemaining)
-		}
-		line := fmt.Sprintf("%-8s %-6s %-6s %8.0f %5s  %s", ev.Time.In(s.c.Zone).Format("15:04:05"), ev.Method, statusText(ev),
-			float64(ev.Duration)/1e6, left, model.SanitizeLine(ev.Path))
-		if ev.Err != "" {
-			line += "  " + model.SanitizeLine(ev.Err)
-		}
-		line = pad(line, s.w-2)
-		switch {
-		case i == s.cursor:
-			line = st.Focused.Render("▸ ") + st.Selected.Render(line)
-		case ev.Status >= 400 || ev.Status == 0:
-			line = "  " + st.Error.Render(line)
-		default:
-			line = "  " + line
-		}
-		b.WriteString(line + "\n")
-	}
+	b.WriteString(s.list.View(func(i int, selected bool) string { return s.row(s.at(i), selected) }))
 	return b.String()
+}
+
+// row is one call in the list.
+func (s *logScreen) row(ev api.Event, selected bool) string {
+	st := s.c.Styles
+	left := "-"
+	if ev.RateRemaining >= 0 {
+		left = fmt.Sprint(ev.RateRemaining)
+	}
+	line := fmt.Sprintf("%-8s %-6s %-6s %8.0f %5s  %s", ev.Time.In(s.c.Zone).Format("15:04:05"), ev.Method, statusText(ev),
+		float64(ev.Duration)/1e6, left, model.SanitizeLine(ev.Path))
+	if ev.Err != "" {
+		line += "  " + model.SanitizeLine(ev.Err)
+	}
+	line = pad(line, s.w-2)
+	switch {
+	case selected:
+		line = st.Focused.Render("▸ ") + st.Selected.Render(line)
+	case ev.Status >= 400 || ev.Status == 0:
+		line = "  " + st.Error.Render(line)
+	default:
+		line = "  " + line
+	}
+	return line + "\n"
 }

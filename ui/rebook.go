@@ -10,40 +10,11 @@ import (
 )
 
 // nextBest is the closest bookable EVSE among the results, other than the
-// failed one and those already marked, that still meets the search's
-// connector and power criteria.
+// failed one and those already marked, that still meets the driver's need.
 func (s *resultsScreen) nextBest(failed model.Booking) (model.Location, model.EVSE, bool) {
-	best := -1
-	for i, l := range s.resp.Results {
-		if best >= 0 && l.DistanceKM >= s.resp.Results[best].DistanceKM {
-			continue
-		}
-		if _, ok := s.pickEVSE(l, failed); ok {
-			best = i
-		}
-	}
-	if best < 0 {
-		return model.Location{}, model.EVSE{}, false
-	}
-	e, _ := s.pickEVSE(s.resp.Results[best], failed)
-	return s.resp.Results[best], e, true
-}
-
-func (s *resultsScreen) pickEVSE(l model.Location, failed model.Booking) (model.EVSE, bool) {
-	for _, e := range l.EVSEs {
-		if ok, _ := model.Bookable(l, e); !ok || e.EVSEUID == failed.EVSEUID || s.marked(e.EVSEUID) {
-			continue
-		}
-		if s.query.ConnectorType == "" && s.query.PowerMinKW == 0 {
-			return e, true
-		}
-		for _, c := range e.Connectors {
-			if (s.query.ConnectorType == "" || c.ConnectorType == s.query.ConnectorType) && c.PowerKW >= s.query.PowerMinKW {
-				return e, true
-			}
-		}
-	}
-	return model.EVSE{}, false
+	return model.NextBest(s.resp.Results, s.query.Need(), func(uid string) bool {
+		return uid == failed.EVSEUID || s.marked(uid)
+	})
 }
 
 func (s *resultsScreen) marked(uid string) bool {

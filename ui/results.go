@@ -6,29 +6,12 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/ui/list"
 )
-
-var resultKeys = struct {
-	Up, Down, PageUp, PageDown, Home, End, Open, Sort, Filter, Bookable, ClearFilter, Map key.Binding
-}{
-	Map:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "map / list")),
-	Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-	Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-	PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-	PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-	Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
-	End:         key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
-	Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-	Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-	Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-	Bookable:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "bookable only")),
-	ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-}
 
 type sortOrder int
 
@@ -49,85 +32,78 @@ type marker struct {
 	status              string
 }
 
-// resultsScreen lists the locations of a search. It renders only the rows
-// that are visible, so 10,000 results cost what 10 do.
+// resultsScreen lists the locations of a search. Its list draws only the
+// rows in view, so 10,000 results cost what 10 do.
 type resultsScreen struct {
-	c       *Common
-	query   model.SearchQuery
-	resp    *model.SearchResponse
-	hay     []string // lower-case text per location for the filter
-	view    []int    // indices into resp.Results after filter and sort
-	cursor  int      // position in view
-	offset  int      // first visible position
-	w, h    int
-	order   sortOrder
-	bookOn  bool
-	filter  textinput.Model
-	filting bool // the filter field has focus
-	marks   []marker
-	notice  string
-	mapOn   bool // the map replaces the list; the selection is shared
+	c      *Common
+	query  model.SearchQuery
+	resp   *model.SearchResponse
+	hay    []string // lower-case text per location for the filter
+	view   []int    // indices into resp.Results after filter and sort
+	list   list.Model
+	w, h   int
+	order  sortOrder
+	bookOn bool
+	marks  []marker
+	notice string
+	mapOn  bool // the map replaces the list; the selection is shared
 }
 
 func newResultsScreen(c *Common, q model.SearchQuery, resp *model.SearchResponse) *resultsScreen {
-	s := &resultsScreen{c: c, query: q, resp: resp}
+	s := &resultsScreen{c: c, query: q, resp: resp, list: list.New(c.Keys.List, 2)}
 	s.hay = make([]string, len(resp.Results))
 	for i, l := range resp.Results {
 		s.hay[i] = strings.ToLower(l.Name + " " + l.Address + " " + l.City + " " + l.PostalCode + " " + l.CPOName + " " + l.LocationID)
 	}
-	s.filter = newInput(c.Styles.IsDark)
-	s.filter.Prompt = "/ "
-	s.filter.Placeholder = "name, street, city, CPO or id"
+	filter := newInput(c.Styles.IsDark)
+	filter.Prompt = "/ "
+	filter.Placeholder = "name, street, city, CPO or id"
+	s.list.WithFilter(filter)
 	s.rebuild()
 	// Preselect the first bookable result.
 	for i, idx := range s.view {
 		if resp.Results[idx].BookableCount() > 0 {
-			s.cursor = i
+			s.list.Select(i)
 			break
 		}
 	}
 	return s
 }
 
-func (s *resultsScreen) Init() tea.Cmd { return nil }
-func (s *resultsScreen) Title() string { return "Results" }
-func (s *resultsScreen) Typing() bool  { return s.filting }
-func (s *resultsScreen) CapturesEsc() bool {
-	return s.filting || s.filter.Value() != ""
-}
+func (s *resultsScreen) Init() tea.Cmd     { return nil }
+func (s *resultsScreen) Title() string     { return "Results" }
+func (s *resultsScreen) Typing() bool      { return s.list.Filtering() }
+func (s *resultsScreen) CapturesEsc() bool { return s.list.CapturesEsc() }
 
 func (s *resultsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.filter.SetWidth(max(10, w-20))
-	s.clamp()
+	s.list.SetWidth(w - 20)
+	s.list.SetHeight(h - 4)
 }
 
 func (s *resultsScreen) ShortHelp() []key.Binding {
-	if s.filting {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")), resultKeys.ClearFilter}
+	k := s.c.Keys
+	if s.list.Filtering() {
+		return []key.Binding{k.List.Apply, k.Results.ClearFilter}
 	}
-	return []key.Binding{resultKeys.Open, resultKeys.Map, resultKeys.Sort, resultKeys.Filter, resultKeys.Bookable}
+	return []key.Binding{k.Results.Open, k.Results.Map, k.Results.Sort, k.Results.Filter, k.Results.Bookable}
 }
 
 func (s *resultsScreen) FullHelp() [][]key.Binding {
+	k := s.c.Keys
 	return [][]key.Binding{
-		{resultKeys.Up, resultKeys.Down, resultKeys.PageUp, resultKeys.PageDown, resultKeys.Home, resultKeys.End},
-		{resultKeys.Open, resultKeys.Map, resultKeys.Sort, resultKeys.Filter, resultKeys.Bookable, resultKeys.ClearFilter},
+		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home, k.List.End},
+		{k.Results.Open, k.Results.Map, k.Results.Sort, k.Results.Filter, k.Results.Bookable, k.Results.ClearFilter},
 	}
 }
 
-// rowsVisible is how many two-line rows fit under the heading.
-func (s *resultsScreen) rowsVisible() int {
-	return max(1, (s.h-4)/2)
-}
-
-// rebuild recomputes the filtered, sorted view.
+// rebuild recomputes the filtered, sorted view, keeping the selection.
 func (s *resultsScreen) rebuild() {
-	var sel = -1
-	if s.cursor < len(s.view) {
-		sel = s.view[s.cursor]
+	sel := -1
+	if c := s.list.Cursor(); c >= 0 && c < len(s.view) {
+		sel = s.view[c]
 	}
-	needle := strings.ToLower(strings.TrimSpace(s.filter.Value()))
+	needle := s.list.Filter()
 	s.view = s.view[:0]
 	for i := range s.resp.Results {
 		if s.bookOn && s.resp.Results[i].BookableCount() == 0 {
@@ -138,6 +114,17 @@ func (s *resultsScreen) rebuild() {
 		}
 		s.view = append(s.view, i)
 	}
+	s.sortView()
+	s.list.SetLen(len(s.view))
+	s.list.Select(0)
+	for i, idx := range s.view {
+		if idx == sel {
+			s.list.Select(i)
+		}
+	}
+}
+
+func (s *resultsScreen) sortView() {
 	res := s.resp.Results
 	switch s.order {
 	case byPrice:
@@ -158,40 +145,15 @@ func (s *resultsScreen) rebuild() {
 			return res[s.view[a]].DistanceKM < res[s.view[b]].DistanceKM
 		})
 	}
-	s.cursor = 0
-	for i, idx := range s.view {
-		if idx == sel {
-			s.cursor = i
-		}
-	}
-	s.clamp()
-}
-
-func (s *resultsScreen) clamp() {
-	if s.cursor >= len(s.view) {
-		s.cursor = len(s.view) - 1
-	}
-	if s.cursor < 0 {
-		s.cursor = 0
-	}
-	n := s.rowsVisible()
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+n {
-		s.offset = s.cursor - n + 1
-	}
-	if s.offset < 0 {
-		s.offset = 0
-	}
 }
 
 // selected returns the location under the cursor.
 func (s *resultsScreen) selected() (model.Location, bool) {
-	if s.cursor < 0 || s.cursor >= len(s.view) {
+	c := s.list.Cursor()
+	if c < 0 || c >= len(s.view) {
 		return model.Location{}, false
 	}
-	return s.resp.Results[s.view[s.cursor]], true
+	return s.resp.Results[s.view[c]], true
 }
 
 // markMsg marks an EVSE as tried (from the status screen's "try another charger").
@@ -204,72 +166,42 @@ func (s *resultsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.notice = fmt.Sprintf("%s ended %s — pick another charger (⚑ marks the one that failed).", msg.m.evseUID, msg.m.status)
 		return s, nil
 	case themeChangedMsg:
-		s.filter.SetStyles(inputStyles(s.c.Styles.IsDark))
+		s.list.SetInputStyles(inputStyles(s.c.Styles.IsDark))
 		return s, nil
-	case tea.PasteMsg:
-		if s.filting {
-			var cmd tea.Cmd
-			s.filter, cmd = s.filter.Update(msg)
+	case tea.PasteMsg, tea.KeyPressMsg:
+		ev, cmd := s.list.Update(msg)
+		switch ev {
+		case list.FilterChanged:
 			s.rebuild()
 			return s, cmd
+		case list.None:
+		default:
+			return s, cmd
 		}
-	case tea.KeyPressMsg:
-		if s.filting {
-			switch msg.String() {
-			case "enter":
-				s.filting = false
-				s.filter.Blur()
-				return s, nil
-			case "esc":
-				s.filting = false
-				s.filter.Blur()
-				s.filter.SetValue("")
-				s.rebuild()
-				return s, nil
-			case "up", "down":
-				// fall through to movement below
-			default:
-				var cmd tea.Cmd
-				s.filter, cmd = s.filter.Update(msg)
-				s.rebuild()
-				return s, cmd
-			}
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			return s, s.key(k)
 		}
-		switch {
-		case key.Matches(msg, resultKeys.Up):
-			s.cursor--
-		case key.Matches(msg, resultKeys.Down):
-			s.cursor++
-		case key.Matches(msg, resultKeys.PageUp):
-			s.cursor -= s.rowsVisible()
-		case key.Matches(msg, resultKeys.PageDown):
-			s.cursor += s.rowsVisible()
-		case key.Matches(msg, resultKeys.Home):
-			s.cursor = 0
-		case key.Matches(msg, resultKeys.End):
-			s.cursor = len(s.view) - 1
-		case key.Matches(msg, resultKeys.Map):
-			s.mapOn = !s.mapOn
-		case key.Matches(msg, resultKeys.Sort):
-			s.order = (s.order + 1) % 3
-			s.rebuild()
-		case key.Matches(msg, resultKeys.Bookable):
-			s.bookOn = !s.bookOn
-			s.rebuild()
-		case key.Matches(msg, resultKeys.Filter):
-			s.filting = true
-			return s, s.filter.Focus()
-		case msg.String() == "esc" && s.filter.Value() != "":
-			s.filter.SetValue("")
-			s.rebuild()
-		case key.Matches(msg, resultKeys.Open):
-			if loc, ok := s.selected(); ok {
-				return s, push(newDetailScreen(s.c, loc, s.marks))
-			}
-		}
-		s.clamp()
 	}
 	return s, nil
+}
+
+func (s *resultsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.Keys.Results
+	switch {
+	case key.Matches(msg, k.Map):
+		s.mapOn = !s.mapOn
+	case key.Matches(msg, k.Sort):
+		s.order = (s.order + 1) % 3
+		s.rebuild()
+	case key.Matches(msg, k.Bookable):
+		s.bookOn = !s.bookOn
+		s.rebuild()
+	case key.Matches(msg, k.Open):
+		if loc, ok := s.selected(); ok {
+			return push(newDetailScreen(s.c, loc, s.marks))
+		}
+	}
+	return nil
 }
 
 func (s *resultsScreen) heading() string {
@@ -295,17 +227,17 @@ func (s *resultsScreen) View() string {
 	if s.bookOn {
 		state += " · bookable only"
 	}
-	if v := s.filter.Value(); v != "" && !s.filting {
+	if v := s.list.RawFilter(); v != "" && !s.list.Filtering() {
 		state += fmt.Sprintf(" · filter %q", v)
 	}
 	state += fmt.Sprintf(" · %d shown", len(s.view))
 	if len(s.view) > 0 {
-		state += fmt.Sprintf(" · %d/%d", s.cursor+1, len(s.view))
+		state += fmt.Sprintf(" · %d/%d", s.list.Cursor()+1, len(s.view))
 	}
 	b.WriteString(st.Subtle.Render(state) + "\n")
 	switch {
-	case s.filting:
-		b.WriteString(s.filter.View() + "\n")
+	case s.list.Filtering():
+		b.WriteString(s.list.FilterView() + "\n")
 	case s.notice != "":
 		b.WriteString(st.Marked.Render(trunc(s.notice, s.w)) + "\n")
 	default:
@@ -313,7 +245,7 @@ func (s *resultsScreen) View() string {
 	}
 	if len(s.view) == 0 {
 		if len(s.resp.Results) == 0 {
-			b.WriteString(st.Warning.Render("No chargers match. Widen the radius, lower the minimum power, or choose any connector (esc).") + "\n")
+			b.WriteString(st.Warning.Render("No chargers match. Widen the radius, lower the minimum power, or choose any connector ("+keyName(s.c.Keys.Back)+").") + "\n")
 		} else {
 			b.WriteString(st.Warning.Render("Nothing matches the filter.") + "\n")
 		}
@@ -323,10 +255,7 @@ func (s *resultsScreen) View() string {
 		b.WriteString(s.mapView(s.w, max(4, s.h-5)))
 		return b.String()
 	}
-	end := min(len(s.view), s.offset+s.rowsVisible())
-	for i := s.offset; i < end; i++ {
-		b.WriteString(s.row(s.resp.Results[s.view[i]], i == s.cursor))
-	}
+	b.WriteString(s.list.View(func(i int, sel bool) string { return s.row(s.resp.Results[s.view[i]], sel) }))
 	return b.String()
 }
 

@@ -14,23 +14,19 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-var searchKeys = struct {
-	Submit, Next, Prev, Preset key.Binding
-}{
-	Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
-	Next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-	Prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
-	Preset: key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "city preset / choice")),
-}
-
 // windowLengths are the offered lengths of the optional reservation window.
 var windowLengths = []time.Duration{30 * time.Minute, time.Hour, 90 * time.Minute, 2 * time.Hour, 3 * time.Hour, 4 * time.Hour}
 
+// searchAliases map what the API and the model name to the form's fields.
+var searchAliases = map[string]string{"lat": "place", "lng": "place", "end_time": "window_length"}
+
+// searchServerWords are words of a server's 400 text that point at a field.
+var searchServerWords = map[string]string{"latitude": "place", "longitude": "place"}
+
 // searchScreen is the search form.
 type searchScreen struct {
-	c      *Common
-	form   form
-	preset int // index into model.Cities shown by ↑/↓, -1 = typed
+	c    *Common
+	form form
 
 	req     int
 	cancel  context.CancelFunc
@@ -40,10 +36,8 @@ type searchScreen struct {
 }
 
 func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScreen {
-	s := &searchScreen{c: c, preset: -1}
-	radius := ""
-	power := ""
-	conn := 0
+	s := &searchScreen{c: c, form: form{keys: c.Keys.Form}}
+	radius, power, conn := "", "", 0
 	if q != nil {
 		if place == "" {
 			place = fmt.Sprintf("%.4f, %.4f", q.Lat, q.Lng)
@@ -80,14 +74,16 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 		newTextField("start_time", "Window from", "", "optional: 14:30 or 2026-12-01 08:00"),
 		newChoiceField("window_length", "Window length", lengths, 1),
 	}
-	s.form.fields[0].hint = "↑/↓ city presets · paste coordinates in any common form"
+	p := s.form.fields[0]
+	p.options = s.places()
+	p.hint = "↑/↓ city presets · paste coordinates in any common form"
 	if len(c.history.Places) > 0 {
-		s.form.fields[0].hint = "↑/↓ recent places, then city presets · or paste coordinates"
+		p.hint = "↑/↓ recent places, then city presets · or paste coordinates"
 	}
-	s.form.fields[1].hint = "more than 0, at most 200 (default 50)"
-	s.form.fields[4].hint = "only chargers that can take a reservation then (Berlin time)"
+	s.form.byName("radius").hint = "more than 0, at most 200 (default 50)"
+	s.form.byName("start_time").hint = "only chargers that can take a reservation then (Berlin time)"
 	s.form.focusOn(0)
-	s.validate(false)
+	s.query(false)
 	return s
 }
 
@@ -107,6 +103,23 @@ func connectorChoices() []model.ConnectorType {
 	return out
 }
 
+// places are what ↑/↓ offers in the place field: recent places first, then
+// the city presets.
+func (s *searchScreen) places() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range s.c.history.Places {
+		out = append(out, p)
+		seen[strings.ToLower(p)] = true
+	}
+	for _, c := range model.Cities {
+		if !seen[strings.ToLower(c.Name)] {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
 func (s *searchScreen) Init() tea.Cmd { return s.form.focusOn(s.form.focus) }
 
 func (s *searchScreen) Title() string { return "Search" }
@@ -116,11 +129,13 @@ func (s *searchScreen) Typing() bool { return s.form.typing() }
 func (s *searchScreen) SetSize(w, h int) { s.form.setWidth(w) }
 
 func (s *searchScreen) ShortHelp() []key.Binding {
-	return []key.Binding{searchKeys.Submit, searchKeys.Next, searchKeys.Preset}
+	k := s.c.Keys
+	return []key.Binding{k.Search.Submit, k.Form.Next, k.Form.Suggest}
 }
 
 func (s *searchScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{searchKeys.Submit, searchKeys.Next, searchKeys.Prev, searchKeys.Preset}}
+	k := s.c.Keys
+	return [][]key.Binding{{k.Search.Submit, k.Form.Next, k.Form.Prev, k.Form.Suggest}}
 }
 
 func (s *searchScreen) Close() {
@@ -144,160 +159,63 @@ func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil // stale
 		}
 		return s, s.done(msg)
-	case tea.PasteMsg:
-		return s, s.form.update(msg)
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, searchKeys.Submit):
+		if key.Matches(msg, s.c.Keys.Search.Submit) {
 			return s, s.submit()
-		case key.Matches(msg, searchKeys.Next):
-			return s, s.form.move(1)
-		case key.Matches(msg, searchKeys.Prev):
-			return s, s.form.move(-1)
-		case s.form.focus == 0 && (msg.String() == "up" || msg.String() == "down"):
-			s.cyclePreset(msg.String())
-			s.validate(false)
-			return s, nil
-		case !s.form.focused().choice && (msg.String() == "up" || msg.String() == "down"):
-			if msg.String() == "up" {
-				return s, s.form.move(-1)
-			}
-			return s, s.form.move(1)
 		}
-		cmd := s.form.update(msg)
-		s.validate(false)
+		cmd, _ := s.form.update(msg)
+		s.query(false)
+		return s, cmd
+	case tea.PasteMsg:
+		cmd, _ := s.form.update(msg)
+		s.query(false)
 		return s, cmd
 	default:
-		return s, s.form.update(msg)
+		cmd, _ := s.form.update(msg)
+		return s, cmd
 	}
 	return s, nil
 }
 
-// places are what ↑/↓ offers in the place field: recent places first, then
-// the city presets.
-func (s *searchScreen) places() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range s.c.history.Places {
-		out = append(out, p)
-		seen[strings.ToLower(p)] = true
+// input is the form as typed.
+func (s *searchScreen) input() model.SearchInput {
+	in := model.SearchInput{
+		Place:     s.form.byName("place").value(),
+		Radius:    s.form.byName("radius").value(),
+		Connector: string(connectorChoices()[s.form.byName("connector_type").idx]),
+		PowerMin:  s.form.byName("power_min").value(),
+		From:      s.form.byName("start_time").value(),
+		Limit:     model.MaxSearchLimit, // an agent wants every charger in reach, not the API's default 20
 	}
-	for _, c := range model.Cities {
-		if !seen[strings.ToLower(c.Name)] {
-			out = append(out, c.Name)
-		}
+	if in.From != "" {
+		in.Length = fmtDuration(windowLengths[s.form.byName("window_length").idx])
 	}
-	return out
+	return in
 }
 
-func (s *searchScreen) cyclePreset(dir string) {
-	places := s.places()
-	n := len(places)
-	if s.preset < 0 {
-		// Start from the place currently typed, if it is one of them.
-		for i, p := range places {
-			if strings.EqualFold(p, s.form.fields[0].value()) {
-				s.preset = i
-			}
-		}
+// query reads the form, putting each broken rule at its field and what the
+// values resolved to in the hints. With final false an empty place is not
+// judged yet (no nagging before the agent has typed).
+func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
+	in := s.input()
+	q, place, es := model.ParseSearch(in, s.c.Now(), s.c.Zone)
+	s.form.judge(es, searchAliases)
+	placeF, start := s.form.byName("place"), s.form.byName("start_time")
+	if es.For("place") == "" && in.Place != "" {
+		placeF.hint = place.Hint()
 	}
-	switch {
-	case s.preset < 0 && dir == "down":
-		s.preset = 0
-	case s.preset < 0:
-		s.preset = n - 1
-	case dir == "down":
-		s.preset = (s.preset + 1) % n
-	default:
-		s.preset = (s.preset - 1 + n) % n
+	if !final && in.Place == "" {
+		placeF.err = ""
 	}
-	f := s.form.fields[0]
-	f.input.SetValue(places[s.preset])
-	f.input.CursorEnd()
-}
-
-// query builds the query from the form, setting each field's error. With
-// final false only fields with text are judged (no nagging while typing).
-func (s *searchScreen) query() (model.SearchQuery, bool) {
-	var q model.SearchQuery
-	ok := true
-	fail := func(f *field, msg string) { f.err = msg; ok = false }
-	s.form.clearErrors()
-
-	place := s.form.byName("place")
-	if c, found := model.FindCity(place.value()); found {
-		q.Lat, q.Lng = c.Lat, c.Lng
-		place.hint = fmt.Sprintf("→ %s centre %.4f, %.4f", c.Name, c.Lat, c.Lng)
-	} else if lat, lng, err := model.ParseCoordinates(place.value()); err == nil {
-		q.Lat, q.Lng = lat, lng
-		place.hint = fmt.Sprintf("→ %.5f, %.5f", lat, lng)
-	} else if place.value() == "" {
-		fail(place, "place: choose a city (↑/↓) or enter coordinates")
-	} else {
-		fail(place, "place: not a known city or coordinates ("+strings.TrimPrefix(err.Error(), "coordinates: ")+")")
+	if !q.Start.IsZero() {
+		start.hint = fmt.Sprintf("→ %s – %s", fmtLocal(q.Start, s.c.Zone), q.End.In(s.c.Zone).Format("15:04"))
 	}
-
-	if r := s.form.byName("radius"); r.value() != "" {
-		v, err := strconv.ParseFloat(strings.ReplaceAll(r.value(), ",", "."), 64)
-		switch {
-		case err != nil:
-			fail(r, "radius: a number of km, such as 25")
-		case model.ValidateRadius(v) != "":
-			fail(r, "radius: must be more than 0 and at most 200 km")
-		default:
-			q.RadiusKM = v
-		}
-	}
-	q.ConnectorType = connectorChoices()[s.form.byName("connector_type").idx]
-	q.Limit = model.MaxSearchLimit // an agent wants every charger in reach, not the API's default 20
-	if p := s.form.byName("power_min"); p.value() != "" {
-		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSuffix(strings.ToLower(p.value()), "kw"), ",", "."), 64)
-		if err != nil || v < 0 {
-			fail(p, "min. power: a number of kW, 0 or more (such as 50)")
-		} else {
-			q.PowerMinKW = v
-		}
-	}
-	if st := s.form.byName("start_time"); st.value() != "" {
-		t, err := model.ParseWhen(st.value(), s.c.Now(), s.c.Zone)
-		switch {
-		case err != nil:
-			fail(st, "window from: "+err.Error())
-		case !t.After(s.c.Now()):
-			fail(st, "window from: must be in the future")
-		default:
-			q.Start = t
-			q.End = t.Add(windowLengths[s.form.byName("window_length").idx])
-			st.hint = fmt.Sprintf("→ %s – %s", fmtLocal(q.Start, s.c.Zone), q.End.In(s.c.Zone).Format("15:04"))
-		}
-	}
-	s.form.byName("window_length").hidden = s.form.byName("start_time").value() == ""
-	if ok {
-		for _, fe := range q.Validate(s.c.Now()) {
-			ok = false
-			if f := s.form.byName(fe.Field); f != nil {
-				f.err = fe.Msg
-			} else {
-				s.form.fields[0].err = fe.Msg
-			}
-		}
-	}
-	return q, ok
-}
-
-func (s *searchScreen) validate(final bool) bool {
-	_, ok := s.query()
-	if !final {
-		// Leave empty place quiet until submit.
-		if p := s.form.byName("place"); p.value() == "" {
-			p.err = ""
-		}
-	}
-	return ok
+	s.form.byName("window_length").hidden = in.From == ""
+	return q, len(es) == 0
 }
 
 func (s *searchScreen) submit() tea.Cmd {
-	q, ok := s.query()
+	q, ok := s.query(true)
 	if !ok {
 		return s.form.firstError()
 	}
@@ -323,43 +241,27 @@ func (s *searchScreen) done(msg searchDoneMsg) tea.Cmd {
 		s.retry.clear()
 		return tea.Batch(s.c.remember(s.form.byName("place").value(), ""), push(newResultsScreen(s.c, msg.query, msg.resp)))
 	}
-	switch api.KindOf(msg.err) {
-	case api.KindUnauthorized, api.KindForbidden:
+	if cmd, ok := s.c.authFailure(msg.err); ok {
 		s.pending = nil
-		return showOverlay(s.c.authHelp(msg.err))
-	case api.KindRateLimited, api.KindNetwork, api.KindServer:
-		s.retry.schedule(s.c.Now(), msg.err)
-		return nil
-	case api.KindValidation:
-		s.pending = nil
-		e, _ := api.AsError(msg.err)
-		for _, fe := range e.Fields {
-			if f := s.form.byName(fe.Field); f != nil {
-				f.err = fe.Msg
-			}
-		}
-		s.topErr = e.Message
-		return s.form.firstError()
-	default:
-		s.pending = nil
-		e, _ := api.AsError(msg.err)
-		text := msg.err.Error()
-		if e != nil && e.Message != "" {
-			text = e.Message
-		}
-		s.topErr = text
-		// Put the server's text next to the field it names.
-		for _, f := range s.form.fields {
-			if strings.Contains(strings.ToLower(text), strings.ReplaceAll(f.name, "_", "")) ||
-				strings.Contains(text, f.name) {
-				f.err = text
-			}
-		}
-		if strings.Contains(strings.ToLower(text), "latitude") || strings.Contains(strings.ToLower(text), "longitude") {
-			s.form.fields[0].err = text
-		}
-		return s.form.firstError()
+		return cmd
 	}
+	if s.retry.schedule(s.c.Now(), msg.err) {
+		return nil // 429, 5xx or no answer: the banner counts down to the retry
+	}
+	s.pending = nil
+	e, _ := api.AsError(msg.err)
+	switch {
+	case e != nil && e.Kind == api.KindValidation:
+		s.topErr = e.Message
+		s.form.judge(e.Fields, searchAliases)
+	case e != nil && e.Message != "":
+		s.topErr = e.Message
+		s.form.serverRefused(e.Message, "", searchServerWords)
+		s.query(true)
+	default:
+		s.topErr = msg.err.Error()
+	}
+	return s.form.firstError()
 }
 
 func (s *searchScreen) View() string {
@@ -377,7 +279,7 @@ func (s *searchScreen) View() string {
 		b.WriteString(st.Error.Render("The API refused the search: "+s.topErr) + "\n")
 		b.WriteString(st.Subtle.Render("Check the fields above; your input is kept.") + "\n")
 	default:
-		b.WriteString(st.Subtle.Render("Enter searches from any field.") + "\n")
+		b.WriteString(st.Subtle.Render(keyName(s.c.Keys.Search.Submit)+" searches from any field.") + "\n")
 	}
 	return b.String()
 }

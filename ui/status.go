@@ -12,19 +12,6 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-var statusKeys = struct {
-	Refresh, Cancel, NewSearch, Another, NextBest, Message, Confirm, Reason key.Binding
-}{
-	Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh now")),
-	Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel booking")),
-	NewSearch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new search")),
-	Another:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "try another charger")),
-	NextBest:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "next best charger")),
-	Message:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message for the driver")),
-	Confirm:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "cancel the booking")),
-	Reason:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "reason")),
-}
-
 type seen struct {
 	status model.Status
 	at     time.Time // when it happened (status_updated_at)
@@ -43,14 +30,18 @@ type statusScreen struct {
 }
 
 func newStatusScreen(c *Common, b model.Booking, loc model.Location, adopted bool) *statusScreen {
-	c.watch.add(b, loc, adopted)
+	c.watch.track(b, loc, adopted)
 	return &statusScreen{c: c, id: b.ID, dialog: newCancelDialog(c)}
 }
 
-func (s *statusScreen) entry() *watched { return s.c.watch.get(s.id) }
+// entry is what the watchlist knows of the booking now.
+func (s *statusScreen) entry() watched {
+	w, _ := s.c.watch.view(s.id)
+	return w
+}
 
 func (s *statusScreen) Init() tea.Cmd {
-	s.entry().changed = false
+	s.c.watch.seen(s.id)
 	return nil
 }
 
@@ -63,23 +54,24 @@ func (s *statusScreen) SetSize(w, h int) {
 }
 
 func (s *statusScreen) ShortHelp() []key.Binding {
+	k := s.c.Keys.Status
 	if s.dialog.open {
-		return []key.Binding{statusKeys.Confirm, statusKeys.Reason}
+		return s.dialog.help()
 	}
 	b := s.entry().booking
-	out := []key.Binding{statusKeys.Refresh}
+	out := []key.Binding{k.Refresh}
 	if b.Status.Cancellable() {
-		out = append(out, statusKeys.Cancel)
+		out = append(out, k.Cancel)
 	}
 	if b.Status.Rebookable() {
-		out = append(out, statusKeys.Another, statusKeys.NextBest)
+		out = append(out, k.Another, k.NextBest)
 	}
-	return append(out, statusKeys.Message, statusKeys.NewSearch)
+	return append(out, k.Message, k.NewSearch)
 }
 
 func (s *statusScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{statusKeys.Refresh, statusKeys.Cancel, statusKeys.Message},
-		{statusKeys.Another, statusKeys.NextBest, statusKeys.NewSearch}}
+	k := s.c.Keys.Status
+	return [][]key.Binding{{k.Refresh, k.Cancel, k.Message}, {k.Another, k.NextBest, k.NewSearch}}
 }
 
 // driverMessage is the text for the driver.
@@ -89,15 +81,16 @@ func (s *statusScreen) driverMessage() string {
 }
 
 func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	s.c.watch.seen(s.id) // on screen: seen
 	w := s.entry()
-	w.changed = false // on screen: seen
+	k := s.c.Keys.Status
 	switch msg := msg.(type) {
 	case themeChangedMsg:
 		s.dialog.reason.SetStyles(inputStyles(s.c.Styles.IsDark))
 	case bookingCancelledMsg:
 		b, note, cmd := s.dialog.result(msg)
 		if b != nil {
-			s.c.watch.add(*b, model.Location{}, false)
+			s.c.watch.track(*b, model.Location{}, false)
 			s.note = note
 		}
 		if cmd == nil && b == nil && s.dialog.err != "" {
@@ -110,25 +103,25 @@ func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if s.dialog.open {
 			return s, s.dialog.key(msg)
 		}
-		if s.msg && (msg.String() == "esc" || msg.String() == "m" || msg.String() == "enter") {
+		if s.msg && key.Matches(msg, k.CloseMessage) {
 			s.msg = false
 			return s, nil
 		}
 		switch {
-		case key.Matches(msg, statusKeys.Refresh):
+		case key.Matches(msg, k.Refresh):
 			return s, s.c.watch.refresh(s.id)
-		case key.Matches(msg, statusKeys.Cancel):
+		case key.Matches(msg, k.Cancel):
 			s.note = s.dialog.start(w.booking)
-		case key.Matches(msg, statusKeys.Message):
+		case key.Matches(msg, k.Message):
 			s.msg = true
 			s.note = "Message copied to the clipboard (OSC 52); it is also shown here to copy by hand."
 			return s, tea.SetClipboard(s.driverMessage())
-		case key.Matches(msg, statusKeys.NewSearch):
+		case key.Matches(msg, k.NewSearch):
 			return s, msgCmd(backToMsg{match: isSearch})
-		case key.Matches(msg, statusKeys.Another) && w.booking.Status.Rebookable():
+		case key.Matches(msg, k.Another) && w.booking.Status.Rebookable():
 			m := marker{locationID: w.booking.LocationID, evseUID: w.booking.EVSEUID, status: string(w.booking.Status)}
-			return s, msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: n starts a new search."})
-		case key.Matches(msg, statusKeys.NextBest) && w.booking.Status.Rebookable():
+			return s, msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
+		case key.Matches(msg, k.NextBest) && w.booking.Status.Rebookable():
 			return s, msgCmd(rebookMsg{booking: w.booking})
 		}
 	}
@@ -144,7 +137,7 @@ func (s *statusScreen) View() string {
 	info := b.Status.Info()
 	var out strings.Builder
 
-	badge := st.Badge(b.Status)
+	badge := st.Badge(string(b.Status), statusTone(b.Status))
 	side := st.Bold.Render(info.Action) + "\n" + st.Subtle.Render(info.Meaning)
 	if !info.Known {
 		side = st.Warning.Render(fmt.Sprintf("Status %q is not known to chargedesk; shown as the server sent it.", string(b.Status))) + "\n" + st.Subtle.Render(info.Action)
@@ -165,7 +158,7 @@ func (s *statusScreen) View() string {
 		return out.String()
 	}
 	if s.msg {
-		out.WriteString(st.Title.Render("Message for the driver") + st.Subtle.Render("  (m, enter or esc closes)") + "\n")
+		out.WriteString(st.Title.Render("Message for the driver") + st.Subtle.Render("  ("+keyName(s.c.Keys.Status.CloseMessage)+" closes)") + "\n")
 		out.WriteString(lipgloss.NewStyle().Width(max(20, s.w-2)).Render(s.driverMessage()))
 		out.WriteString("\n" + st.Info.Render(s.note) + "\n")
 		return out.String()
@@ -214,7 +207,7 @@ func (s *statusScreen) View() string {
 		out.WriteString(w.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n")
 	}
 	if w.gone {
-		out.WriteString(st.Error.Render("404 — "+w.err+" (the booking may have been removed; n starts a new search)") + "\n")
+		out.WriteString(st.Error.Render("404 — "+w.err+" (the booking may have been removed; "+keyName(s.c.Keys.Status.NewSearch)+" starts a new search)") + "\n")
 	} else if w.err != "" {
 		out.WriteString(st.Error.Render(w.err) + "\n")
 	}
@@ -223,10 +216,10 @@ func (s *statusScreen) View() string {
 	}
 	out.WriteString("\n" + st.TableHeading.Render("Timeline") + "\n")
 	for _, t := range w.timeline {
-		out.WriteString("  " + t.at.In(s.c.Zone).Format("15:04:05") + "  " + st.StatusText(t.status) + "\n")
+		out.WriteString("  " + t.at.In(s.c.Zone).Format("15:04:05") + "  " + s.c.statusText(t.status) + "\n")
 	}
 	if b.Status.Rebookable() && s.h >= 30 {
-		out.WriteString("\n" + st.Warning.Render("t: back to the results with this charger marked · x: book the next best charger") + "\n")
+		out.WriteString("\n" + st.Warning.Render(keyName(s.c.Keys.Status.Another)+": back to the results with this charger marked · "+keyName(s.c.Keys.Status.NextBest)+": book the next best charger") + "\n")
 	}
 	return out.String()
 }
@@ -238,7 +231,7 @@ func created(b model.Booking) time.Time {
 	return time.Time{}
 }
 
-func (s *statusScreen) checkedText(w *watched) string {
+func (s *statusScreen) checkedText(w watched) string {
 	now := s.c.Now()
 	txt := fmt.Sprintf("last checked %s ago", model.HumanDuration(now.Sub(w.lastChecked)))
 	switch {

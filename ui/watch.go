@@ -16,7 +16,8 @@ import (
 // spend on polling; the rest stays free for what the agent does by hand.
 const WatchShare = 0.5
 
-// watched is one booking on the watchlist.
+// watched is one booking on the watchlist. Screens get a copy (view), never
+// the entry itself: only the watchlist changes it.
 type watched struct {
 	booking     model.Booking
 	loc         model.Location // known when booked in this session
@@ -47,6 +48,7 @@ type watchlist struct {
 	sent    []time.Time // polls issued in the last minute (the budget window)
 	paused  time.Time   // after a 429: nobody polls before this
 	cancels map[string]context.CancelFunc
+	gen     int // poll generations: an answer to an older one is dropped
 
 	announce   string
 	announceAt time.Time
@@ -56,9 +58,9 @@ func newWatchlist(c *Common) *watchlist {
 	return &watchlist{c: c, items: map[string]*watched{}, cancels: map[string]context.CancelFunc{}}
 }
 
-// add puts a booking on the list (or refreshes what is known of it) and
-// returns its entry. Terminal bookings are kept for display, not polled.
-func (wl *watchlist) add(b model.Booking, loc model.Location, adopted bool) *watched {
+// track puts a booking on the list (or refreshes what is known of it).
+// Terminal bookings are kept for display, not polled.
+func (wl *watchlist) track(b model.Booking, loc model.Location, adopted bool) {
 	if w, ok := wl.items[b.ID]; ok {
 		if loc.LocationID != "" {
 			w.loc = loc
@@ -69,12 +71,12 @@ func (wl *watchlist) add(b model.Booking, loc model.Location, adopted bool) *wat
 			if c := wl.cancels[b.ID]; c != nil {
 				c()
 			}
-			wl.c.gen++
-			w.gen = wl.c.gen
+			wl.gen++
+			w.gen = wl.gen
 			w.inFlight = false
 		}
 		wl.applyBooking(w, b, false)
-		return w
+		return
 	}
 	at := wl.c.Now()
 	if b.StatusUpdatedAt != nil {
@@ -84,10 +86,43 @@ func (wl *watchlist) add(b model.Booking, loc model.Location, adopted bool) *wat
 	wl.items[b.ID] = w
 	wl.order = append([]string{b.ID}, wl.order...)
 	wl.schedule(w)
-	return w
 }
 
-func (wl *watchlist) get(id string) *watched { return wl.items[id] }
+// view is a copy of what is known of booking id; ok is false when it is
+// not watched.
+func (wl *watchlist) view(id string) (watched, bool) {
+	w, ok := wl.items[id]
+	if !ok {
+		return watched{}, false
+	}
+	c := *w
+	c.timeline = append([]seen(nil), w.timeline...)
+	return c, true
+}
+
+// seen records that the agent has looked at booking id's latest change.
+func (wl *watchlist) seen(id string) {
+	if w, ok := wl.items[id]; ok {
+		w.changed = false
+	}
+}
+
+// activeSummary describes the active bookings, or "" when there are none.
+func (wl *watchlist) activeSummary() string {
+	switch n := wl.activeCount(); n {
+	case 0:
+		return ""
+	case 1:
+		for _, id := range wl.order {
+			if w := wl.items[id]; w.active() {
+				return fmt.Sprintf("Booking %s is %s.", w.booking.ExternalID, w.booking.Status)
+			}
+		}
+	default:
+		return fmt.Sprintf("%d bookings are still active.", n)
+	}
+	return ""
+}
 
 // activeCount is how many watched bookings are still going.
 func (wl *watchlist) activeCount() int {
@@ -198,8 +233,8 @@ func (wl *watchlist) poll(w *watched) tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	wl.cancels[id] = cancel
-	wl.c.gen++
-	w.gen = wl.c.gen
+	wl.gen++
+	w.gen = wl.gen
 	w.inFlight = true
 	wl.sent = append(wl.sent, wl.c.Now())
 	return pollCmd(ctx, wl.c.Client, wl.c.Clock, id, w.gen)
@@ -224,11 +259,12 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 	w.inFlight = false
 	w.lastChecked = msg.at
 	if msg.err != nil {
-		switch api.KindOf(msg.err) {
-		case api.KindUnauthorized, api.KindForbidden:
+		if cmd, ok := wl.c.authFailure(msg.err); ok {
 			w.nextPoll = time.Time{}
 			w.err = "not authorised: polling stopped"
-			return showOverlay(wl.c.authHelp(msg.err))
+			return cmd
+		}
+		switch api.KindOf(msg.err) {
 		case api.KindNotFound:
 			w.gone = true
 			w.nextPoll = time.Time{}

@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fit cuts every line of s to w cells and s to h lines, padding nothing.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if h >= 0 && len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// trunc shortens plain or styled text to w cells with an ellipsis.
+func trunc(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// pad right-pads to w cells (after truncating).
+func pad(s string, w int) string {
+	s = trunc(s, w)
+	if n := w - ansi.StringWidth(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// padLeft left-pads to w cells.
+func padLeft(s string, w int) string {
+	s = trunc(s, w)
+	if n := w - ansi.StringWidth(s); n > 0 {
+		return strings.Repeat(" ", n) + s
+	}
+	return s
+}
