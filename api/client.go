@@ -8,7 +8,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,7 +51,17 @@ type Config struct {
 	Now func() time.Time
 	// Sleep waits d or until ctx ends (default: a timer); tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// AllowInsecureHTTP lets the key go over plain http to a host that is
+	// not loopback (--insecure-http); otherwise every request is refused.
+	AllowInsecureHTTP bool
+	// Journal, when set, records every create before it is sent and keeps
+	// the record until its outcome is known (see Journal).
+	Journal Journal
 }
+
+// MaxBodyBytes bounds every answer the client reads: no answer of this API
+// comes near it, and a server announcing gigabytes cannot take the memory.
+const MaxBodyBytes = 4 << 20
 
 // Client talks to the Agent API. It is safe for concurrent use.
 type Client struct {
@@ -93,7 +105,10 @@ func New(cfg Config) *Client {
 		SetRetryCount(0). // the client's own policy below decides about retries
 		SetHeader("Accept", "application/json").
 		SetHeader("User-Agent", cfg.UserAgent).
-		SetLogger(quietLogger{})
+		SetLogger(quietLogger{}).
+		SetResponseBodyLimit(MaxBodyBytes).
+		// Follow nothing: a 3xx comes back as it is and becomes an error.
+		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }))
 	if cfg.APIKey != "" {
 		rc.SetHeader("X-API-Key", cfg.APIKey)
 	}
@@ -240,8 +255,9 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 			return nil
 		}
 		e, ok := AsError(err)
-		// An unreadable answer to a read is worth reading again, too.
-		if !ok || !(e.Retryable() || e.Kind == KindDecode) || attempt >= c.cfg.Retries {
+		// An unreadable answer to a read is worth reading again, too (not
+		// one too large to read: it would be as large again).
+		if !ok || !(e.Retryable() || (e.Kind == KindDecode && !e.TooLarge)) || attempt >= c.cfg.Retries {
 			return err
 		}
 		wait := Backoff(attempt)
@@ -269,7 +285,9 @@ func Backoff(n int) time.Duration {
 }
 
 // do sends one HTTP request and decodes a 2xx body into out. It returns the
-// status code (0 without an answer).
+// status code (0 without an answer). Every attempt is one Event; whatever
+// the server said is redacted of the key and, once decoded, sanitised before
+// anyone else sees it.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, body []byte, out any) (int, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -277,6 +295,9 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	full := path
 	if len(q) > 0 {
 		full = path + "?" + q.Encode()
+	}
+	if err := c.insecure(method, full); err != nil {
+		return 0, err
 	}
 	req := c.http.R().SetContext(ctx)
 	if len(q) > 0 {
@@ -287,59 +308,148 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	start := c.cfg.Now()
 	resp, err := req.Execute(method, path)
-	dur := c.cfg.Now().Sub(start)
-	ev := Event{Time: start, Method: method, Path: full, Duration: dur, RateRemaining: -1, RequestBody: clip(body)}
-
+	ev := Event{Time: start, Method: method, Path: full, Duration: c.cfg.Now().Sub(start), RateRemaining: -1, RequestBody: clip(body)}
 	if err != nil {
-		e := &Error{Kind: KindNetwork, Method: method, Path: full, Message: c.redact(networkText(err)), Err: redactedErr{c.redact(err.Error())}}
-		if ctx.Err() != nil {
-			e.Message = "cancelled: " + ctx.Err().Error()
-			e.Err = ctx.Err()
-		}
+		e := c.transportError(ctx, method, full, err)
 		ev.Err = e.Message
 		c.emit(ev)
 		return 0, e
 	}
 	status := resp.StatusCode()
-	raw := resp.Body()
+	raw := []byte(c.redact(string(resp.Body())))
 	now := c.cfg.Now()
-	rl := parseRateLimit(resp.Header(), now)
-	if rl.Known {
+	if rl := parseRateLimit(resp.Header(), now); rl.Known {
 		c.mu.Lock()
 		c.rate = rl
 		c.mu.Unlock()
-		ev.RateRemaining = rl.Remaining
-		ev.RateLimit = rl.Limit
+		ev.RateRemaining, ev.RateLimit = rl.Remaining, rl.Limit
 	}
 	ev.Status = status
-	ev.ResponseBody = clip([]byte(c.redact(string(raw))))
-
-	if status >= 200 && status < 300 {
-		if out != nil {
-			if err := json.Unmarshal(raw, out); err != nil {
-				e := &Error{Kind: KindDecode, Status: status, Method: method, Path: full,
-					Message: "the answer could not be read: " + err.Error(), Err: err}
-				ev.Err = e.Message
-				c.emit(ev)
-				return status, e
-			}
+	ev.ResponseBody = clip(raw)
+	var e *Error
+	switch {
+	case status >= 200 && status < 300:
+		e = c.decode(raw, out, method, full, status)
+	case status >= 300 && status < 400:
+		e = c.redirected(resp.Header(), method, full, status)
+	default:
+		e = c.refused(resp.Header(), raw, method, full, status, now)
+	}
+	if e != nil {
+		ev.Err = e.Message
+		if ev.Err == "" {
+			ev.Err = http.StatusText(status)
 		}
 		c.emit(ev)
-		return status, nil
+		return status, e
 	}
-	e := &Error{Kind: kindForStatus(status), Status: status, Method: method, Path: full, Message: c.redact(errorText([]byte(c.redact(string(raw)))))}
+	c.emit(ev)
+	return status, nil
+}
+
+// insecure refuses to send the key in the clear: over plain http to a host
+// that is not this machine, unless the user said so (--insecure-http).
+func (c *Client) insecure(method, full string) *Error {
+	if c.cfg.APIKey == "" || c.cfg.AllowInsecureHTTP || !InsecureURL(c.cfg.BaseURL) {
+		return nil
+	}
+	return &Error{Kind: KindInsecure, Method: method, Path: full, Message: "refusing to send the API key over plain http to " +
+		c.cfg.BaseURL + ": use https, or pass --insecure-http if this network is trusted"}
+}
+
+// InsecureURL tells a plain-http URL whose host is not loopback.
+func InsecureURL(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(h)
+	return ip == nil || !ip.IsLoopback()
+}
+
+// transportError is a failure without an answer.
+func (c *Client) transportError(ctx context.Context, method, full string, err error) *Error {
+	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+		return &Error{Kind: KindDecode, Method: method, Path: full, TooLarge: true, Err: err,
+			Message: fmt.Sprintf("the answer was larger than %d MB, more than any answer of this API should be; it was not read", MaxBodyBytes>>20)}
+	}
+	e := &Error{Kind: KindNetwork, Method: method, Path: full, Message: c.redact(networkText(err)), Err: redactedErr{c.redact(err.Error())}}
+	if ctx.Err() != nil {
+		e.Message = "cancelled: " + ctx.Err().Error()
+		e.Err = ctx.Err()
+	}
+	return e
+}
+
+// decode reads a 2xx body into out and cleans the server's text in it.
+func (c *Client) decode(raw []byte, out any, method, full string, status int) *Error {
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return &Error{Kind: KindDecode, Status: status, Method: method, Path: full,
+			Message: "the answer could not be read: " + model.SanitizeLine(err.Error()), Err: err}
+	}
+	sanitizeAnswer(out)
+	return nil
+}
+
+// redirected is a 3xx: the client follows no redirect (it would resend a
+// create, or the key, wherever the server pointed), so it is an error
+// naming where it pointed.
+func (c *Client) redirected(h http.Header, method, full string, status int) *Error {
+	loc := model.SanitizeLine(c.redact(h.Get("Location")))
+	if loc == "" {
+		loc = "(no Location given)"
+	}
+	return &Error{Kind: KindRedirect, Status: status, Method: method, Path: full,
+		Message: fmt.Sprintf("the server redirected to %s; chargedesk follows no redirects (check the base URL)", loc)}
+}
+
+// refused is a 4xx or 5xx, with the server's own text.
+func (c *Client) refused(h http.Header, raw []byte, method, full string, status int, now time.Time) *Error {
+	e := &Error{Kind: kindForStatus(status), Status: status, Method: method, Path: full, Message: model.SanitizeLine(errorText(raw))}
 	if status == http.StatusTooManyRequests {
-		e.RetryAfter = parseRetryAfter(resp.Header().Get("Retry-After"), now)
-		if e.RetryAfter == 0 && rl.Known && rl.Reset.After(now) {
+		e.RetryAfter = parseRetryAfter(h.Get("Retry-After"), now)
+		if rl := parseRateLimit(h, now); e.RetryAfter == 0 && rl.Known && rl.Reset.After(now) {
 			e.RetryAfter = rl.Reset.Sub(now)
 		}
 	}
-	ev.Err = e.Message
-	if ev.Err == "" {
-		ev.Err = http.StatusText(status)
+	return e
+}
+
+// sanitizeAnswer makes the server's text in a decoded answer safe for a
+// terminal, once, here, so no screen or command can forget it.
+func sanitizeAnswer(out any) {
+	switch v := out.(type) {
+	case *model.SearchResponse:
+		for i := range v.Results {
+			v.Results[i] = model.SanitizeLocation(v.Results[i])
+		}
+		for i := range v.CPOResults {
+			r := &v.CPOResults[i]
+			r.CPOName, r.CPOPartyID = model.SanitizeLine(r.CPOName), model.SanitizeLine(r.CPOPartyID)
+			if r.Error != nil {
+				e := model.SanitizeLine(*r.Error)
+				r.Error = &e
+			}
+		}
+	case *model.Booking:
+		*v = model.SanitizeBooking(*v)
+	case *model.BookingList:
+		for i := range v.Bookings {
+			v.Bookings[i] = model.SanitizeBooking(v.Bookings[i])
+		}
+	case *model.Usage:
+		v.RateLimit.Period = model.SanitizeLine(v.RateLimit.Period)
+		if v.Quota != nil {
+			v.Quota.Period = model.SanitizeLine(v.Quota.Period)
+		}
 	}
-	c.emit(ev)
-	return status, e
 }
 
 func (c *Client) emit(ev Event) {
@@ -350,25 +460,6 @@ func (c *Client) emit(ev Event) {
 
 // redact removes the API key from any text that could reach a person.
 func (c *Client) redact(s string) string { return Redact(s, c.cfg.APIKey) }
-
-// Redact replaces every occurrence of key in s with a mask.
-func Redact(s, key string) string {
-	if key == "" || len(key) < 4 {
-		return s
-	}
-	return strings.ReplaceAll(s, key, MaskKey(key))
-}
-
-// MaskKey shows that a key is set without showing it: its last two characters.
-func MaskKey(key string) string {
-	if key == "" {
-		return "(none)"
-	}
-	if len(key) <= 8 {
-		return "••••"
-	}
-	return "••••" + key[len(key)-2:]
-}
 
 type redactedErr struct{ s string }
 

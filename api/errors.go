@@ -29,6 +29,9 @@ const (
 	KindDecode              // an answer that could not be read
 	KindUnknownOutcome      // a create whose fate could not be established
 	KindReadOnly            // refused by the client: read-only mode
+	KindRedirect            // a 3xx: the client follows no redirects
+	KindInsecure            // refused by the client: the key would go over plain http
+	KindInFlight            // refused by the client: the same booking is being sent by another process
 )
 
 func (k Kind) String() string {
@@ -57,6 +60,12 @@ func (k Kind) String() string {
 		return "unknown outcome"
 	case KindReadOnly:
 		return "read-only"
+	case KindRedirect:
+		return "redirect"
+	case KindInsecure:
+		return "insecure"
+	case KindInFlight:
+		return "in flight"
 	}
 	return "error"
 }
@@ -87,6 +96,7 @@ type Error struct {
 	Method     string
 	Path       string
 	Fields     model.FieldErrors // KindValidation: every broken rule
+	TooLarge   bool              // KindDecode: the answer was over MaxBodyBytes, not read
 	Err        error             // the underlying cause, if any
 }
 

@@ -56,7 +56,7 @@ func (ft fuzzTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func fuzzClient(rt http.RoundTripper) *api.Client {
 	return api.New(api.Config{
-		BaseURL: "http://api.fuzz.invalid" + sim.BasePath, APIKey: fuzzKey, Transport: rt, Retries: -1,
+		BaseURL: "http://api.fuzz.invalid" + sim.BasePath, APIKey: fuzzKey, Transport: rt, Retries: -1, AllowInsecureHTTP: true,
 		Now: func() time.Time { return fuzzNow }, Sleep: func(context.Context, time.Duration) error { return nil },
 	})
 }
@@ -98,6 +98,8 @@ func fuzzWantKind(status int) api.Kind {
 		return api.KindRateLimited
 	case status >= 500:
 		return api.KindServer
+	case status >= 300 && status < 400:
+		return api.KindRedirect
 	}
 	return api.KindUnknown
 }
@@ -306,7 +308,7 @@ func (st simTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func fuzzSimClient(clock *sim.ManualClock) (*api.Client, *sim.Server) {
 	srv := sim.New(sim.Options{Seed: 1, Clock: clock, RateLimit: math.MaxInt32, MonthlyQuota: math.MaxInt32})
 	return api.New(api.Config{
-		BaseURL: "http://sim.invalid" + sim.BasePath, APIKey: sim.DefaultKey, Transport: simTransport{srv}, Retries: -1,
+		BaseURL: "http://sim.invalid" + sim.BasePath, APIKey: sim.DefaultKey, Transport: simTransport{srv}, Retries: -1, AllowInsecureHTTP: true,
 		Now: clock.Now, Sleep: func(context.Context, time.Duration) error { return nil },
 	}), srv
 }

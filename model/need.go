@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -86,4 +87,43 @@ func NextBest(results []Location, n Need, skip func(evseUID string) bool) (Locat
 		}
 	}
 	return best, bestEVSE, found
+}
+
+// SameRequest tells whether booking b is what request r asked for: the same
+// location, EVSE, window and token (and connector, when both name one). It
+// returns "" when it is, else what differs — so a booking found by its
+// external id is adopted only when it is the one that was asked for.
+func SameRequest(b Booking, r BookingRequest) string {
+	start, end := b.Window()
+	var diffs []string
+	differ := func(what string, same bool) {
+		if !same {
+			diffs = append(diffs, what)
+		}
+	}
+	differ("location "+b.LocationID, b.LocationID == "" || b.LocationID == r.LocationID)
+	differ("EVSE "+b.EVSEUID, b.EVSEUID == "" || b.EVSEUID == r.EVSEUID)
+	differ("connector "+b.ConnectorID, b.ConnectorID == "" || r.ConnectorID == "" || b.ConnectorID == r.ConnectorID)
+	differ("window "+start.UTC().Format(time.RFC3339)+"–"+end.UTC().Format(time.RFC3339),
+		(start.IsZero() || start.Equal(r.ReservationStart)) && (end.IsZero() || end.Equal(r.ReservationEnd)))
+	differ("token "+TokenShort(b), sameToken(b, r))
+	return strings.Join(diffs, ", ")
+}
+
+func sameToken(b Booking, r BookingRequest) bool {
+	if b.TokenStrategy == "" {
+		return true // the server did not echo it
+	}
+	if b.TokenStrategy != r.TokenStrategy && !(r.TokenStrategy == "" && b.TokenStrategy == AdHoc) {
+		return false
+	}
+	switch b.TokenStrategy {
+	case DriverToken:
+		return b.CustomerID == r.CustomerID && b.TokenID == r.TokenID
+	case GroupToken:
+		return b.FleetGroupID == r.FleetGroupID
+	case Pipelet:
+		return strings.EqualFold(b.TokenUID, r.TokenUID)
+	}
+	return true
 }

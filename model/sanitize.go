@@ -196,10 +196,17 @@ func SanitizeLocation(l Location) Location {
 		p.Currency = SanitizeLine(p.Currency)
 		l.Pricing = &p
 	}
+	if l.EVSEs == nil {
+		return l
+	}
 	evses := make([]EVSE, len(l.EVSEs))
 	for i, e := range l.EVSEs {
 		e.EVSEUID = SanitizeLine(e.EVSEUID)
 		e.Status = EVSEStatus(SanitizeLine(string(e.Status)))
+		if e.Connectors == nil {
+			evses[i] = e
+			continue
+		}
 		cs := make([]Connector, len(e.Connectors))
 		for j, c := range e.Connectors {
 			c.ConnectorID = SanitizeLine(c.ConnectorID)

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// CheckKey trims a key as it was read (from the variable or profile named
+// by source) and refuses one that is not printable ASCII, naming the source:
+// a control character or a stray space in a key is a copy-paste accident that
+// would otherwise travel in every header and dodge redaction.
+func CheckKey(key, source string) (string, error) {
+	k := strings.TrimSpace(key)
+	for i, r := range k {
+		if r > unicode.MaxASCII || !unicode.IsPrint(r) || r == ' ' {
+			return "", fmt.Errorf("the API key from %s has a character that is not printable ASCII (position %d): paste it again without spaces or line breaks", source, i+1)
+		}
+	}
+	return k, nil
+}
+
+// Redact replaces the key in s with a mask, in every form a server could
+// echo it in: as it is, trimmed, JSON-escaped, and URL-encoded.
+func Redact(s, key string) string {
+	if len(strings.TrimSpace(key)) < 4 {
+		return s
+	}
+	for _, form := range keyForms(key) {
+		if form != "" && strings.Contains(s, form) {
+			s = strings.ReplaceAll(s, form, MaskKey(strings.TrimSpace(key)))
+		}
+	}
+	return s
+}
+
+// keyForms are the spellings of key to look for, longest first so a form
+// that contains another is masked whole.
+func keyForms(key string) []string {
+	trimmed := strings.TrimSpace(key)
+	js, _ := json.Marshal(trimmed)
+	forms := []string{key, trimmed, strings.Trim(string(js), `"`), url.QueryEscape(trimmed), url.PathEscape(trimmed)}
+	out := forms[:0]
+	seen := map[string]bool{}
+	for _, f := range forms {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for i := 1; i < len(out); i++ { // insertion sort, longest first
+		for j := i; j > 0 && len(out[j]) > len(out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// MaskKey shows that a key is set without showing it: its last two characters.
+func MaskKey(key string) string {
+	if key == "" {
+		return "(none)"
+	}
+	if len(key) <= 8 {
+		return "••••"
+	}
+	return "••••" + key[len(key)-2:]
+}
