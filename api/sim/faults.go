@@ -127,6 +127,23 @@ func (f Faults) shares() []float64 {
 	return []float64{f.RateLimited, f.ServerError, f.DropBefore, f.DropAfter, f.ServerErrorAfter, f.Malformed, f.Truncated}
 }
 
+// shareKinds names the request faults, in the order of shares.
+var shareKinds = []string{FaultRateLimited, FaultServerError, FaultDropBefore, FaultDropAfter,
+	FaultServerErrorAfter, FaultMalformed, FaultTruncated}
+
+// requestFault is the request fault a draw u in [0, 1) picks, "" for none:
+// the shares laid end to end from 0, in their order.
+func (f Faults) requestFault(u float64) string {
+	acc := 0.0
+	for i, share := range f.shares() {
+		acc += share
+		if u < acc {
+			return shareKinds[i]
+		}
+	}
+	return ""
+}
+
 func (f Faults) shareSum() float64 {
 	s := 0.0
 	for _, v := range f.shares() {

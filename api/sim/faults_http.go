@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -152,149 +151,199 @@ func (l Latency) draw(rng *rand.Rand) time.Duration {
 	return d
 }
 
-// serveHTTP is ServeHTTP with faults.
+// serveHTTP is ServeHTTP with faults. A request that matches Only meets its
+// latency, then at most one fault: a burst 429, a fault answered instead of
+// processing it, or a fault on the answer after processing it.
 func (fs *faultState) serveHTTP(s *Server, w http.ResponseWriter, r *http.Request) {
 	if !fs.f.requestFaults() || !fs.matches(r) {
 		writeBuffered(w, s.handle(r))
 		return
 	}
-	// Read the body first: it is part of what decides the request's fate.
-	var body []byte
-	if r.Body != nil && r.Body != http.NoBody {
-		data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-		_ = r.Body.Close()
-		body = data
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
+	q := fs.newFaultedRequest(r)
+	if !fs.f.Latency.After && !q.wait() {
+		return // the client left during the latency: not processed
 	}
-	rng := fs.requestRNG(r, body)
-	u := rng.Float64()
-	delay := fs.f.Latency.draw(rng)
-	variant := rng.Uint64()
-
-	fs.mu.Lock()
-	fs.stats.Requests++
-	if delay > 0 {
-		fs.stats.Delayed++
-		fs.stats.Latency += delay
-	}
-	fs.mu.Unlock()
-	// wait spends the delay; false when the client left meanwhile.
-	wait := func() bool {
-		if delay <= 0 {
-			return true
-		}
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return true
-		case <-r.Context().Done():
-			fs.mu.Lock()
-			fs.stats.Abandoned++
-			fs.mu.Unlock()
-			return false
-		}
-	}
-	if !fs.f.Latency.After && !wait() {
-		return
-	}
-
-	if b := fs.f.Burst; b.Length > 0 {
-		now := s.now()
-		off := time.Duration(now.UnixNano() % int64(b.Every))
-		if off < 0 {
-			off += b.Every
-		}
-		if off < b.Length {
-			if fs.f.Latency.After && !wait() {
-				return
-			}
-			fs.count(FaultBurst)
-			s.writeInjected429(w, now, b.Length-off, FaultBurst)
+	if fs.f.Burst.Length > 0 {
+		if now := s.now(); fs.f.Burst.left(now) > 0 {
+			q.answerBurst(s, w, now)
 			return
 		}
 	}
-
-	kind := ""
-	acc := 0.0
-	for i, share := range fs.f.shares() {
-		acc += share
-		if u < acc {
-			kind = []string{FaultRateLimited, FaultServerError, FaultDropBefore, FaultDropAfter,
-				FaultServerErrorAfter, FaultMalformed, FaultTruncated}[i]
-			break
-		}
-	}
-	if fs.f.Latency.After && (kind == FaultRateLimited || kind == FaultServerError || kind == FaultDropBefore) && !wait() {
+	if unprocessed(q.kind) {
+		q.answerUnprocessed(s, w)
 		return
 	}
-	switch kind {
+	q.answerProcessed(s, w)
+}
+
+// faultedRequest is one request that matched Only, with what it drew.
+type faultedRequest struct {
+	fs      *faultState
+	r       *http.Request // with its body buffered
+	kind    string        // the request fault drawn, "" for none
+	delay   time.Duration // the latency drawn
+	variant uint64        // picks among a fault's forms: status, mangling, cut, RST or FIN
+}
+
+// newFaultedRequest buffers r's body (part of what decides the request's
+// fate), makes the request's draws and counts it.
+func (fs *faultState) newFaultedRequest(r *http.Request) *faultedRequest {
+	r, body := bufferBody(r)
+	rng := fs.requestRNG(r, body)
+	u := rng.Float64()
+	q := &faultedRequest{fs: fs, r: r, kind: fs.f.requestFault(u)}
+	q.delay = fs.f.Latency.draw(rng)
+	q.variant = rng.Uint64()
+
+	fs.mu.Lock()
+	fs.stats.Requests++
+	if q.delay > 0 {
+		fs.stats.Delayed++
+		fs.stats.Latency += q.delay
+	}
+	fs.mu.Unlock()
+	return q
+}
+
+// wait spends the request's latency; false when the client left meanwhile
+// (counted as abandoned).
+func (q *faultedRequest) wait() bool {
+	if q.delay <= 0 {
+		return true
+	}
+	t := time.NewTimer(q.delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-q.r.Context().Done():
+		q.fs.mu.Lock()
+		q.fs.stats.Abandoned++
+		q.fs.mu.Unlock()
+		return false
+	}
+}
+
+// waitToAnswer spends the latency when Latency.After puts it just before the
+// answer; false when the client left meanwhile.
+func (q *faultedRequest) waitToAnswer() bool {
+	return !q.fs.f.Latency.After || q.wait()
+}
+
+// left is what is left of the burst window at now; 0 outside the windows.
+func (b Burst) left(now time.Time) time.Duration {
+	off := time.Duration(now.UnixNano() % int64(b.Every))
+	if off < 0 {
+		off += b.Every
+	}
+	return max(b.Length-off, 0)
+}
+
+// answerBurst answers 429 until the end of the burst window, unprocessed.
+func (q *faultedRequest) answerBurst(s *Server, w http.ResponseWriter, now time.Time) {
+	if !q.waitToAnswer() {
+		return
+	}
+	q.fs.count(FaultBurst)
+	s.writeInjected429(w, now, q.fs.f.Burst.left(now), FaultBurst)
+}
+
+// unprocessed tells whether a request fault answers instead of processing.
+func unprocessed(kind string) bool {
+	return kind == FaultRateLimited || kind == FaultServerError || kind == FaultDropBefore
+}
+
+// answerUnprocessed answers an injected 429, 5xx or drop: the request has no effect.
+func (q *faultedRequest) answerUnprocessed(s *Server, w http.ResponseWriter) {
+	if !q.waitToAnswer() {
+		return
+	}
+	q.fs.count(q.kind)
+	switch q.kind {
 	case FaultRateLimited:
-		fs.count(kind)
-		s.writeInjected429(w, s.now(), fs.f.RetryAfter, kind)
-		return
+		s.writeInjected429(w, s.now(), q.fs.f.RetryAfter, q.kind)
 	case FaultServerError:
-		fs.count(kind)
-		writeInjected5xx(w, variant, kind)
-		return
+		writeInjected5xx(w, q.variant, q.kind)
 	case FaultDropBefore:
-		fs.count(kind)
-		dropConn(w, variant&1 == 1)
-		return
+		dropConn(w, q.variant&1 == 1)
 	}
+}
 
-	buf := s.handle(r)
-	if fs.f.Latency.After && !wait() {
-		return
+// answerProcessed processes the request, then sends its answer as the fault
+// drawn says: dropped, replaced by a 5xx, malformed, truncated, or as it is.
+func (q *faultedRequest) answerProcessed(s *Server, w http.ResponseWriter) {
+	buf := s.handle(q.r)
+	if !q.waitToAnswer() {
+		return // processed; the client left before its answer
 	}
-	switch kind {
+	switch q.kind {
 	case FaultDropAfter:
-		fs.count(kind)
-		dropConn(w, variant&1 == 1)
-		return
+		q.fs.count(q.kind)
+		dropConn(w, q.variant&1 == 1)
 	case FaultServerErrorAfter:
-		fs.count(kind)
-		writeInjected5xx(w, variant, kind)
-		return
+		q.fs.count(q.kind)
+		writeInjected5xx(w, q.variant, q.kind)
 	case FaultMalformed:
-		if buf.status/100 == 2 {
-			fs.count(kind)
-			buf.header.Set(FaultHeader, kind)
-			mangled := malformJSON(buf.body.Bytes(), variant)
-			buf.body.Reset()
-			buf.body.Write(mangled)
-		}
+		q.writeMalformed(w, buf)
 	case FaultTruncated:
-		if buf.status/100 == 2 {
-			fs.count(kind)
-			buf.header.Set(FaultHeader, kind)
-			full := bytes.TrimRight(buf.body.Bytes(), " \r\n\t")
-			cut := 1
-			if len(full) > 2 {
-				cut = 1 + int((variant>>8)%uint64(len(full)-1)) // 1 … len-1: never the whole document
-			}
-			if variant&1 == 1 {
-				// Announce the whole body, send part of it, hang up: a read error.
-				for k, v := range buf.header {
-					w.Header()[k] = v
-				}
-				w.Header().Set("Content-Length", strconv.Itoa(len(full)))
-				w.WriteHeader(buf.status)
-				_, _ = w.Write(full[:cut])
-				if fl, ok := w.(http.Flusher); ok {
-					fl.Flush()
-				}
-				dropConn(w, false)
-				return
-			}
-			// A complete answer whose JSON simply ends early: a decode error.
-			short := bytes.Clone(full[:cut])
-			buf.body.Reset()
-			buf.body.Write(short)
-		}
+		q.writeTruncated(w, buf)
+	default:
+		writeBuffered(w, buf)
+	}
+}
+
+// writeMalformed sends a 2xx answer with a body that is not valid JSON.
+// Other answers pass unchanged and uncounted.
+func (q *faultedRequest) writeMalformed(w http.ResponseWriter, buf *bufferedResponse) {
+	if buf.status/100 == 2 {
+		q.fs.count(q.kind)
+		buf.header.Set(FaultHeader, q.kind)
+		mangled := malformJSON(buf.body.Bytes(), q.variant)
+		buf.body.Reset()
+		buf.body.Write(mangled)
 	}
 	writeBuffered(w, buf)
+}
+
+// writeTruncated cuts a 2xx answer's JSON at a drawn byte, never after the
+// whole document: either a complete answer whose JSON simply ends early (a
+// decode error) or the whole body announced and broken off (a read error).
+// Other answers pass unchanged and uncounted.
+func (q *faultedRequest) writeTruncated(w http.ResponseWriter, buf *bufferedResponse) {
+	if buf.status/100 != 2 {
+		writeBuffered(w, buf)
+		return
+	}
+	q.fs.count(q.kind)
+	buf.header.Set(FaultHeader, q.kind)
+	full := bytes.TrimRight(buf.body.Bytes(), " \r\n\t")
+	cut := 1
+	if len(full) > 2 {
+		cut = 1 + int((q.variant>>8)%uint64(len(full)-1)) // 1 … len-1
+	}
+	if q.variant&1 == 1 {
+		writeBrokenOff(w, buf, full, cut)
+		return
+	}
+	short := bytes.Clone(full[:cut])
+	buf.body.Reset()
+	buf.body.Write(short)
+	writeBuffered(w, buf)
+}
+
+// writeBrokenOff announces the whole body (Content-Length), sends its first
+// cut bytes and hangs up.
+func writeBrokenOff(w http.ResponseWriter, buf *bufferedResponse, full []byte, cut int) {
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(full[:cut])
+	if fl, ok := w.(http.Flusher); ok {
+		fl.Flush()
+	}
+	dropConn(w, false)
 }
 
 // writeInjected429 answers 429 as the rate limiter would, without counting.

@@ -147,13 +147,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handle serves r into a buffer: the body is read before the lock is taken.
 func (s *Server) handle(r *http.Request) *bufferedResponse {
-	if r.Body != nil && r.Body != http.NoBody {
-		// Read the body before taking the lock (decodeBody reports oversize).
-		data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-		_ = r.Body.Close()
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
-	}
+	r, _ = bufferBody(r) // before taking the lock; decodeBody reports oversize
 	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 	s.mu.Lock()
 	n := len(s.records)
@@ -163,6 +157,19 @@ func (s *Server) handle(r *http.Request) *bufferedResponse {
 	}
 	s.mu.Unlock()
 	return buf
+}
+
+// bufferBody reads r's body (up to one byte past maxBody) into memory and
+// returns it with r made to replay it, ending with the read error if any.
+func bufferBody(r *http.Request) (*http.Request, []byte) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return r, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	_ = r.Body.Close()
+	r = r.Clone(r.Context())
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
+	return r, data
 }
 
 // writeBuffered sends a buffered answer.
