@@ -127,6 +127,9 @@ func (f Faults) shares() []float64 {
 	return []float64{f.RateLimited, f.ServerError, f.DropBefore, f.DropAfter, f.ServerErrorAfter, f.Malformed, f.Truncated}
 }
 
+// shareKeys are the spec keys of the shares (ParseFaults), in their order.
+var shareKeys = []string{"429", "5xx", "drop-before", "drop-after", "5xx-after", "malformed", "truncated"}
+
 // shareKinds names the request faults, in the order of shares.
 var shareKinds = []string{FaultRateLimited, FaultServerError, FaultDropBefore, FaultDropAfter,
 	FaultServerErrorAfter, FaultMalformed, FaultTruncated}
@@ -156,10 +159,9 @@ func (f Faults) shareSum() float64 {
 // it clamps (shares to 0..1, scaled down to a sum of 1; negative durations
 // to 0; a Burst without a longer Every is ignored).
 func (f Faults) Validate() error {
-	names := []string{"429", "5xx", "drop-before", "drop-after", "5xx-after", "malformed", "truncated"}
 	for i, v := range f.shares() {
 		if !(v >= 0 && v <= 1) {
-			return fmt.Errorf("faults: %s share %v is not between 0 and 1", names[i], v)
+			return fmt.Errorf("faults: %s share %v is not between 0 and 1", shareKeys[i], v)
 		}
 	}
 	if s := f.shareSum(); s > 1+1e-9 {

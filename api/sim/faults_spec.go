@@ -104,95 +104,155 @@ func parseDur(v string) (time.Duration, error) {
 	return d, nil
 }
 
+// faultSetter sets one key of a spec from its value.
+type faultSetter func(f *Faults, val string) error
+
+// faultSetters are the keys of a spec, as String writes them.
+var faultSetters = map[string]faultSetter{
+	"seed":          setSeed,
+	"only":          setOnly,
+	"latency":       setLatency,
+	"latency-max":   durationSetter(func(f *Faults) *time.Duration { return &f.Latency.Max }),
+	"latency-after": setLatencyAfter,
+	"429":           shareSetter(func(f *Faults) *float64 { return &f.RateLimited }),
+	"5xx":           shareSetter(func(f *Faults) *float64 { return &f.ServerError }),
+	"drop-before":   shareSetter(func(f *Faults) *float64 { return &f.DropBefore }),
+	"drop-after":    shareSetter(func(f *Faults) *float64 { return &f.DropAfter }),
+	"5xx-after":     shareSetter(func(f *Faults) *float64 { return &f.ServerErrorAfter }),
+	"malformed":     shareSetter(func(f *Faults) *float64 { return &f.Malformed }),
+	"truncated":     shareSetter(func(f *Faults) *float64 { return &f.Truncated }),
+	"retry-after":   durationSetter(func(f *Faults) *time.Duration { return &f.RetryAfter }),
+	"burst":         setBurst,
+	"late-confirm":  setLateConfirm,
+	"cpo-cancel":    setCPOCancel,
+}
+
+// faultKeyAliases are the other names ParseFaults accepts for a key.
+var faultKeyAliases = map[string]string{
+	"rate-limited":       "429",
+	"server-error":       "5xx",
+	"server-error-after": "5xx-after",
+}
+
+// setFault sets key (lower case) of f from val.
 func setFault(f *Faults, key, val string) error {
-	var err error
-	share := func(p *float64) { *p, err = parseShare(val) }
-	switch key {
-	case "seed":
-		f.Seed, err = strconv.ParseInt(val, 10, 64)
-	case "only":
-		f.Only = nil
-		for _, p := range strings.Split(val, ";") {
-			if p = strings.TrimSpace(p); p != "" {
-				if _, perr := parseRoutePattern(p); perr != nil {
-					return perr
-				}
-				f.Only = append(f.Only, p)
-			}
-		}
-	case "latency":
-		f.Latency.Fixed, f.Latency.Jitter, f.Latency.Median, f.Latency.P99 = 0, 0, 0, 0
-		parts := strings.Split(val, "+")
-		if last := parts[len(parts)-1]; strings.Contains(last, "/") {
-			m, p, _ := strings.Cut(last, "/")
-			if f.Latency.Median, err = parseDur(m); err != nil {
-				return err
-			}
-			if f.Latency.P99, err = parseDur(p); err != nil {
-				return err
-			}
-			parts = parts[:len(parts)-1]
-		}
-		if len(parts) > 2 {
-			return errors.New("latency is FIXED[+JITTER][+MEDIAN/P99], e.g. 20ms+30ms or 80ms/1s")
-		}
-		for i, p := range parts {
-			d, perr := parseDur(p)
-			if perr != nil {
-				return perr
-			}
-			if i == 0 {
-				f.Latency.Fixed = d
-			} else {
-				f.Latency.Jitter = d
-			}
-		}
-	case "latency-max":
-		f.Latency.Max, err = parseDur(val)
-	case "latency-after":
-		f.Latency.After, err = strconv.ParseBool(val)
-	case "429", "rate-limited":
-		share(&f.RateLimited)
-	case "5xx", "server-error":
-		share(&f.ServerError)
-	case "drop-before":
-		share(&f.DropBefore)
-	case "drop-after":
-		share(&f.DropAfter)
-	case "5xx-after", "server-error-after":
-		share(&f.ServerErrorAfter)
-	case "malformed":
-		share(&f.Malformed)
-	case "truncated":
-		share(&f.Truncated)
-	case "retry-after":
-		f.RetryAfter, err = parseDur(val)
-	case "burst":
-		l, e, ok := strings.Cut(val, "/")
-		if !ok {
-			return errors.New("burst is LENGTH/EVERY, e.g. 5s/1m")
-		}
-		if f.Burst.Length, err = parseDur(l); err == nil {
-			f.Burst.Every, err = parseDur(e)
-		}
-	case "late-confirm":
-		s, d, hasD := strings.Cut(val, "@")
-		if f.CPO.LateConfirm, err = parseShare(s); err == nil && hasD {
-			f.CPO.LateConfirmAfter, err = parseDur(d)
-		}
-	case "cpo-cancel":
-		s, d, hasD := strings.Cut(val, "@")
-		if f.CPO.Cancel, err = parseShare(s); err == nil && hasD {
-			lo, hi, isRange := strings.Cut(d, "..")
-			if f.CPO.CancelAfterMin, err = parseDur(lo); err == nil {
-				f.CPO.CancelAfterMax = f.CPO.CancelAfterMin
-				if isRange {
-					f.CPO.CancelAfterMax, err = parseDur(hi)
-				}
-			}
-		}
-	default:
+	if canonical, ok := faultKeyAliases[key]; ok {
+		key = canonical
+	}
+	set, ok := faultSetters[key]
+	if !ok {
 		return fmt.Errorf("unknown key %q", key)
+	}
+	return set(f, val)
+}
+
+// shareSetter sets the share field points to.
+func shareSetter(field func(*Faults) *float64) faultSetter {
+	return func(f *Faults, val string) (err error) {
+		*field(f), err = parseShare(val)
+		return err
+	}
+}
+
+// durationSetter sets the duration field points to.
+func durationSetter(field func(*Faults) *time.Duration) faultSetter {
+	return func(f *Faults, val string) (err error) {
+		*field(f), err = parseDur(val)
+		return err
+	}
+}
+
+func setSeed(f *Faults, val string) (err error) {
+	f.Seed, err = strconv.ParseInt(val, 10, 64)
+	return err
+}
+
+func setLatencyAfter(f *Faults, val string) (err error) {
+	f.Latency.After, err = strconv.ParseBool(val)
+	return err
+}
+
+// setOnly reads only=P;P…, each pattern checked.
+func setOnly(f *Faults, val string) error {
+	f.Only = nil
+	for _, p := range strings.Split(val, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			if _, err := parseRoutePattern(p); err != nil {
+				return err
+			}
+			f.Only = append(f.Only, p)
+		}
+	}
+	return nil
+}
+
+// setLatency reads latency=FIXED[+JITTER][+MEDIAN/P99]; the parts not given
+// are reset to 0 (latency-max and latency-after are keys of their own).
+func setLatency(f *Faults, val string) error {
+	f.Latency.Fixed, f.Latency.Jitter, f.Latency.Median, f.Latency.P99 = 0, 0, 0, 0
+	parts := strings.Split(val, "+")
+	if last := parts[len(parts)-1]; strings.Contains(last, "/") {
+		m, p, _ := strings.Cut(last, "/")
+		var err error
+		if f.Latency.Median, err = parseDur(m); err != nil {
+			return err
+		}
+		if f.Latency.P99, err = parseDur(p); err != nil {
+			return err
+		}
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) > 2 {
+		return errors.New("latency is FIXED[+JITTER][+MEDIAN/P99], e.g. 20ms+30ms or 80ms/1s")
+	}
+	for i, p := range parts {
+		d, err := parseDur(p)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			f.Latency.Fixed = d
+		} else {
+			f.Latency.Jitter = d
+		}
+	}
+	return nil
+}
+
+// setBurst reads burst=LENGTH/EVERY.
+func setBurst(f *Faults, val string) (err error) {
+	l, e, ok := strings.Cut(val, "/")
+	if !ok {
+		return errors.New("burst is LENGTH/EVERY, e.g. 5s/1m")
+	}
+	if f.Burst.Length, err = parseDur(l); err == nil {
+		f.Burst.Every, err = parseDur(e)
+	}
+	return err
+}
+
+// setLateConfirm reads late-confirm=SHARE[@AFTER].
+func setLateConfirm(f *Faults, val string) (err error) {
+	s, d, hasD := strings.Cut(val, "@")
+	if f.CPO.LateConfirm, err = parseShare(s); err == nil && hasD {
+		f.CPO.LateConfirmAfter, err = parseDur(d)
+	}
+	return err
+}
+
+// setCPOCancel reads cpo-cancel=SHARE[@MIN[..MAX]].
+func setCPOCancel(f *Faults, val string) (err error) {
+	s, d, hasD := strings.Cut(val, "@")
+	if f.CPO.Cancel, err = parseShare(s); err != nil || !hasD {
+		return err
+	}
+	lo, hi, isRange := strings.Cut(d, "..")
+	if f.CPO.CancelAfterMin, err = parseDur(lo); err != nil {
+		return err
+	}
+	f.CPO.CancelAfterMax = f.CPO.CancelAfterMin
+	if isRange {
+		f.CPO.CancelAfterMax, err = parseDur(hi)
 	}
 	return err
 }
@@ -201,19 +261,49 @@ func setFault(f *Faults, key, val string) error {
 // when it injects nothing).
 func (f Faults) String() string {
 	var parts []string
-	add := func(k, v string) { parts = append(parts, k+"="+v) }
-	sh := func(k string, v float64) {
-		if v != 0 {
-			add(k, strconv.FormatFloat(v, 'g', -1, 64))
-		}
-	}
+	add := func(key, val string) { parts = append(parts, key+"="+val) }
 	if f.Seed != 0 {
 		add("seed", strconv.FormatInt(f.Seed, 10))
 	}
 	if len(f.Only) > 0 {
 		add("only", strings.Join(f.Only, ";"))
 	}
-	l := f.Latency
+	if v := f.Latency.spec(); v != "" {
+		add("latency", v)
+	}
+	if f.Latency.Max > 0 {
+		add("latency-max", f.Latency.Max.String())
+	}
+	if f.Latency.After {
+		add("latency-after", "true")
+	}
+	for i, v := range f.shares() {
+		if v != 0 {
+			add(shareKeys[i], formatShare(v))
+		}
+	}
+	if f.RetryAfter > 0 {
+		add("retry-after", f.RetryAfter.String())
+	}
+	if f.Burst.Length > 0 || f.Burst.Every > 0 {
+		add("burst", f.Burst.Length.String()+"/"+f.Burst.Every.String())
+	}
+	if v := f.CPO.lateConfirmSpec(); v != "" {
+		add("late-confirm", v)
+	}
+	if v := f.CPO.cancelSpec(); v != "" {
+		add("cpo-cancel", v)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ",")
+}
+
+func formatShare(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// spec is the value of latency=, "" when there is no delay to write.
+func (l Latency) spec() string {
 	var lat []string
 	if l.Fixed > 0 || l.Jitter > 0 {
 		lat = append(lat, l.Fixed.String())
@@ -224,47 +314,32 @@ func (f Faults) String() string {
 	if l.Median > 0 || l.P99 > 0 {
 		lat = append(lat, l.Median.String()+"/"+l.P99.String())
 	}
-	if len(lat) > 0 {
-		add("latency", strings.Join(lat, "+"))
+	return strings.Join(lat, "+")
+}
+
+// lateConfirmSpec is the value of late-confirm=, "" when unset.
+func (c CPOFaults) lateConfirmSpec() string {
+	if c.LateConfirm == 0 && c.LateConfirmAfter == 0 {
+		return ""
 	}
-	if l.Max > 0 {
-		add("latency-max", l.Max.String())
+	v := formatShare(c.LateConfirm)
+	if c.LateConfirmAfter > 0 {
+		v += "@" + c.LateConfirmAfter.String()
 	}
-	if l.After {
-		add("latency-after", "true")
+	return v
+}
+
+// cancelSpec is the value of cpo-cancel=, "" when unset.
+func (c CPOFaults) cancelSpec() string {
+	if c.Cancel == 0 && c.CancelAfterMin == 0 && c.CancelAfterMax == 0 {
+		return ""
 	}
-	sh("429", f.RateLimited)
-	sh("5xx", f.ServerError)
-	sh("drop-before", f.DropBefore)
-	sh("drop-after", f.DropAfter)
-	sh("5xx-after", f.ServerErrorAfter)
-	sh("malformed", f.Malformed)
-	sh("truncated", f.Truncated)
-	if f.RetryAfter > 0 {
-		add("retry-after", f.RetryAfter.String())
-	}
-	if f.Burst.Length > 0 || f.Burst.Every > 0 {
-		add("burst", f.Burst.Length.String()+"/"+f.Burst.Every.String())
-	}
-	if c := f.CPO; c.LateConfirm > 0 || c.LateConfirmAfter > 0 {
-		v := strconv.FormatFloat(c.LateConfirm, 'g', -1, 64)
-		if c.LateConfirmAfter > 0 {
-			v += "@" + c.LateConfirmAfter.String()
+	v := formatShare(c.Cancel)
+	if c.CancelAfterMin > 0 || c.CancelAfterMax > 0 {
+		v += "@" + c.CancelAfterMin.String()
+		if c.CancelAfterMax != c.CancelAfterMin {
+			v += ".." + c.CancelAfterMax.String()
 		}
-		add("late-confirm", v)
 	}
-	if c := f.CPO; c.Cancel > 0 || c.CancelAfterMin > 0 || c.CancelAfterMax > 0 {
-		v := strconv.FormatFloat(c.Cancel, 'g', -1, 64)
-		if c.CancelAfterMin > 0 || c.CancelAfterMax > 0 {
-			v += "@" + c.CancelAfterMin.String()
-			if c.CancelAfterMax != c.CancelAfterMin {
-				v += ".." + c.CancelAfterMax.String()
-			}
-		}
-		add("cpo-cancel", v)
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ",")
+	return v
 }
