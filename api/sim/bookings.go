@@ -208,7 +208,8 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, key strin
 	s.nextSeq++
 	rec := &record{
 		seq: s.nextSeq, owner: key, base: b, created: now, start: start,
-		events: schedule(now, start, end, s.opts.Speed, triggerOf(req.CustomerID), loc.CPOPartyID, estimate, d),
+		events: schedule(now, start, end, s.opts.Speed, s.opts.ConfirmTimeout, triggerOf(req.CustomerID),
+			loc.CPOPartyID, estimate, d),
 	}
 	s.records = append(s.records, rec)
 	s.byID[b.ID] = rec

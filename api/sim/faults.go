@@ -77,8 +77,9 @@ type Burst struct {
 type CPOFaults struct {
 	// LateConfirm is the share of bookings the CPO confirms late:
 	// LateConfirmAfter after create (0 → DefaultLateConfirmAfter), PENDING
-	// until then. When LateConfirmAfter ≥ ConfirmTimeout the API gives up
-	// first: EXPIRED at ConfirmTimeout, and the CPO's late answer is dropped.
+	// until then. When LateConfirmAfter ≥ Options.ConfirmTimeout the API
+	// gives up first: EXPIRED at the timeout, and the CPO's late answer is
+	// dropped.
 	LateConfirm      float64
 	LateConfirmAfter time.Duration
 	// Cancel is the share of bookings the CPO cancels after confirming:
@@ -94,7 +95,7 @@ type CPOFaults struct {
 // Defaults of Faults.
 const (
 	DefaultFaultRetryAfter   = 2 * time.Second
-	DefaultLateConfirmAfter  = 28 * time.Second // past an agent's patience, before ConfirmTimeout
+	DefaultLateConfirmAfter  = 28 * time.Second // past an agent's patience, before the default ConfirmTimeout
 	DefaultCPOCancelAfterMin = 5 * time.Second
 	DefaultCPOCancelAfterMax = 30 * time.Second
 )

@@ -49,7 +49,7 @@ func (fs *faultState) cpo(s *Server, rec *record) {
 		return
 	}
 	id := rec.base.ID
-	if fs.drawn(fs.f.CPO.LateConfirm, "late-confirm", id) && !fs.confirmLate(rec, ci) {
+	if fs.drawn(fs.f.CPO.LateConfirm, "late-confirm", id) && !fs.confirmLate(rec, ci, s.opts.ConfirmTimeout) {
 		return // expired: there is no confirmation left to cancel
 	}
 	if fs.drawn(fs.f.CPO.Cancel, "cpo-cancel", id) {
@@ -73,13 +73,13 @@ func (fs *faultState) drawn(share float64, salt, id string) bool {
 }
 
 // confirmLate moves CONFIRMED (event ci) to LateConfirmAfter after create,
-// and the later steps so they still follow it. When that is past
-// ConfirmTimeout the API gives up first: the booking EXPIRES then instead,
-// and confirmLate returns false.
-func (fs *faultState) confirmLate(rec *record, ci int) bool {
+// and the later steps so they still follow it. When that is not before
+// timeout (Options.ConfirmTimeout) the API gives up first: the booking
+// EXPIRES at timeout instead, and confirmLate returns false.
+func (fs *faultState) confirmLate(rec *record, ci int, timeout time.Duration) bool {
 	after := fs.f.CPO.LateConfirmAfter
-	if after >= ConfirmTimeout {
-		rec.events = append(rec.events[:ci:ci], event{at: rec.created.Add(ConfirmTimeout), status: model.Expired})
+	if after >= timeout {
+		rec.events = append(rec.events[:ci:ci], event{at: rec.created.Add(timeout), status: model.Expired})
 		fs.mu.Lock()
 		fs.stats.LateExpired++
 		fs.mu.Unlock()

@@ -41,6 +41,13 @@ type Options struct {
 	Speed        float64     // lifecycle time divisor for reservation times; <= 0 → 1
 	Seed         int64       // data + lifecycle randomness; same seed → same data and same delays
 	Clock        model.Clock // nil → model.SystemClock{}
+	// ConfirmTimeout is how long the API waits for the CPO's answer before a
+	// booking EXPIRES: the cust_expire trigger, and late confirmations of
+	// Faults.CPO. <= 0 → ConfirmTimeout (30 s). Real clock time, not divided
+	// by Speed. A short one lets a test see EXPIRED without waiting 30 s; it
+	// does not cut the CPO's own answer times short (ConfirmDelayMax,
+	// SlowConfirmDelay still confirm when they are longer).
+	ConfirmTimeout time.Duration
 	// Faults injects latency, errors, dropped connections, broken bodies, 429
 	// bursts and CPO misbehaviour (faults.go); the zero value injects nothing.
 	Faults Faults
@@ -83,6 +90,9 @@ func New(o Options) *Server {
 	}
 	if o.Clock == nil {
 		o.Clock = model.SystemClock{}
+	}
+	if o.ConfirmTimeout <= 0 {
+		o.ConfirmTimeout = ConfirmTimeout
 	}
 	s := &Server{
 		opts:    o,
