@@ -6,9 +6,16 @@
 //
 //	srv := httptest.NewServer(sim.New(sim.Options{Seed: 1, Clock: sim.NewManualClock(t0)}))
 //
-// It starts no goroutines: every request reads the clock and computes each
-// booking's state from the schedule planned at create. One mutex guards all
+// It starts no goroutines: every request reads the clock, and a booking's
+// state follows from the schedule planned at create. One mutex guards all
 // state. The JSON bodies are the model package's types.
+//
+// The bookings are indexed (store.go) so that no request costs the whole
+// history: per key in creation order, per EVSE, per (key, external_id). For
+// listing by status, each booking's status is kept as of the last request,
+// and each request first applies the transitions that fell due since
+// (store_status.go). When the clock goes back instead, every status is
+// recomputed from scratch: slower, never wrong.
 //
 // # Decisions where the contract is silent
 //

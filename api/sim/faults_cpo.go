@@ -25,6 +25,7 @@ func (s *Server) afterCreate(recs []*record) {
 		if s.opts.Hostile {
 			hostileReasons(rec)
 		}
+		s.bookings.settle(rec) // the faults may have moved its steps
 	}
 }
 

@@ -188,6 +188,7 @@ type record struct {
 	created time.Time
 	start   time.Time
 	events  []event
+	ix      slot // its place in the store's indexes (store.go)
 }
 
 func timePtr(t time.Time) *time.Time { return &t }
@@ -216,6 +217,19 @@ func (r *record) at(now time.Time) model.Booking {
 	b.StatusUpdatedAt = timePtr(changed)
 	b.UpdatedAt = timePtr(changed)
 	return b
+}
+
+// statusAt is r's status at t, as at computes it, and the index of its
+// first event after t (len(events) when none is left).
+func (r *record) statusAt(t time.Time) (model.Status, int) {
+	st := model.Requested
+	for i, e := range r.events {
+		if e.at.After(t) {
+			return st, i
+		}
+		st = e.status
+	}
+	return st, len(r.events)
 }
 
 // cancel ends the schedule at now with CANCELLED.

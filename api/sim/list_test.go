@@ -125,6 +125,7 @@ func TestListBookingsMatchesAFullScan(t *testing.T) {
 		{Seed: 14, Speed: 600, ConfirmTimeout: 5 * time.Second, Faults: sim.Faults{CPO: sim.CPOFaults{LateConfirm: 0.5}}},
 	} {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
 			run := &listingRun{direct: newDirect(t, o), rng: rand.New(rand.NewPCG(uint64(i), 42))}
 			run.evses = bookable(run.srv)[:40] // few EVSEs: overlaps (409s) happen too
 			for range 3000 {

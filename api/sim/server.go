@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -64,12 +63,11 @@ type Server struct {
 	locs    []model.Location // the seeded data set (DistanceKM 0)
 	locByID map[string]int
 
-	mu      sync.Mutex
-	rng     *rand.Rand // lifecycle randomness
-	records []*record  // in creation order
-	byID    map[string]*record
-	usage   map[string]*keyUsage
-	nextSeq int
+	mu       sync.Mutex
+	rng      *rand.Rand // lifecycle randomness
+	bookings bookingStore
+	usage    map[string]*keyUsage
+	nextSeq  int
 
 	faults *faultState // nil without Options.Faults
 }
@@ -95,13 +93,13 @@ func New(o Options) *Server {
 		o.ConfirmTimeout = ConfirmTimeout
 	}
 	s := &Server{
-		opts:    o,
-		clock:   o.Clock,
-		locs:    generateLocations(o.Seed),
-		locByID: map[string]int{},
-		rng:     rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed11fe)),
-		byID:    map[string]*record{},
-		usage:   map[string]*keyUsage{},
+		opts:     o,
+		clock:    o.Clock,
+		locs:     generateLocations(o.Seed),
+		locByID:  map[string]int{},
+		rng:      rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed11fe)),
+		bookings: newBookingStore(),
+		usage:    map[string]*keyUsage{},
 	}
 	if o.Hostile {
 		applyHostile(s.locs)
@@ -132,8 +130,8 @@ func (s *Server) Bookings() []model.Booking {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	out := make([]model.Booking, len(s.records))
-	for i, r := range s.records {
+	out := make([]model.Booking, len(s.bookings.all))
+	for i, r := range s.bookings.all {
 		out[i] = r.at(now)
 	}
 	return out
@@ -160,10 +158,10 @@ func (s *Server) handle(r *http.Request) *bufferedResponse {
 	r, _ = bufferBody(r) // before taking the lock; decodeBody reports oversize
 	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 	s.mu.Lock()
-	n := len(s.records)
+	n := len(s.bookings.all)
 	s.serve(buf, r)
-	if len(s.records) > n && (s.faults != nil || s.opts.Hostile) {
-		s.afterCreate(s.records[n:])
+	if len(s.bookings.all) > n && (s.faults != nil || s.opts.Hostile) {
+		s.afterCreate(s.bookings.all[n:])
 	}
 	s.mu.Unlock()
 	return buf
@@ -214,6 +212,7 @@ func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
+	s.bookings.syncTo(now) // before anything reads a status
 
 	key, given := apiKey(r)
 	if !given {
@@ -324,14 +323,4 @@ func messages(es model.FieldErrors) string {
 		parts[i] = e.Msg
 	}
 	return strings.Join(parts, "; ")
-}
-
-// newestFirst sorts records newest first (ties: later create first).
-func newestFirst(rs []*record) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		if !rs[i].created.Equal(rs[j].created) {
-			return rs[i].created.After(rs[j].created)
-		}
-		return rs[i].seq > rs[j].seq
-	})
 }
