@@ -208,16 +208,16 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, key strin
 	s.nextSeq++
 	rec := &record{
 		seq: s.nextSeq, owner: key, base: b, created: now, start: start,
-		events: schedule(now, start, end, s.opts.Speed, triggerOf(req.CustomerID), loc.CPOPartyID, estimate, d),
+		events: schedule(now, start, end, s.opts.Speed, s.opts.ConfirmTimeout, triggerOf(req.CustomerID),
+			loc.CPOPartyID, estimate, d),
 	}
-	s.records = append(s.records, rec)
-	s.byID[b.ID] = rec
+	s.bookings.add(rec)
 	writeJSON(w, http.StatusAccepted, rec.at(now))
 }
 
 // find returns the key's booking, or writes 404.
 func (s *Server) find(w http.ResponseWriter, id, key string) *record {
-	r := s.byID[id]
+	r := s.bookings.byID[id]
 	if r == nil || r.owner != key {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("Booking %s not found", id))
 		return nil
@@ -261,6 +261,7 @@ func (s *Server) cancelBooking(w http.ResponseWriter, req *http.Request, id, key
 		e.price = price(fee)
 	}
 	r.cancel(now, e)
+	s.bookings.settle(r) // its schedule changed
 	writeJSON(w, http.StatusOK, r.at(now))
 }
 
@@ -280,39 +281,31 @@ func (s *Server) listBookings(w http.ResponseWriter, req *http.Request, key stri
 		}
 		p.errs = append(p.errs, fmt.Sprintf("Invalid status: %q is not one of %s", string(status), strings.Join(names, ", ")))
 	}
-	from, fromGiven := p.time("from_date")
-	to, toGiven := p.time("to_date")
-	limit, limitGiven := p.int("limit")
-	offset, _ := p.int("offset")
+	f := listFilter{status: status}
+	f.from, f.hasFrom = p.time("from_date")
+	f.to, f.hasTo = p.time("to_date")
+	var limitGiven bool
+	f.limit, limitGiven = p.int("limit")
+	f.offset, _ = p.int("offset")
 	if !limitGiven {
-		limit = 50
-	} else if limit < 1 || limit > model.MaxListLimit {
+		f.limit = 50
+	} else if f.limit < 1 || f.limit > model.MaxListLimit {
 		p.errs = append(p.errs, fmt.Sprintf("Invalid limit: must be between 1 and %d", model.MaxListLimit))
 	}
-	if offset < 0 {
+	if f.offset < 0 {
 		p.errs = append(p.errs, "Invalid offset: must be 0 or more")
 	}
-	if fromGiven && toGiven && to.Before(from) {
+	if f.hasFrom && f.hasTo && f.to.Before(f.from) {
 		p.errs = append(p.errs, "Invalid to_date: must not be before from_date")
 	}
 	if len(p.errs) > 0 {
 		writeError(w, http.StatusBadRequest, strings.Join(p.errs, "; "))
 		return
 	}
-	var mine []*record
-	for _, r := range s.records {
-		if r.owner != key || (fromGiven && r.created.Before(from)) || (toGiven && r.created.After(to)) {
-			continue
-		}
-		if status != "" && r.at(now).Status != status {
-			continue
-		}
-		mine = append(mine, r)
-	}
-	newestFirst(mine)
-	out := model.BookingList{Bookings: []model.Booking{}, Total: len(mine), Limit: limit, Offset: offset}
-	for i := offset; i < len(mine) && i < offset+limit; i++ {
-		out.Bookings = append(out.Bookings, mine[i].at(now))
+	page, total := s.bookings.list(key, f)
+	out := model.BookingList{Bookings: make([]model.Booking, 0, len(page)), Total: total, Limit: f.limit, Offset: f.offset}
+	for _, r := range page {
+		out.Bookings = append(out.Bookings, r.at(now))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

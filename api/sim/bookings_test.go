@@ -321,6 +321,54 @@ func TestLifecycleTriggers(t *testing.T) {
 	})
 }
 
+func TestConfirmTimeoutOption(t *testing.T) {
+	// expiresAt creates a cust_expire booking and reads it 1 ms before and at
+	// the timeout.
+	expiresAt := func(t *testing.T, o sim.Options, timeout time.Duration) {
+		t.Helper()
+		e := lifecycleEnv(t, o)
+		r := e.request(time.Hour, time.Hour)
+		r.CustomerID = sim.TriggerExpire
+		b := e.create(r)
+		e.clock.Advance(timeout - time.Millisecond)
+		if got := e.booking(b.ID); got.Status != model.Requested {
+			t.Fatalf("1 ms before %v: %s", timeout, got.Status)
+		}
+		e.clock.Advance(time.Millisecond)
+		if got := e.booking(b.ID); got.Status != model.Expired || !got.StatusUpdatedAt.Equal(t0.Add(timeout)) {
+			t.Fatalf("at %v: %s at %v", timeout, got.Status, got.StatusUpdatedAt)
+		}
+	}
+	t.Run("default", func(t *testing.T) {
+		if got := sim.New(sim.Options{}).Options().ConfirmTimeout; got != 30*time.Second {
+			t.Errorf("default timeout %v, want 30s", got)
+		}
+		expiresAt(t, sim.Options{Seed: 1}, 30*time.Second)
+	})
+	t.Run("short", func(t *testing.T) {
+		expiresAt(t, sim.Options{Seed: 1, ConfirmTimeout: 2 * time.Second}, 2*time.Second)
+	})
+	t.Run("late confirmations give up at it", func(t *testing.T) {
+		e := lifecycleEnv(t, sim.Options{Seed: 1, ConfirmTimeout: 2 * time.Second,
+			Faults: sim.Faults{CPO: sim.CPOFaults{LateConfirm: 1}}})
+		b := e.create(e.request(2*time.Hour, time.Hour))
+		e.clock.Advance(2 * time.Second)
+		if got := e.booking(b.ID); got.Status != model.Expired || !got.StatusUpdatedAt.Equal(t0.Add(2*time.Second)) {
+			t.Errorf("late confirmation past a 2 s timeout: %s at %v", got.Status, got.StatusUpdatedAt)
+		}
+	})
+	t.Run("the CPO's own answer times are not cut short", func(t *testing.T) {
+		e := lifecycleEnv(t, sim.Options{Seed: 1, ConfirmTimeout: 2 * time.Second})
+		r := e.request(time.Hour, time.Hour)
+		r.CustomerID = sim.TriggerSlow
+		b := e.create(r)
+		e.clock.Advance(sim.PendingDelayMax + sim.SlowConfirmDelay)
+		if got := e.booking(b.ID); got.Status != model.Confirmed {
+			t.Errorf("cust_slow with a 2 s timeout: %s", got.Status)
+		}
+	})
+}
+
 func TestLifecycleSpeed(t *testing.T) {
 	t.Run("reservation times compressed, confirmation not", func(t *testing.T) {
 		e := lifecycleEnv(t, sim.Options{Seed: 3, Speed: 60})

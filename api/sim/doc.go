@@ -6,9 +6,16 @@
 //
 //	srv := httptest.NewServer(sim.New(sim.Options{Seed: 1, Clock: sim.NewManualClock(t0)}))
 //
-// It starts no goroutines: every request reads the clock and computes each
-// booking's state from the schedule planned at create. One mutex guards all
+// It starts no goroutines: every request reads the clock, and a booking's
+// state follows from the schedule planned at create. One mutex guards all
 // state. The JSON bodies are the model package's types.
+//
+// The bookings are indexed (store.go) so that no request costs the whole
+// history: per key in creation order, per EVSE, per (key, external_id). For
+// listing by status, each booking's status is kept as of the last request,
+// and each request first applies the transitions that fell due since
+// (store_status.go). When the clock goes back instead, every status is
+// recomputed from scratch: slower, never wrong.
 //
 // # Decisions where the contract is silent
 //
@@ -94,11 +101,18 @@
 //   - status_updated_at (and updated_at) is the scheduled time of the last
 //     transition, not the time of the read.
 //   - Triggers, by customer_id prefix: cust_expire (REQUESTED, then EXPIRED
-//     at ConfirmTimeout = 30 s), cust_noshow (CONFIRMED, then NO_SHOW at
+//     at the confirmation timeout), cust_noshow (CONFIRMED, then NO_SHOW at
 //     reservation_start + NoShowGrace (15 min, lifecycle time),
 //     client_price = NoShowFee 5.00), cust_reject (PENDING, then CANCELLED
 //     "Rejected by CPO: …" 2–4 s later), cust_slow (PENDING for 25 s, then
-//     CONFIRMED, within the 30 s timeout). Any other id: the normal path.
+//     CONFIRMED, within the default timeout). Any other id: the normal path.
+//   - The confirmation timeout, how long the API waits for the CPO before a
+//     booking EXPIRES, is Options.ConfirmTimeout (default ConfirmTimeout =
+//     30 s, real clock time). It decides cust_expire and late confirmations
+//     (Faults.CPO) only: the CPO's own answer times are not cut short, so
+//     below 25 s it does not expire cust_slow, nor below 10 s a normal
+//     booking whose CPO answers later. A short one is for tests that need
+//     EXPIRED without waiting 30 s.
 //   - Cancel: allowed from REQUESTED and PENDING (free, no client_price) and
 //     CONFIRMED: client_price = LateCancelFee 3.50 when L(now) is within
 //     LateCancelWindow (1 h) of reservation_start or past it, else 0.00.
@@ -166,9 +180,10 @@
 //   - CPO faults act per booking at create, by a seeded hash of its id, on
 //     bookings that would be CONFIRMED. LateConfirm: PENDING until
 //     LateConfirmAfter (default 28 s: past the point where an agent may have
-//     given up, before ConfirmTimeout), then CONFIRMED; later steps move so they still follow.
-//     LateConfirmAfter ≥ ConfirmTimeout: the API gives up first — EXPIRED at
-//     ConfirmTimeout, the CPO's late answer is dropped. Cancel: CONFIRMED,
+//     given up, before the default timeout), then CONFIRMED; later steps
+//     move so they still follow. LateConfirmAfter ≥ Options.ConfirmTimeout:
+//     the API gives up first — EXPIRED at the timeout, the CPO's late answer
+//     is dropped. Cancel: CONFIRMED,
 //     then CANCELLED "Cancelled by CPO: …" with client_price 0.00 at
 //     U(CancelAfterMin, CancelAfterMax) (default 5–30 s) after CONFIRMED, no
 //     later than the step that would have followed. A client cancel before

@@ -17,7 +17,7 @@ const (
 	PendingDelayMax  = 2 * time.Second
 	ConfirmDelayMin  = 1 * time.Second // PENDING → CONFIRMED, after create
 	ConfirmDelayMax  = 10 * time.Second
-	ConfirmTimeout   = 30 * time.Second // no CPO answer by then → EXPIRED
+	ConfirmTimeout   = 30 * time.Second // no CPO answer by then → EXPIRED; the default of Options.ConfirmTimeout
 	SlowConfirmDelay = 25 * time.Second // TriggerSlow: time spent in PENDING
 	RejectDelayMin   = 2 * time.Second  // TriggerReject: PENDING → CANCELLED, after PENDING
 	RejectDelayMax   = 4 * time.Second
@@ -51,7 +51,7 @@ const OverLimitFleetGroup = "group_overlimit"
 
 // Scenario triggers: a customer_id starting with one of these takes that path.
 const (
-	TriggerExpire = "cust_expire" // stays REQUESTED; EXPIRED at ConfirmTimeout
+	TriggerExpire = "cust_expire" // stays REQUESTED; EXPIRED at Options.ConfirmTimeout
 	TriggerNoShow = "cust_noshow" // CONFIRMED, then NO_SHOW NoShowGrace after the start
 	TriggerReject = "cust_reject" // PENDING, then CANCELLED "Rejected by CPO: …"
 	TriggerSlow   = "cust_slow"   // PENDING for SlowConfirmDelay, then CONFIRMED
@@ -141,8 +141,9 @@ func later(a, b time.Time) time.Time {
 
 // schedule plans the whole life of a booking at create. realAt maps a
 // lifecycle time to the clock time when it is reached: created + (lt −
-// created) / speed.
-func schedule(created, start, end time.Time, speed float64, trigger, party string, estimate float64, d draws) []event {
+// created) / speed. timeout is when the API stops waiting for the CPO
+// (Options.ConfirmTimeout).
+func schedule(created, start, end time.Time, speed float64, timeout time.Duration, trigger, party string, estimate float64, d draws) []event {
 	realAt := func(lt time.Time) time.Time {
 		return created.Add(time.Duration(float64(lt.Sub(created)) / speed)).Round(time.Millisecond)
 	}
@@ -150,7 +151,7 @@ func schedule(created, start, end time.Time, speed float64, trigger, party strin
 	confirmAt := created.Add(d.confirm)
 	switch trigger {
 	case TriggerExpire:
-		return []event{{at: created.Add(ConfirmTimeout), status: model.Expired}}
+		return []event{{at: created.Add(timeout), status: model.Expired}}
 	case TriggerReject:
 		return []event{
 			{at: pendingAt, status: model.Pending},
@@ -187,6 +188,7 @@ type record struct {
 	created time.Time
 	start   time.Time
 	events  []event
+	ix      slot // its place in the store's indexes (store.go)
 }
 
 func timePtr(t time.Time) *time.Time { return &t }
@@ -215,6 +217,19 @@ func (r *record) at(now time.Time) model.Booking {
 	b.StatusUpdatedAt = timePtr(changed)
 	b.UpdatedAt = timePtr(changed)
 	return b
+}
+
+// statusAt is r's status at t, as at computes it, and the index of its
+// first event after t (len(events) when none is left).
+func (r *record) statusAt(t time.Time) (model.Status, int) {
+	st := model.Requested
+	for i, e := range r.events {
+		if e.at.After(t) {
+			return st, i
+		}
+		st = e.status
+	}
+	return st, len(r.events)
 }
 
 // cancel ends the schedule at now with CANCELLED.

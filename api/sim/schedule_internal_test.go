@@ -20,7 +20,7 @@ func TestScheduleIsAValidLifecycle(t *testing.T) {
 		speed := []float64{1, 0.5, 2, 60, 600, 100000}[i%6]
 		trigger := []string{"", TriggerExpire, TriggerNoShow, TriggerReject, TriggerSlow}[i%5]
 		start := created.Add(lead)
-		evs := schedule(created, start, start.Add(window), speed, trigger, "ENB", 20, d)
+		evs := schedule(created, start, start.Add(window), speed, ConfirmTimeout, trigger, "ENB", 20, d)
 		prev, at := model.Requested, created
 		for _, e := range evs {
 			if !model.CanTransition(prev, e.status) {

@@ -202,11 +202,11 @@ func (s *Server) cpoDuration(party, rawQuery string) int {
 // overlapping returns an active booking of the EVSE whose window overlaps
 // [start, end), or nil.
 func (s *Server) overlapping(evseUID string, start, end, now time.Time) *record {
-	for _, r := range s.records {
-		if r.base.EVSEUID != evseUID || !(r.start.Before(end) && start.Before(*r.base.ReservationEnd)) {
+	for _, r := range s.bookings.onEVSE(evseUID) {
+		if !(r.start.Before(end) && start.Before(*r.base.ReservationEnd)) {
 			continue
 		}
-		if active(r.at(now).Status) {
+		if st, _ := r.statusAt(now); active(st) {
 			return r
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +40,13 @@ type Options struct {
 	Speed        float64     // lifecycle time divisor for reservation times; <= 0 → 1
 	Seed         int64       // data + lifecycle randomness; same seed → same data and same delays
 	Clock        model.Clock // nil → model.SystemClock{}
+	// ConfirmTimeout is how long the API waits for the CPO's answer before a
+	// booking EXPIRES: the cust_expire trigger, and late confirmations of
+	// Faults.CPO. <= 0 → ConfirmTimeout (30 s). Real clock time, not divided
+	// by Speed. A short one lets a test see EXPIRED without waiting 30 s; it
+	// does not cut the CPO's own answer times short (ConfirmDelayMax,
+	// SlowConfirmDelay still confirm when they are longer).
+	ConfirmTimeout time.Duration
 	// Faults injects latency, errors, dropped connections, broken bodies, 429
 	// bursts and CPO misbehaviour (faults.go); the zero value injects nothing.
 	Faults Faults
@@ -57,12 +63,11 @@ type Server struct {
 	locs    []model.Location // the seeded data set (DistanceKM 0)
 	locByID map[string]int
 
-	mu      sync.Mutex
-	rng     *rand.Rand // lifecycle randomness
-	records []*record  // in creation order
-	byID    map[string]*record
-	usage   map[string]*keyUsage
-	nextSeq int
+	mu       sync.Mutex
+	rng      *rand.Rand // lifecycle randomness
+	bookings bookingStore
+	usage    map[string]*keyUsage
+	nextSeq  int
 
 	faults *faultState // nil without Options.Faults
 }
@@ -84,14 +89,17 @@ func New(o Options) *Server {
 	if o.Clock == nil {
 		o.Clock = model.SystemClock{}
 	}
+	if o.ConfirmTimeout <= 0 {
+		o.ConfirmTimeout = ConfirmTimeout
+	}
 	s := &Server{
-		opts:    o,
-		clock:   o.Clock,
-		locs:    generateLocations(o.Seed),
-		locByID: map[string]int{},
-		rng:     rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed11fe)),
-		byID:    map[string]*record{},
-		usage:   map[string]*keyUsage{},
+		opts:     o,
+		clock:    o.Clock,
+		locs:     generateLocations(o.Seed),
+		locByID:  map[string]int{},
+		rng:      rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed11fe)),
+		bookings: newBookingStore(),
+		usage:    map[string]*keyUsage{},
 	}
 	if o.Hostile {
 		applyHostile(s.locs)
@@ -122,8 +130,8 @@ func (s *Server) Bookings() []model.Booking {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	out := make([]model.Booking, len(s.records))
-	for i, r := range s.records {
+	out := make([]model.Booking, len(s.bookings.all))
+	for i, r := range s.bookings.all {
 		out[i] = r.at(now)
 	}
 	return out
@@ -147,22 +155,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handle serves r into a buffer: the body is read before the lock is taken.
 func (s *Server) handle(r *http.Request) *bufferedResponse {
-	if r.Body != nil && r.Body != http.NoBody {
-		// Read the body before taking the lock (decodeBody reports oversize).
-		data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-		_ = r.Body.Close()
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
-	}
+	r, _ = bufferBody(r) // before taking the lock; decodeBody reports oversize
 	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 	s.mu.Lock()
-	n := len(s.records)
+	n := len(s.bookings.all)
 	s.serve(buf, r)
-	if len(s.records) > n && (s.faults != nil || s.opts.Hostile) {
-		s.afterCreate(s.records[n:])
+	if len(s.bookings.all) > n && (s.faults != nil || s.opts.Hostile) {
+		s.afterCreate(s.bookings.all[n:])
 	}
 	s.mu.Unlock()
 	return buf
+}
+
+// bufferBody reads r's body (up to one byte past maxBody) into memory and
+// returns it with r made to replay it, ending with the read error if any.
+func bufferBody(r *http.Request) (*http.Request, []byte) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return r, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	_ = r.Body.Close()
+	r = r.Clone(r.Context())
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
+	return r, data
 }
 
 // writeBuffered sends a buffered answer.
@@ -197,6 +212,7 @@ func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
+	s.bookings.syncTo(now) // before anything reads a status
 
 	key, given := apiKey(r)
 	if !given {
@@ -307,14 +323,4 @@ func messages(es model.FieldErrors) string {
 		parts[i] = e.Msg
 	}
 	return strings.Join(parts, "; ")
-}
-
-// newestFirst sorts records newest first (ties: later create first).
-func newestFirst(rs []*record) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		if !rs[i].created.Equal(rs[j].created) {
-			return rs[i].created.After(rs[j].created)
-		}
-		return rs[i].seq > rs[j].seq
-	})
 }
