@@ -242,6 +242,13 @@ func outcomeUnknown(err error) bool {
 	return false
 }
 
+// LookUpAttempt finds the booking an earlier attempt of req (sent from
+// since on) made, without sending anything: nil when it certainly made none,
+// a KindConflict when the external id belongs to another request.
+func (c *Client) LookUpAttempt(ctx context.Context, req model.BookingRequest, since time.Time) (*model.Booking, error) {
+	return c.lookUp(ctx, req, since)
+}
+
 // lookUp finds the booking an attempt made, if any: one with the request's
 // external id, created since the attempt (with slack), that is that request.
 // Only bookings with the id for other requests is a conflict: the id is

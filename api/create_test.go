@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
 )
@@ -578,5 +580,63 @@ func TestCreateCancelledInFlightIsLookedUpAnyway(t *testing.T) {
 	}
 	if !res.Adopted || res.Booking.ExternalID != req.ExternalID || res.Attempts != 1 || r.posts() != 1 || r.withExternalID(req.ExternalID) != 1 {
 		t.Errorf("result %+v, %d POSTs", res, r.posts())
+	}
+}
+
+// Every create is recorded before it is sent and forgotten once its outcome
+// is known; an unknown outcome stays for the next start; the same external
+// id in flight elsewhere is refused before anything is sent.
+func TestCreateIsJournalled(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var journal *localstate.Journal
+	r := simRig(t, setup{wrap: firstPost(func(_ http.Handler, w http.ResponseWriter, _ *http.Request) {
+		if files, _ := os.ReadDir(dir); len(files) != 1 {
+			t.Errorf("%d journal files while the POST is on its way, want 1", len(files))
+		}
+		hijackClose(w)
+	}), cfg: func(c *api.Config) {
+		journal = localstate.OpenJournal(dir, c.BaseURL, c.APIKey)
+		c.Journal = journal
+	}})
+	if _, err := r.c.CreateBooking(context.Background(), r.request(time.Hour, time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := journal.Pending(); len(p) != 0 {
+		t.Fatalf("a known outcome stayed in the journal: %+v", p)
+	}
+	// In flight in another process: refused, nothing sent.
+	req := r.request(2*time.Hour, time.Hour)
+	req.ExternalID = "held-1"
+	held, err := localstate.OpenJournal(dir, r.base, r.key).Begin(req, r.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := r.posts()
+	_, err = r.c.CreateBooking(context.Background(), req)
+	if e := apiErr(t, err, api.KindInFlight); !strings.Contains(e.Message, "held-1") || r.posts() != posts {
+		t.Fatalf("in flight elsewhere: %v, %d POSTs more", e, r.posts()-posts)
+	}
+	held.Done()
+}
+
+func TestUnknownOutcomeStaysInTheJournal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := rawRig(t, func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == http.MethodPost {
+			hijackClose(w)
+			return
+		}
+		writeServerError(w, "look-ups are down")
+	}, nil)
+	j := localstate.OpenJournal(dir, r.base, r.key)
+	c := api.New(api.Config{BaseURL: r.base, APIKey: r.key, Now: r.clock.Now, Sleep: r.sleep, Retries: -1, Journal: j})
+	req := r.request(time.Hour, time.Hour)
+	_, err := c.CreateBooking(context.Background(), req)
+	apiErr(t, err, api.KindUnknownOutcome)
+	p, _ := j.Pending()
+	if len(p) != 1 || p[0].ExternalID != req.ExternalID {
+		t.Fatalf("pending %+v", p)
 	}
 }

@@ -171,6 +171,13 @@ func Resolve(in Inputs) (Resolved, error) {
 	case prof.APIKey != "":
 		r.APIKey, r.KeySource = prof.APIKey, "config file (profile "+name+")"
 	}
+	if r.APIKey != "" {
+		k, err := api.CheckKey(r.APIKey, r.KeySource)
+		if err != nil {
+			return r, err
+		}
+		r.APIKey = k
+	}
 	if r.APIKey == "" {
 		if r.URLSource == "default" {
 			// Nothing configured at all: the demo.

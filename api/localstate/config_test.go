@@ -300,3 +300,20 @@ func TestResolvedStringMasksTheKey(t *testing.T) {
 		t.Errorf("demo: %q", s)
 	}
 }
+
+func TestResolveTrimsAndChecksTheKey(t *testing.T) {
+	t.Parallel()
+	r, err := localstate.Resolve(localstate.Inputs{Getenv: envOf(map[string]string{"PETITMONDE_API_KEY": "  key-0123456789\n"})})
+	if err != nil || r.APIKey != "key-0123456789" {
+		t.Fatalf("padded key: %q %v", r.APIKey, err)
+	}
+	_, err = localstate.Resolve(localstate.Inputs{Getenv: envOf(map[string]string{"PETITMONDE_API_KEY": "key\x1b[31m0123"})})
+	if err == nil || !strings.Contains(err.Error(), "PETITMONDE_API_KEY") || strings.Contains(err.Error(), "0123") {
+		t.Fatalf("a key with an escape: %v", err)
+	}
+	fc := localstate.FileConfig{Profiles: map[string]localstate.Profile{"prod": {APIKey: "key\twith-tab-012"}}}
+	_, err = localstate.Resolve(localstate.Inputs{FlagProfile: "prod", File: fc, Getenv: envOf(nil)})
+	if err == nil || !strings.Contains(err.Error(), "profile prod") {
+		t.Fatalf("a key with a tab in a profile: %v", err)
+	}
+}
