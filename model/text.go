@@ -2,18 +2,48 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
 
+// Bounds of what a server's numbers are shown as: beyond them a value is
+// nonsense (1e308 €, −3 km), shown as a short bounded text, never as a
+// 300-digit number.
+const (
+	maxShownPrice    = 999999.99
+	maxShownDistance = 9999.9
+)
+
 // FormatPrice writes an amount the German way round: "12.50 €" (other
-// currencies by their code).
+// currencies by their code); an absurd amount is "> 999999.99 €".
 func FormatPrice(p float64, currency string) string {
 	currency = SanitizeLine(currency)
-	if currency == "" || currency == "EUR" {
-		return fmt.Sprintf("%.2f €", p)
+	unit := "€"
+	if currency != "" && currency != "EUR" {
+		unit = currency
 	}
-	return fmt.Sprintf("%.2f %s", p, currency)
+	switch {
+	case math.IsNaN(p):
+		return "? " + unit
+	case p > maxShownPrice:
+		return fmt.Sprintf("> %.2f %s", maxShownPrice, unit)
+	case p < -maxShownPrice:
+		return fmt.Sprintf("< -%.2f %s", maxShownPrice, unit)
+	}
+	return fmt.Sprintf("%.2f %s", p, unit)
+}
+
+// FormatDistance writes a distance in km with one decimal, width-stable
+// ("  0.4 km"); a negative or absurd one is "? km" or "> 9999.9 km".
+func FormatDistance(km float64) string {
+	switch {
+	case math.IsNaN(km) || km < 0:
+		return "    ? km"
+	case km > maxShownDistance:
+		return "> 9999.9 km"
+	}
+	return fmt.Sprintf("%5.1f km", km)
 }
 
 // HumanDuration prints a duration the way a person says it: "42 s",
@@ -23,6 +53,10 @@ func HumanDuration(d time.Duration) string {
 		d = 0
 	}
 	switch {
+	case d >= 365*24*time.Hour:
+		return "more than a year"
+	case d >= 72*time.Hour:
+		return fmt.Sprintf("%d days %d h", int(d.Hours())/24, int(d.Hours())%24)
 	case d < time.Minute:
 		return fmt.Sprintf("%d s", int(d.Seconds()+0.5))
 	case d < time.Hour:

@@ -417,7 +417,7 @@ func TestRetryBannerLongWait(t *testing.T) {
 	r := retrier{}
 	r.schedule(now, &api.Error{Kind: api.KindRateLimited, Status: 429, RetryAfter: 15 * 24 * time.Hour, Message: "Monthly quota used up"})
 	got := ansi.Strip(r.bannerText(st, now, model.Berlin))
-	for _, want := range []string{"retrying automatically in 360 h 00 min", "(at Tue 15 Dec 10:02)", "Monthly quota used up"} {
+	for _, want := range []string{"retrying automatically in 15 days 0 h", "(at Tue 15 Dec 10:02)", "Monthly quota used up"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("banner %q lacks %q", got, want)
 		}

@@ -94,7 +94,7 @@ func (s *detailScreen) View() string {
 	if l.Coordinates != nil {
 		coords = fmt.Sprintf(" · %.5f, %.5f", l.Coordinates.Latitude, l.Coordinates.Longitude)
 	}
-	b.WriteString(st.Subtle.Render(fmt.Sprintf("%.1f km away%s · %s (%s) · %s", l.DistanceKM, coords, l.CPOName, l.CPOPartyID, l.LocationID)) + "\n")
+	b.WriteString(st.Subtle.Render(fmt.Sprintf("%s away%s · %s (%s) · %s", strings.TrimSpace(model.FormatDistance(l.DistanceKM)), coords, l.CPOName, l.CPOPartyID, l.LocationID)) + "\n")
 	price := "no price estimate"
 	if p, ok := l.EstimatedPrice(); ok {
 		price = "estimated price " + model.FormatPrice(p, l.Pricing.Currency) + " per session"

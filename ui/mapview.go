@@ -166,7 +166,7 @@ func (s *resultsScreen) mapView(w, h int) string {
 		if p, ok := sel.EstimatedPrice(); ok {
 			price = " · ~" + model.FormatPrice(p, sel.Pricing.Currency)
 		}
-		b.WriteString(trunc(st.Bold.Render(fmt.Sprintf("◉ %.1f km  %s", sel.DistanceKM, sel.Name))+st.Subtle.Render(fmt.Sprintf(" · %s · %s%s", model.JoinNonEmpty(", ", sel.Address, sel.City), tag, price)), w) + "\n")
+		b.WriteString(trunc(st.Bold.Render(fmt.Sprintf("◉ %s  %s", strings.TrimSpace(model.FormatDistance(sel.DistanceKM)), sel.Name))+st.Subtle.Render(fmt.Sprintf(" · %s · %s%s", model.JoinNonEmpty(", ", sel.Address, sel.City), tag, price)), w) + "\n")
 	}
 	return b.String()
 }

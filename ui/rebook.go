@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -59,7 +60,7 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 	a.stack = append(a.stack, d)
 	cs := newConfirmScreen(a.c, loc, evse)
 	cs.prefill(failed)
-	cs.proposal = fmt.Sprintf("Next best charger after %s: %.1f km away. Check the details; enter books it.", status, loc.DistanceKM)
+	cs.proposal = fmt.Sprintf("Next best charger after %s: %s away. Check the details; %s books it.", status, strings.TrimSpace(model.FormatDistance(loc.DistanceKM)), keyName(a.c.Keys.Book.Submit))
 	cs.SetSize(a.contentSize())
 	a.stack = append(a.stack, cs)
 	return cs.Init()

@@ -280,7 +280,7 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 	if p, ok := l.EstimatedPrice(); ok {
 		price = fmt.Sprintf("~%s", model.FormatPrice(p, l.Pricing.Currency))
 	}
-	dist := fmt.Sprintf("%5.1f km", l.DistanceKM)
+	dist := model.FormatDistance(l.DistanceKM)
 	right := padLeft(price, 10) + "  " + pad(tag, max(11, ansi.StringWidth(tag)))
 	nameW := w - 2 - len(dist) - 2 - ansi.StringWidth(right) - 1
 	cur := "  "
