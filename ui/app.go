@@ -74,6 +74,7 @@ func New(o Options) *App {
 	}
 	c := &Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
 	c.watch = newWatchlist(c)
+	c.attempts = newAttempts(c)
 	if o.SaveHistory != nil {
 		c.history, c.save = o.History, o.SaveHistory
 	}
@@ -126,7 +127,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.beats%600 == 0 {
 			usage = usageCmd(a.c.Client) // the monthly quota moves slowly: every 10 min
 		}
-		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), usage, a.forward(msg))
+		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), a.c.attempts.tick(), usage, a.forward(msg))
 	case logEventMsg:
 		a.c.log = append(a.c.log, msg.ev)
 		if len(a.c.log) > maxLog {
@@ -144,6 +145,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case bookingPolledMsg:
 		return a, a.c.watch.polled(msg)
+	case bookingCreatedMsg:
+		return a, a.attemptAnswered(msg)
 	case rebookMsg:
 		return a, a.rebook(msg.booking)
 	case tea.KeyPressMsg:
@@ -233,7 +236,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if !typing {
 		switch {
 		case key.Matches(msg, k.Quit):
-			if w := a.c.watch.activeSummary(); w != "" {
+			if w := model.JoinNonEmpty("\n", a.c.attempts.inFlight(), a.c.watch.activeSummary()); w != "" {
 				a.overlay = &overlay{confirmQuit: true, title: "Quit chargedesk?",
 					body: w + "\n\nThe reservation goes on at the CPO; chargedesk only stops watching it.\n\n" +
 						keyName(k.Yes) + ": quit      " + keyName(k.No) + ": stay"}
@@ -394,6 +397,31 @@ func (a *App) renderOverlay(w, h int) string {
 	inner := min(w-4, 90)
 	box := st.Overlay.Width(inner + 4).Render(st.Title.Render(o.title) + "\n\n" + lipgloss.NewStyle().Width(inner).Render(body))
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// attemptAnswered takes the answer to a booking attempt: the form showing
+// the attempt hears what it meant; with the form gone, the outcome is
+// announced (a made booking is on the watchlist already).
+func (a *App) attemptAnswered(msg bookingCreatedMsg) tea.Cmd {
+	at, v, ok := a.c.attempts.answered(msg)
+	if !ok {
+		return nil
+	}
+	if cs, showing := a.top().(*confirmScreen); showing && cs.attempt == at {
+		return a.forward(attemptAnsweredMsg{a: at, v: v, msg: msg})
+	}
+	ref := at.req.ExternalID
+	switch v {
+	case booked:
+		b := msg.result.Booking
+		a.c.watch.notify(fmt.Sprintf("%s booked: %s, on the watchlist (%s)", ref, b.Status, keyName(a.c.Keys.Bookings)))
+		return a.c.remember("", b.CustomerID)
+	case refused:
+		a.c.watch.notify(ref + " was not booked: " + errText(msg.err))
+	case unknown:
+		a.c.watch.notify(ref + ": outcome unknown; open its charger's form again to check")
+	}
+	return nil
 }
 
 // themeChangedMsg tells screens to restyle their widgets.

@@ -13,6 +13,10 @@ import (
 // create blindly twice: an external id that went out once is looked up
 // first (ResumeCreate) every time it goes out again.
 type attempt struct {
+	id      int            // in the session's attempts
+	reqID   int            // the request id of the answer awaited
+	loc     model.Location // where it books
+	evse    model.EVSE
 	req     model.BookingRequest // the request under way or to retry
 	active  bool                 // req is under way or waiting for its retry
 	sending bool                 // an answer is awaited
@@ -79,7 +83,8 @@ const (
 func (a *attempt) answered(res *api.CreateResult, err error, now time.Time) verdict {
 	a.sending = false
 	if err == nil && res != nil && res.Booking != nil {
-		*a = attempt{sent: a.sent, sentAt: a.sentAt}
+		a.active, a.resume = false, false
+		a.retry.clear()
 		return booked
 	}
 	switch api.KindOf(err) {

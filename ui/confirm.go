@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -38,9 +37,7 @@ type confirmScreen struct {
 	json bool
 	w, h int
 
-	req     int
-	cancel  context.CancelFunc
-	attempt attempt
+	attempt *attempt             // this form's booking attempt (nil before the first enter)
 	built   model.BookingRequest // the request as the form stands (validate keeps it)
 	ready   bool                 // built passes every rule
 
@@ -83,9 +80,32 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 	s.pickConnector()
 	s.applyStrategy()
 	s.form.focusOn(s.form.index("customer_id"))
+	if a := c.attempts.open(e.EVSEUID); a != nil {
+		s.resumeAttempt(a) // an attempt for this EVSE goes on: show it, never start another
+	}
 	s.validate()
 	return s
 }
+
+// resumeAttempt shows an attempt still under way (or whose outcome is
+// unknown) in this form, with the request it sends.
+func (s *confirmScreen) resumeAttempt(a *attempt) {
+	s.attempt = a
+	r := a.req
+	s.prefill(model.Booking{TokenStrategy: r.TokenStrategy, CustomerID: r.CustomerID, TokenID: r.TokenID,
+		FleetGroupID: r.FleetGroupID, TokenUID: r.TokenUID, ReservationStart: &r.ReservationStart, ReservationEnd: &r.ReservationEnd})
+	s.form.byName("reservation_start").setValue(r.ReservationStart.In(s.c.Zone).Format("2006-01-02 15:04"))
+	s.form.byName("external_id").setValue(r.ExternalID)
+	for i, c := range s.evse.Connectors {
+		if c.ConnectorID == r.ConnectorID {
+			s.form.byName("connector_id").idx = i
+		}
+	}
+	s.proposal = "This booking is already being sent (" + r.ExternalID + "); it is shown here, not sent again."
+}
+
+// sending tells whether the attempt's answer is awaited.
+func (s *confirmScreen) sending() bool { return s.attempt != nil && s.attempt.sending }
 
 func (s *confirmScreen) connectorChoices() []string {
 	var out []string
@@ -130,12 +150,6 @@ func (s *confirmScreen) Typing() bool  { return s.form.typing() }
 func (s *confirmScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.form.setWidth(min(w, 70))
-}
-
-func (s *confirmScreen) Close() {
-	if s.cancel != nil {
-		s.cancel()
-	}
 }
 
 func (s *confirmScreen) ShortHelp() []key.Binding {
@@ -210,19 +224,16 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case themeChangedMsg:
 		s.form.setStyles(s.c.Styles)
 	case heartbeatMsg:
-		if st, ok := s.attempt.due(s.c.Now()); ok {
-			return s, s.send(st)
-		}
 		s.validate() // "15 minutes ahead" moves with the clock
-	case bookingCreatedMsg:
-		if msg.req != s.req {
+	case attemptAnsweredMsg:
+		if msg.a != s.attempt {
 			return s, nil
 		}
-		return s, s.created(msg)
+		return s, s.created(msg.v, msg.msg)
 	case tea.PasteMsg:
 		return s, s.edit(msg)
 	case tea.KeyPressMsg:
-		if s.attempt.sending {
+		if s.sending() {
 			return s, nil // one create at a time; it is never re-sent blindly
 		}
 		cmd, handled := s.key(msg)
@@ -260,10 +271,8 @@ func (s *confirmScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		s.outcome, s.topErr, s.conflict = 0, "", nil
 	case key.Matches(msg, k.Research) && s.outcome == api.KindNotFound:
 		return msgCmd(backToMsg{match: isSearch, then: resubmitMsg{}}), true
-	case key.Matches(msg, k.Recheck) && s.outcome == api.KindUnknownOutcome:
-		if st, ok := s.attempt.recheck(); ok {
-			return s.send(st), true
-		}
+	case key.Matches(msg, k.Recheck) && s.outcome == api.KindUnknownOutcome && s.attempt != nil:
+		return s.c.attempts.recheck(s.attempt), true
 	default:
 		return nil, false
 	}
@@ -304,24 +313,12 @@ func (s *confirmScreen) submit() tea.Cmd {
 	if !s.validate() {
 		return s.form.firstError()
 	}
-	return s.send(s.attempt.submit(s.built, s.c.Now()))
+	s.attempt = s.c.attempts.start(s.attempt, s.loc, s.evse)
+	return s.c.attempts.submit(s.attempt, s.built)
 }
 
-func (s *confirmScreen) send(st step) tea.Cmd {
-	if s.cancel != nil {
-		s.cancel()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.req = s.c.NextReq()
-	if st.resume {
-		return resumeCmd(ctx, s.c.Client, s.req, st.req, st.since)
-	}
-	return createCmd(ctx, s.c.Client, s.req, st.req)
-}
-
-func (s *confirmScreen) created(msg bookingCreatedMsg) tea.Cmd {
-	v := s.attempt.answered(msg.result, msg.err, s.c.Now())
+// created shows what the answer to this form's attempt meant.
+func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 	if v == booked {
 		b := *msg.result.Booking
 		return tea.Batch(s.c.remember("", b.CustomerID), replace(newStatusScreen(s.c, b, s.loc, msg.result.Adopted)))
@@ -408,9 +405,10 @@ func (s *confirmScreen) outcomeView() string {
 		return first + "\n" + st.Subtle.Render(second) + "\n"
 	}
 	switch {
-	case s.attempt.sending:
-		return lines(st.Info.Render("Booking… sent once; if the answer is lost chargedesk looks it up by external id before anything is sent again."), "")
-	case s.attempt.retry.pending():
+	case s.sending():
+		return lines(st.Info.Render("Booking… sent once; if the answer is lost chargedesk looks it up by external id before anything is sent again."),
+			keyName(s.c.Keys.Back)+" leaves this form; the booking goes on and is announced when it is made.")
+	case s.attempt != nil && s.attempt.retry.pending():
 		second := ""
 		if s.attempt.resume {
 			second = "No booking was made under " + s.attempt.req.ExternalID + "; the retry checks again first."

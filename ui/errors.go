@@ -111,3 +111,14 @@ func (r *retrier) bannerText(st styles.Styles, now time.Time, zone *time.Locatio
 		return st.ErrBanner.Render(fmt.Sprintf("⚠ Network problem — retry %d in %s (at %s); nothing you entered is lost. (%s)", r.attempt, secs, at, r.msg))
 	}
 }
+
+// errText is the server's (or the client's) words for err.
+func errText(err error) string {
+	if e, ok := api.AsError(err); ok && e.Message != "" {
+		return e.Message
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}

@@ -324,6 +324,11 @@ func (wl *watchlist) applyBooking(w *watched, b model.Booking, announce bool) {
 	wl.schedule(w)
 }
 
+// notify announces something that happened to a booking off screen.
+func (wl *watchlist) notify(text string) {
+	wl.announce, wl.announceAt = text, wl.c.Now()
+}
+
 // announcement is the newest status change while it is fresh (20 s).
 func (wl *watchlist) announcement() string {
 	if wl.announce == "" || wl.c.Now().Sub(wl.announceAt) > 20*time.Second {
