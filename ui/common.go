@@ -39,10 +39,10 @@ type Common struct {
 	// After delivers msg after d (tea.Tick; tests replace it with a fake timer).
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
 
-	watch    *watchlist // every booking watched this session
-	attempts *attempts  // booking attempts under way, whichever screen is open
-	log   []api.Event // every API call of the session (the request log)
-	usage *model.Usage
+	watch    *watchlist  // every booking watched this session
+	attempts *attempts   // booking attempts under way, whichever screen is open
+	log      []api.Event // every API call of the session (the request log)
+	usage    *model.Usage
 
 	// history is what is remembered between sessions; save persists it (nil: off).
 	history model.History
