@@ -16,83 +16,147 @@ func (h Headroom) Low() bool {
 	return h.Known && h.Limit > 0 && h.Remaining*5 < h.Limit
 }
 
-// Poll intervals of the policy.
+// The poll policy's times. A request is spent only when its answer is
+// needed: while the CPO decides and the agent waits on the phone, and then
+// once at each point where the booking can change.
 const (
-	PollConfirming = 5 * time.Second  // REQUESTED/PENDING: the docs say every 5–10 s
-	PollNearStart  = 15 * time.Second // CONFIRMED, within two minutes of the start or past it
-	PollAttending  = 60 * time.Second // ATTENDING: waiting for the end of the session
-	PollIdleMin    = 30 * time.Second // CONFIRMED, long before the start
-	PollIdleMax    = 5 * time.Minute
-	PollUnknown    = 30 * time.Second // a status chargedesk does not know
+	PollConfirming  = 5 * time.Second  // REQUESTED/PENDING: a confirmation is seen within 5 s
+	ConfirmingFor   = 2 * time.Minute  // …for this long after the create; then the policy backs off
+	CheckBeforeEnd  = time.Minute      // ATTENDING: the check for COMPLETED, this long after the end
+	CheckBeforeFrom = 5 * time.Minute  // CONFIRMED: the check for a CPO cancel, this long before the start
+	NoShowGrace     = 15 * time.Minute // the grace after the start before a no-show is declared
+	CheckAfterGrace = time.Minute      // CONFIRMED: the check for ATTENDING or NO_SHOW, after start + grace + this
+	PollOnScreen    = 30 * time.Second // a booking on the agent's screen, near a decision point
+	NearPoint       = 10 * time.Minute // "near": this close to a decision point
+	PollUnknownMin  = 30 * time.Second // a status chargedesk does not know: from this…
+	PollMaxBackoff  = 15 * time.Minute // …and never slower than this while something is due
 )
 
-// NextPoll is the poll policy: how long to wait before asking for the booking
-// again, as a pure function of its status, its reservation window, now, and the
-// rate-limit headroom. It returns 0 when polling should stop (terminal status).
+// Backoffs after a decision point that found the booking unchanged: the
+// next checks come this long after the point, then every PollMaxBackoff.
+var pointBackoffs = []time.Duration{0, 2 * time.Minute, 7 * time.Minute, 22 * time.Minute}
+
+// PollInput is what the poll policy decides on. Times are lifecycle times
+// (see Warp): in the demo the reservation runs faster than the wall clock.
+type PollInput struct {
+	Status      Status
+	Start, End  time.Time // the reservation window (zero when the server left it out)
+	Created     time.Time // when the booking was made (zero: unknown)
+	LastChecked time.Time // the last answer about it (zero: none)
+	Now         time.Time
+	OnScreen    bool // the agent has it open: fresher near a decision point
+	Headroom    Headroom
+}
+
+// NextPoll is the poll policy: how long from in.Now to ask for the booking
+// again, 0 when nothing will change any more (a final status).
 //
-// While the CPO is deciding (REQUESTED/PENDING) it polls every 5 s, so a
-// confirmation is seen within 5 s. Once CONFIRMED nothing is due until the start,
-// so it polls rarely (a tenth of the time left, between 30 s and 5 min) and
-// every 15 s from two minutes before the start until the vehicle arrives.
-// ATTENDING polls once a minute. Low headroom doubles every interval, and an
-// exhausted budget waits for the reset.
-func NextPoll(st Status, start, end, now time.Time, h Headroom) time.Duration {
+// While the CPO decides it asks every 5 s (for two minutes, then backing
+// off). A confirmed booking is asked about once shortly before its start
+// (a CPO cancel) and once after the start plus the no-show grace
+// (ATTENDING or NO_SHOW); a charging one once after its end (COMPLETED and
+// the price). A check that finds nothing moved backs off: 2, 7, 22 minutes
+// after the point, then every 15. Between those points nothing is asked,
+// unless the agent has the booking on screen near a point (every 30 s).
+// A low per-minute budget doubles every wait; a spent one waits for the reset.
+func NextPoll(in PollInput) time.Duration {
 	var d time.Duration
-	switch st {
+	switch in.Status {
 	case Completed, Cancelled, Expired, NoShow:
 		return 0
 	case Requested, Pending:
-		d = PollConfirming
+		d = confirmingWait(in)
 	case Confirmed:
-		untilStart := start.Sub(now)
-		switch {
-		case start.IsZero():
-			d = PollIdleMin
-		case untilStart <= 2*time.Minute:
-			d = PollNearStart
-		default:
-			d = untilStart / 10
-			if d < PollIdleMin {
-				d = PollIdleMin
-			}
-			if d > PollIdleMax {
-				d = PollIdleMax
-			}
-		}
-		if h.Low() && h.Remaining > 0 {
-			d *= 2
-		}
-		// Wake up in time for the near-start phase.
-		if wake := untilStart - 2*time.Minute; untilStart > 2*time.Minute && wake < d {
-			d = wake
-		}
-		return stretchForBudget(d, now, h, false)
+		d = pointWait(in, confirmedPoints(in))
 	case Attending:
-		d = PollAttending
-		if !end.IsZero() {
-			if untilEnd := end.Sub(now); untilEnd > 0 && untilEnd < d {
-				d = untilEnd + time.Second
-			}
-		}
+		d = pointWait(in, []time.Time{in.End.Add(CheckBeforeEnd)})
 	default:
-		d = PollUnknown
+		d = unknownWait(in)
 	}
-	return stretchForBudget(d, now, h, true)
+	return stretchForBudget(d, in.Now, in.Headroom)
 }
 
-// stretchForBudget doubles d when the per-minute budget is low (unless the
-// caller already did) and waits for the reset when it is spent.
-func stretchForBudget(d time.Duration, now time.Time, h Headroom, double bool) time.Duration {
+// confirmingWait polls every 5 s while a CPO answer is due, then backs off.
+func confirmingWait(in PollInput) time.Duration {
+	if in.Created.IsZero() || in.Now.Sub(in.Created) < ConfirmingFor {
+		return PollConfirming
+	}
+	return backoff(in.Now.Sub(in.Created.Add(ConfirmingFor)), PollConfirming*3)
+}
+
+// confirmedPoints are when a confirmed booking can change: a CPO cancel is
+// caught shortly before the start, the arrival (or its absence) after the
+// grace.
+func confirmedPoints(in PollInput) []time.Time {
+	if in.Start.IsZero() {
+		return nil
+	}
+	return []time.Time{in.Start.Add(-CheckBeforeFrom), in.Start.Add(NoShowGrace + CheckAfterGrace)}
+}
+
+// pointWait is the wait until the next check of points: each point once,
+// then the backoffs after the last one.
+func pointWait(in PollInput, points []time.Time) time.Duration {
+	if len(points) == 0 || points[len(points)-1].IsZero() {
+		return unknownWait(in)
+	}
+	last := points[len(points)-1]
+	for _, b := range pointBackoffs[1:] {
+		points = append(points, last.Add(b))
+	}
+	next := time.Time{}
+	for _, p := range points {
+		if p.After(in.LastChecked) {
+			next = p
+			break
+		}
+	}
+	if next.IsZero() { // past the backoffs: every PollMaxBackoff after the last check
+		next = in.LastChecked.Add(PollMaxBackoff)
+	}
+	d := max(next.Sub(in.Now), time.Second)
+	if in.OnScreen && nearAny(in.Now, points, NearPoint) {
+		d = min(d, PollOnScreen)
+	}
+	return d
+}
+
+func nearAny(now time.Time, points []time.Time, within time.Duration) bool {
+	for _, p := range points {
+		if diff := p.Sub(now); diff <= within && diff >= -within {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownWait backs off from 30 s to 15 min since the last check.
+func unknownWait(in PollInput) time.Duration {
+	if in.LastChecked.IsZero() {
+		return PollUnknownMin
+	}
+	return backoff(in.Now.Sub(in.LastChecked), PollUnknownMin)
+}
+
+// backoff doubles from first, as elapsed grows, up to PollMaxBackoff.
+func backoff(elapsed, first time.Duration) time.Duration {
+	d := first
+	for d < PollMaxBackoff && d < elapsed {
+		d *= 2
+	}
+	return min(d, PollMaxBackoff)
+}
+
+// stretchForBudget doubles d when the per-minute budget is low and waits
+// for the reset when it is spent.
+func stretchForBudget(d time.Duration, now time.Time, h Headroom) time.Duration {
 	if !h.Known || h.Limit <= 0 {
 		return d
 	}
 	if h.Remaining <= 0 {
-		if wait := h.Reset.Sub(now); wait > d {
-			return wait
-		}
-		return d
+		return max(d, h.Reset.Sub(now))
 	}
-	if double && h.Low() && h.Remaining > 0 {
+	if h.Low() {
 		d *= 2
 	}
 	return d

@@ -123,6 +123,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case heartbeatMsg:
 		a.beats++
+		a.c.watch.focus = ""
+		if st, ok := a.top().(*statusScreen); ok {
+			a.c.watch.focus = st.id
+		}
 		var usage tea.Cmd
 		if a.beats%600 == 0 {
 			usage = usageCmd(a.c.Client) // the monthly quota moves slowly: every 10 min
@@ -130,6 +134,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), a.c.attempts.tick(), usage, a.forward(msg))
 	case logEventMsg:
 		a.c.log = append(a.c.log, msg.ev)
+		if !msg.ev.Time.Before(a.c.usageAt) && msg.ev.Path != "/usage" {
+			a.c.spentSince++
+		}
 		if len(a.c.log) > maxLog {
 			a.c.log = a.c.log[len(a.c.log)-maxLog:]
 		}
@@ -140,7 +147,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	case usageMsg:
 		if msg.usage != nil {
-			a.c.usage = msg.usage
+			a.c.usage, a.c.usageAt, a.c.spentSince = msg.usage, a.c.Now(), 0
 		}
 		return a, nil
 	case bookingPolledMsg:

@@ -39,10 +39,12 @@ type Common struct {
 	// After delivers msg after d (tea.Tick; tests replace it with a fake timer).
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
 
-	watch    *watchlist  // every booking watched this session
-	attempts *attempts   // booking attempts under way, whichever screen is open
-	log      []api.Event // every API call of the session (the request log)
-	usage    *model.Usage
+	watch      *watchlist  // every booking watched this session
+	attempts   *attempts   // booking attempts under way, whichever screen is open
+	log        []api.Event // every API call of the session (the request log)
+	usage      *model.Usage
+	usageAt    time.Time // when usage was reported
+	spentSince int       // requests this client made since (each one a log event)
 
 	// history is what is remembered between sessions; save persists it (nil: off).
 	history model.History
@@ -92,6 +94,20 @@ func newInput(isDark bool) textinput.Model {
 	ti.Prompt = ""
 	ti.SetStyles(inputStyles(isDark))
 	return ti
+}
+
+// monthBudget is the monthly quota as last reported, less what this client
+// spent since.
+func (c *Common) monthBudget() model.MonthBudget {
+	u := c.usage
+	if u == nil || u.Quota == nil || u.Quota.Limit <= 0 {
+		return model.MonthBudget{}
+	}
+	b := model.MonthBudget{Known: true, Limit: u.Quota.Limit, Remaining: u.Quota.Remaining, ReportedAt: c.usageAt, SpentSince: c.spentSince}
+	if u.Quota.ResetAt != nil {
+		b.ResetAt = *u.Quota.ResetAt
+	}
+	return b
 }
 
 // NextReq returns a fresh request id.

@@ -185,7 +185,7 @@ func (s *statusScreen) View() string {
 	if !start.IsZero() {
 		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC)", fmtLocal(start, s.c.Zone), end.In(s.c.Zone).Format("15:04"),
 			start.UTC().Format("15:04"), end.UTC().Format("15:04")))
-		row("", model.Countdown(start, end, s.c.Now(), s.c.Warp(created(b))))
+		row("", model.Countdown(start, end, s.c.Now(), s.c.Warp(createdAt(b))))
 	}
 	row("Token", model.TokenText(b))
 	price := "not known yet"
@@ -200,7 +200,7 @@ func (s *statusScreen) View() string {
 		row("Reason", b.CancellationReason)
 	}
 	row("Checked", s.checkedText(w))
-	if warp := s.c.Warp(created(b)); warp.Active() {
+	if warp := s.c.Warp(createdAt(b)); warp.Active() {
 		out.WriteString(st.Warning.Render(fmt.Sprintf("Simulated clock: the demo runs the reservation %g× faster than real time.", warp.Speed)) + "\n")
 	}
 	if w.retry.pending() {
@@ -222,13 +222,6 @@ func (s *statusScreen) View() string {
 		out.WriteString("\n" + st.Warning.Render(keyName(s.c.Keys.Status.Another)+": back to the results with this charger marked · "+keyName(s.c.Keys.Status.NextBest)+": book the next best charger") + "\n")
 	}
 	return out.String()
-}
-
-func created(b model.Booking) time.Time {
-	if b.CreatedAt != nil {
-		return *b.CreatedAt
-	}
-	return time.Time{}
 }
 
 func (s *statusScreen) checkedText(w watched) string {

@@ -48,7 +48,8 @@ type watchlist struct {
 	sent    []time.Time // polls issued in the last minute (the budget window)
 	paused  time.Time   // after a 429: nobody polls before this
 	cancels map[string]context.CancelFunc
-	gen     int // poll generations: an answer to an older one is dropped
+	gen     int    // poll generations: an answer to an older one is dropped
+	focus   string // the booking on the agent's screen ("" none)
 
 	announce   string
 	announceAt time.Time
@@ -152,25 +153,45 @@ func (wl *watchlist) trim(now time.Time) {
 	wl.sent = wl.sent[i:]
 }
 
-// delay is the poll policy's next wait for w, in wall-clock time.
+// delay is the poll policy's next wait for w, in wall-clock time (0: none).
+// In the demo everything tied to the reservation runs faster, the CPO's
+// answer does not. Background polls (not while the CPO decides, not the
+// booking on screen) stretch when the month's quota is tight, and stop
+// near its end so what the agent does by hand still goes through.
 func (wl *watchlist) delay(w *watched) time.Duration {
 	b := w.booking
 	start, end := b.Window()
-	var created time.Time
-	if b.CreatedAt != nil {
-		created = *b.CreatedAt
-	}
+	created := createdAt(b)
+	confirming := b.Status == model.Requested || b.Status == model.Pending
+	now := wl.c.Now()
+	in := model.PollInput{Status: b.Status, Start: start, End: end, Created: created, LastChecked: w.lastChecked,
+		Now: now, OnScreen: wl.focus == b.ID, Headroom: wl.c.Client.RateLimit().Headroom()}
 	warp := wl.c.Warp(created)
-	d := model.NextPoll(b.Status, start, end, warp.Now(wl.c.Now()), wl.c.Client.RateLimit().Headroom())
+	if warp.Active() && !confirming {
+		in.Now, in.LastChecked = warp.Now(now), warp.Now(w.lastChecked)
+	}
+	d := model.NextPoll(in)
 	if d == 0 {
 		return 0
 	}
-	if warp.Active() && b.Status != model.Requested && b.Status != model.Pending {
-		// Lifecycle waits run faster in the demo; the CPO's answer does not.
-		// A floor of 3 s keeps the demo within a fraction of its rate budget.
-		d = max(warp.Real(d), 3*time.Second)
+	if warp.Active() && !confirming {
+		d = max(warp.Real(d), time.Second)
 	}
-	return d
+	if confirming || in.OnScreen {
+		return d
+	}
+	budget := wl.c.monthBudget()
+	if budget.Paused(now) {
+		return 0
+	}
+	return time.Duration(float64(d) * budget.Stretch(now))
+}
+
+func createdAt(b model.Booking) time.Time {
+	if b.CreatedAt != nil {
+		return *b.CreatedAt
+	}
+	return time.Time{}
 }
 
 func (wl *watchlist) schedule(w *watched) {
