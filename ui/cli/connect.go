@@ -70,8 +70,9 @@ type conn struct {
 	warnings []string // about the configuration, e.g. a key file others can read
 	keys     []string // every key that might be printed by mistake: redact them
 	client   *api.Client
-	demo     bool
+	demo     bool // on the embedded simulator
 	speed    float64
+	readOnly bool
 	closers  []func()
 }
 
@@ -111,7 +112,7 @@ func (e *setupError) Error() string { return e.err.Error() }
 // keys to be masked in the report; the caller closes it.
 func connect(env Env, f connFlags, onEvent func(api.Event)) (*conn, error) {
 	res, warnings, err := resolve(env, f)
-	c := &conn{res: res, warnings: warnings, keys: []string{env.Getenv(api.EnvAPIKey), res.APIKey}}
+	c := &conn{res: res, warnings: warnings, keys: []string{env.Getenv(api.EnvAPIKey), res.APIKey}, readOnly: f.readOnly}
 	if err != nil {
 		return c, &setupError{"config", exitUsage, err}
 	}

@@ -66,7 +66,7 @@ func runTUI(cmd *cobra.Command, env Env, f tuiFlags) int {
 	for _, w := range cn.warnings {
 		inv.errLine("chargedesk: warning: " + w)
 	}
-	opts := tuiOptions(env, cn, f)
+	opts := tuiOptions(env, cn, f.noHistory)
 	opts.Events = events
 	root := crashTestHook(ui.New(opts), cn.res.APIKey)
 	return ui.Run(cmd.Context(), root, ui.RunConfig{Output: env.Stdout, Stderr: env.Stderr, Redact: cn.redact,
@@ -79,18 +79,18 @@ func runTUI(cmd *cobra.Command, env Env, f tuiFlags) int {
 
 // tuiOptions are the TUI's: the connection's client and mode, the demo's
 // prefilled search and customer, the remembered history.
-func tuiOptions(env Env, cn *conn, f tuiFlags) ui.Options {
+func tuiOptions(env Env, cn *conn, noHistory bool) ui.Options {
 	res := cn.res
 	opts := ui.Options{Client: cn.client, Clock: env.Clock, Warnings: cn.warnings, // shown again inside the TUI, where stderr is hidden
-		Mode: ui.Mode{Profile: res.Profile, Host: res.Host(), Production: res.Production(), ReadOnly: f.conn.readOnly}}
+		Mode: ui.Mode{Profile: res.Profile, Host: res.Host(), Production: res.Production(), ReadOnly: cn.readOnly}}
 	if cn.demo {
-		opts.Mode = ui.Mode{Demo: true, Speed: cn.speed, Host: "embedded simulator", ReadOnly: f.conn.readOnly, DemoCustomer: demoCustomer}
+		opts.Mode = ui.Mode{Demo: true, Speed: cn.speed, Host: "embedded simulator", ReadOnly: cn.readOnly, DemoCustomer: demoCustomer}
 		q, place, fe := model.ParseSearch(demoSearch, env.Clock.Now(), model.Berlin)
 		if len(fe) == 0 {
 			opts.Query, opts.PlaceText = &q, place.Name
 		}
 	}
-	if !f.noHistory && env.Getenv("CHARGEDESK_NO_HISTORY") == "" {
+	if !noHistory && env.Getenv("CHARGEDESK_NO_HISTORY") == "" {
 		path := localstate.StatePath(env.Getenv)
 		opts.History, _ = localstate.LoadHistory(path)
 		opts.SaveHistory = func(h model.History) error { return localstate.SaveHistory(path, h) }
