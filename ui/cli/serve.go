@@ -15,13 +15,13 @@ prints its base URL and key, and stops cleanly on Ctrl-C or SIGTERM.`,
 		Args: cobra.NoArgs,
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
-	fs.StringVar(&c.Key, "key", c.Key, "the API key the simulator accepts")
-	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "requests per minute per key (sliding window)")
-	fs.IntVar(&c.MonthlyQuota, "quota", c.MonthlyQuota, "requests per calendar month per key")
-	fs.Float64Var(&c.Speed, "speed", c.Speed, "divide every lifecycle wait tied to the reservation (time to start, charging, grace) by N")
-	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the generated locations and the lifecycle delays")
-	fs.StringVar(&c.Faults, "faults", c.Faults, "inject faults: a preset (flaky, slow, cpo, chaos) and/or key=value items, "+
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen on `HOST:PORT` (port 0: any free one)")
+	fs.StringVar(&c.Key, "key", c.Key, "the API `KEY` the simulator accepts")
+	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "`N` requests per minute per key (sliding window)")
+	fs.IntVar(&c.MonthlyQuota, "quota", c.MonthlyQuota, "`N` requests per calendar month per key")
+	fs.Float64Var(&c.Speed, "speed", c.Speed, "divide every lifecycle wait tied to the reservation (time to start, charging, grace) by `N`")
+	fs.Int64Var(&c.Seed, "seed", c.Seed, "the `SEED` of the generated locations and the lifecycle delays")
+	fs.StringVar(&c.Faults, "faults", c.Faults, "inject faults: `SPEC` is a preset (flaky, slow, cpo, chaos) and/or key=value items, "+
 		`e.g. "flaky,latency=50ms+100ms,drop-after=5%" (see api/sim/doc.go)`)
 	fs.BoolVar(&c.Hostile, "hostile", c.Hostile, "serve terminal-hostile location and CPO names (escape sequences, bidi, very wide text)")
 	for _, name := range []string{"addr", "key", "rate-limit", "quota", "speed", "seed", "faults"} {
