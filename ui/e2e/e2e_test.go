@@ -457,15 +457,18 @@ func TestE2EPanicRestoresTerminalAndKeepsTheKey(t *testing.T) {
 func TestE2ESignalsRestoreTerminal(t *testing.T) {
 	t.Parallel()
 	for _, sig := range []os.Signal{syscall.SIGTERM, syscall.SIGHUP} {
-		tm := start(t, 100, 30, pinnedEnv(t))
-		tm.waitFor(10*time.Second, "Find a charger")
-		tm.press("enter")
-		tm.waitFor(10*time.Second, "sorted by distance")
-		if err := tm.cmd.Process.Signal(sig); err != nil {
-			t.Fatal(err)
-		}
-		tm.waitExit(10 * time.Second)
-		tm.restored()
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			tm := start(t, 100, 30, pinnedEnv(t))
+			tm.waitFor(10*time.Second, "Find a charger")
+			tm.press("enter")
+			tm.waitFor(10*time.Second, "sorted by distance")
+			if err := tm.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			tm.waitExit(10 * time.Second)
+			tm.restored()
+		})
 	}
 }
 
