@@ -1,11 +1,10 @@
-package main
+package cli
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,13 +16,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// The scripting commands run in-process through run(), against an httptest
-// server running the simulator on a manual clock; waits advance that clock
-// instead of sleeping.
+// The scripting commands run in-process through Execute with an Env of the
+// test's own, against an httptest server running the simulator on a manual
+// clock; waits advance that clock instead of sleeping. Nothing is global, so
+// every test runs in parallel.
 
 const cmdKey = "cmd-test-key-7f3a9c2e51d04b86"
 
@@ -35,31 +36,32 @@ type cmdEnv struct {
 	srv   *httptest.Server
 	clock *sim.ManualClock
 	base  string
+	// commandClock is what the commands read; the simulator's clock unless a
+	// test says otherwise.
+	commandClock model.Clock
 
 	mu     sync.Mutex
+	vars   map[string]string // the commands' environment
 	sleeps []time.Duration
 	// onSleep, when set, runs at every wait of a command (after the clock moved).
 	onSleep func(n int)
 	cancel  context.CancelFunc
 }
 
-// cmdIsolate gives the command a private HOME and no configuration from the
-// machine running the tests.
-func cmdIsolate(t *testing.T) {
+// isolatedEnv is a command environment with a private HOME and no
+// configuration from the machine running the tests.
+func isolatedEnv(t *testing.T) *cmdEnv {
 	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("PETITMONDE_API_KEY", "")
-	t.Setenv("PETITMONDE_API_URL", "")
-	t.Setenv("CHARGEDESK_PROFILE", "")
-	t.Setenv("CHARGEDESK_LOG", "")
+	clock := sim.NewManualClock(cmdT0)
+	return &cmdEnv{t: t, clock: clock, commandClock: clock, vars: map[string]string{
+		"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "XDG_STATE_HOME": filepath.Join(home, ".local", "state"),
+	}}
 }
 
 func newCmdEnv(t *testing.T, o sim.Options) *cmdEnv {
 	t.Helper()
-	cmdIsolate(t)
-	t.Setenv("PETITMONDE_API_KEY", cmdKey)
-	e := &cmdEnv{t: t, clock: sim.NewManualClock(cmdT0)}
+	e := isolatedEnv(t)
+	e.setenv(api.EnvAPIKey, cmdKey)
 	if o.Key == "" {
 		o.Key = cmdKey
 	}
@@ -68,34 +70,70 @@ func newCmdEnv(t *testing.T, o sim.Options) *cmdEnv {
 	e.srv = httptest.NewServer(e.sim)
 	t.Cleanup(e.srv.Close)
 	e.base = e.srv.URL + sim.BasePath
-	e.hook(e.clock)
 	return e
 }
 
-// hook points the commands' clock, waits and Ctrl-C context at the test.
-func (e *cmdEnv) hook(clock model.Clock) {
-	oldClock, oldSleep, oldSignals := commandClock, commandSleep, commandSignals
-	e.t.Cleanup(func() { commandClock, commandSleep, commandSignals = oldClock, oldSleep, oldSignals })
-	commandClock = clock
-	commandSleep = func(ctx context.Context, d time.Duration) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		e.clock.Advance(d)
-		e.mu.Lock()
-		e.sleeps = append(e.sleeps, d)
-		n := len(e.sleeps)
-		e.mu.Unlock()
-		if e.onSleep != nil {
-			e.onSleep(n)
-		}
-		return ctx.Err()
+// setenv changes the environment of the commands run after it.
+func (e *cmdEnv) setenv(k, v string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.vars[k] = v
+}
+
+// env is what the commands get: the test's environment, clock, waits and
+// Ctrl-C, and a demo simulator behind httptest.
+func (e *cmdEnv) env(stdout, stderr *bytes.Buffer) Env {
+	e.mu.Lock()
+	vars := make(map[string]string, len(e.vars))
+	for k, v := range e.vars {
+		vars[k] = v
 	}
-	commandSignals = func(parent context.Context) (context.Context, context.CancelFunc) {
-		ctx, cancel := context.WithCancel(parent)
-		e.cancel = cancel
-		return ctx, cancel
+	e.mu.Unlock()
+	return Env{
+		Stdout: stdout, Stderr: stderr,
+		Getenv:    func(k string) string { return vars[k] },
+		Clock:     e.commandClock,
+		Sleep:     e.sleep,
+		Signals:   e.signals,
+		StartDemo: e.startDemo,
+		Version:   "test",
 	}
+}
+
+func (e *cmdEnv) sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.clock.Advance(d)
+	e.mu.Lock()
+	e.sleeps = append(e.sleeps, d)
+	n := len(e.sleeps)
+	e.mu.Unlock()
+	if e.onSleep != nil {
+		e.onSleep(n)
+	}
+	return ctx.Err()
+}
+
+// signals stands in for Ctrl-C: e.cancel ends the running command's context.
+func (e *cmdEnv) signals(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	e.mu.Lock()
+	e.cancel = cancel
+	e.mu.Unlock()
+	return ctx, cancel
+}
+
+func (e *cmdEnv) interrupt() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cancel()
+}
+
+// startDemo is the embedded simulator of demo mode, on the wall clock.
+func (e *cmdEnv) startDemo(speed float64, seed int64) (Demo, error) {
+	srv := httptest.NewServer(sim.New(sim.Options{Speed: speed, Seed: seed}))
+	return Demo{BaseURL: srv.URL + sim.BasePath, Key: sim.DefaultKey, Stop: srv.Close}, nil
 }
 
 // run runs chargedesk with args against the test server.
@@ -109,7 +147,7 @@ func (e *cmdEnv) run(args ...string) (int, string, string) {
 func (e *cmdEnv) runRaw(args ...string) (int, string, string) {
 	e.t.Helper()
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := Execute(args, e.env(&out, &errb))
 	for _, s := range []string{out.String(), errb.String()} {
 		if strings.Contains(s, cmdKey[:12]) {
 			e.t.Errorf("chargedesk %v printed the API key:\n%s", args, s)
@@ -155,7 +193,7 @@ func jsonErr(t *testing.T, stderr string) failure {
 	return f
 }
 
-func berlinAt(t time.Time) string { return t.In(berlin).Format("2006-01-02 15:04") }
+func berlinAt(t time.Time) string { return t.In(model.Berlin).Format("2006-01-02 15:04") }
 
 // bookArgs books the flagship's EVSE n for an hour from t0+1h with driver_token.
 func bookArgs(n int, customer string) []string {
@@ -176,6 +214,7 @@ func (e *cmdEnv) book(n int, customer string, extra ...string) model.Booking {
 }
 
 func TestCommandSearchHuman(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.run("search", "--place", "München", "--radius", "25", "--connector", "IEC_62196_T2_COMBO", "--power-min", "50", "--evses")
 	wantCode(t, code, exitOK, out, errs)
@@ -206,6 +245,7 @@ func TestCommandSearchHuman(t *testing.T) {
 }
 
 func TestCommandSearchJSON(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.run("search", "--json", "--place", "Munich", "--radius", "25", "--bookable")
 	wantCode(t, code, exitOK, out, errs)
@@ -227,6 +267,7 @@ func TestCommandSearchJSON(t *testing.T) {
 }
 
 func TestCommandSearchValidation(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.run("search", "--place", "Atlantis", "--radius", "500", "--power-min", "lots")
 	wantCode(t, code, exitInvalid, out, errs)
@@ -247,6 +288,7 @@ func TestCommandSearchValidation(t *testing.T) {
 }
 
 func TestCommandUsageErrors(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	for _, args := range [][]string{
 		{"search"}, // --place missing
@@ -279,12 +321,13 @@ func TestCommandUsageErrors(t *testing.T) {
 }
 
 func TestCommandHelp(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.runRaw("help")
 	wantCode(t, code, exitOK, out, errs)
 	wantContains(t, out, "chargedesk search --place", "chargedesk book --location", "chargedesk status ID [--wait]",
 		"chargedesk cancel ID", "chargedesk bookings", "Exit codes:", "130", "read-only")
-	for _, c := range commandNames() {
+	for _, c := range []string{"search", "book", "status", "cancel", "bookings"} {
 		for _, args := range [][]string{{c, "-h"}, {c, "--help"}, {"help", c}} {
 			code, out, errs := e.runRaw(args...)
 			wantCode(t, code, exitOK, out, errs)
@@ -297,6 +340,7 @@ func TestCommandHelp(t *testing.T) {
 }
 
 func TestCommandBookAndStatus(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.run(append(bookArgs(1, "cust_abc"), "--connector", "1", "--external-id", "driver-123-session-456")...)
 	wantCode(t, code, exitOK, out, errs)
@@ -337,10 +381,11 @@ func TestCommandBookAndStatus(t *testing.T) {
 }
 
 func TestCommandBookRFC3339AndEnd(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	start := cmdT0.Add(2 * time.Hour)
 	code, out, errs := e.run("book", "--json", "--location", sim.ExampleLocationBerlin, "--evse", "DE*ALG*E456789*1",
-		"--start", start.Format(time.RFC3339), "--end", start.Add(90*time.Minute).In(berlin).Format(time.RFC3339),
+		"--start", start.Format(time.RFC3339), "--end", start.Add(90*time.Minute).In(model.Berlin).Format(time.RFC3339),
 		"--strategy", "pipelet", "--token-uid", "04a2b3c4d5e6f7")
 	wantCode(t, code, exitOK, out, errs)
 	var b model.Booking
@@ -353,6 +398,7 @@ func TestCommandBookRFC3339AndEnd(t *testing.T) {
 }
 
 func TestCommandBookValidation(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	args := []string{"book", "--location", sim.FlagshipLocationID, "--evse", "DE*ENB*E123456*1",
 		"--start", berlinAt(cmdT0.Add(5 * time.Minute)), "--duration", "5h", "--strategy", "pipelet", "--token-uid", "xyz"}
@@ -386,6 +432,7 @@ func TestCommandBookValidation(t *testing.T) {
 }
 
 func TestCommandConflictAndNotFound(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	e.book(1, "cust_abc")
 	code, out, errs := e.run(bookArgs(1, "cust_other")...)
@@ -412,6 +459,7 @@ func TestCommandConflictAndNotFound(t *testing.T) {
 }
 
 func TestCommandCancel(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	b := e.book(1, "cust_abc")
 	code, out, errs := e.run("cancel", b.ID, "--reason", "Plans changed")
@@ -435,6 +483,7 @@ func TestCommandCancel(t *testing.T) {
 }
 
 func TestCommandBookings(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	var ids []string
 	for n := 0; n < 3; n++ {
@@ -491,6 +540,7 @@ func TestCommandBookings(t *testing.T) {
 var changeLineRe = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  ([A-Z_]+)`)
 
 func TestCommandStatusWaitExpired(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	b := e.book(1, sim.TriggerExpire)
 	e.resetSleeps()
@@ -531,6 +581,7 @@ func TestCommandStatusWaitExpired(t *testing.T) {
 }
 
 func TestCommandBookWaitJSONLines(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.run(append(bookArgs(1, "cust_abc"), "--wait", "--json")...)
 	wantCode(t, code, exitOK, out, errs)
@@ -572,11 +623,12 @@ func TestCommandBookWaitJSONLines(t *testing.T) {
 }
 
 func TestCommandWaitInterrupted(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	b := e.book(1, sim.TriggerExpire)
 	e.onSleep = func(n int) {
 		if n == 2 {
-			e.cancel() // Ctrl-C
+			e.interrupt() // Ctrl-C
 		}
 	}
 	code, out, errs := e.run("status", b.ID, "--wait")
@@ -588,6 +640,7 @@ func TestCommandWaitInterrupted(t *testing.T) {
 }
 
 func TestCommandRateLimited(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{RateLimit: 1})
 	code, out, errs := e.run("search", "--place", "Berlin")
 	wantCode(t, code, exitOK, out, errs)
@@ -602,6 +655,7 @@ func TestCommandRateLimited(t *testing.T) {
 }
 
 func TestCommandNetworkFailure(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	e.srv.Close()
 	code, out, errs := e.run("search", "--place", "Berlin")
@@ -619,8 +673,7 @@ func TestCommandNetworkFailure(t *testing.T) {
 }
 
 func TestCommandServerError(t *testing.T) {
-	cmdIsolate(t)
-	t.Setenv("PETITMONDE_API_KEY", cmdKey)
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/teapot") {
 			w.WriteHeader(http.StatusTeapot)
@@ -631,8 +684,9 @@ func TestCommandServerError(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":"upstream CPO unreachable"}`))
 	}))
 	defer srv.Close()
-	e := &cmdEnv{t: t, clock: sim.NewManualClock(cmdT0), base: srv.URL}
-	e.hook(e.clock)
+	e := isolatedEnv(t)
+	e.setenv(api.EnvAPIKey, cmdKey)
+	e.base = srv.URL
 	code, out, errs := e.run("bookings")
 	wantCode(t, code, exitUnavailable, out, errs)
 	wantContains(t, errs, "server error (502): upstream CPO unreachable")
@@ -642,8 +696,9 @@ func TestCommandServerError(t *testing.T) {
 }
 
 func TestCommandAuth(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{SuspendedKey: "suspended-key-5555"})
-	t.Setenv("PETITMONDE_API_KEY", "wrong-key-0123456789")
+	e.setenv(api.EnvAPIKey, "wrong-key-0123456789")
 	code, out, errs := e.run("search", "--place", "Berlin")
 	wantCode(t, code, exitAuth, out, errs)
 	wantContains(t, errs, "API key rejected (401): Invalid API key", "PETITMONDE_API_KEY")
@@ -656,19 +711,20 @@ func TestCommandAuth(t *testing.T) {
 		t.Errorf("error %+v", f)
 	}
 
-	t.Setenv("PETITMONDE_API_KEY", "suspended-key-5555")
+	e.setenv(api.EnvAPIKey, "suspended-key-5555")
 	code, out, errs = e.run("status", "abc")
 	wantCode(t, code, exitAuth, out, errs)
 	wantContains(t, errs, "access refused (403)", "suspended")
 
 	// --api-url without any key: live mode, and the API says 401.
-	t.Setenv("PETITMONDE_API_KEY", "")
+	e.setenv(api.EnvAPIKey, "")
 	code, out, errs = e.run("bookings")
 	wantCode(t, code, exitAuth, out, errs)
 	wantContains(t, errs, "no API key (401)")
 }
 
 func TestCommandReadOnly(t *testing.T) {
+	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	b := e.book(1, "cust_abc")
 	code, out, errs := e.run(append(bookArgs(2, "cust_abc"), "--read-only")...)
@@ -690,8 +746,7 @@ func TestCommandReadOnly(t *testing.T) {
 // A hostile or broken server: escape sequences in names and the key echoed
 // back in texts never reach the terminal.
 func TestCommandServerTextSanitisedAndKeyNeverPrinted(t *testing.T) {
-	cmdIsolate(t)
-	t.Setenv("PETITMONDE_API_KEY", cmdKey)
+	t.Parallel()
 	evil := "Evil\x1b]52;c;cm0gLXJmIH4=\x07 Charger \x1b[2J" + cmdKey + "\u009b31m\u202e"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -708,8 +763,9 @@ func TestCommandServerTextSanitisedAndKeyNeverPrinted(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	e := &cmdEnv{t: t, clock: sim.NewManualClock(cmdT0), base: srv.URL}
-	e.hook(e.clock)
+	e := isolatedEnv(t)
+	e.setenv(api.EnvAPIKey, cmdKey)
+	e.base = srv.URL
 	logPath := filepath.Join(t.TempDir(), "api.log")
 	for _, args := range [][]string{
 		{"search", "--place", "Berlin"},
@@ -738,9 +794,9 @@ func TestCommandServerTextSanitisedAndKeyNeverPrinted(t *testing.T) {
 }
 
 func TestCommandDemoWhenNoKey(t *testing.T) {
-	cmdIsolate(t)
-	e := &cmdEnv{t: t, clock: sim.NewManualClock(cmdT0)}
-	e.hook(model.SystemClock{})
+	t.Parallel()
+	e := isolatedEnv(t)
+	e.commandClock = model.SystemClock{}
 	code, out, errs := e.runRaw("search", "--place", "München", "--json")
 	wantCode(t, code, exitOK, out, errs)
 	wantContains(t, errs, "chargedesk: no API key configured: using the embedded demo simulator")
@@ -750,8 +806,8 @@ func TestCommandDemoWhenNoKey(t *testing.T) {
 	}
 
 	// --demo forces it even with a key; a booking there is said to be a demo.
-	t.Setenv("PETITMONDE_API_KEY", cmdKey)
-	start := time.Now().Add(time.Hour).In(berlin).Format("2006-01-02 15:04")
+	e.setenv(api.EnvAPIKey, cmdKey)
+	start := time.Now().Add(time.Hour).In(model.Berlin).Format("2006-01-02 15:04")
 	code, out, errs = e.runRaw("book", "--demo", "--location", sim.FlagshipLocationID, "--evse", "DE*ENB*E123456*1",
 		"--start", start, "--duration", "1h", "--strategy", "ad_hoc")
 	wantCode(t, code, exitOK, out, errs)
@@ -759,15 +815,17 @@ func TestCommandDemoWhenNoKey(t *testing.T) {
 	wantContains(t, out, "REQUESTED", "Simulated clock", "Demo: the simulator ends with this command")
 }
 
+// Flags go before or after the ID; "--" ends them.
 func TestCommandFlagsAfterID(t *testing.T) {
-	got, err := parseInterleaved(newTestFlagSet(), []string{"ID1", "--wait", "--", "--not-a-flag"})
-	if err != nil || len(got) != 2 || got[0] != "ID1" || got[1] != "--not-a-flag" {
-		t.Fatalf("parseInterleaved: %v %q", err, got)
+	t.Parallel()
+	e := newCmdEnv(t, sim.Options{})
+	b := e.book(1, "cust_abc")
+	code, out, errs := e.run("status", b.ID, "--json")
+	wantCode(t, code, exitOK, out, errs)
+	if !strings.Contains(out, `"id": "`+b.ID+`"`) {
+		t.Errorf("--json after the ID was not taken:\n%s", out)
 	}
-}
-
-func newTestFlagSet() *flag.FlagSet {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.Bool("wait", false, "")
-	return fs
+	code, out, errs = e.run("status", "--wait", "ID1", "--", "--not-a-flag")
+	wantCode(t, code, exitUsage, out, errs)
+	wantContains(t, errs, `one booking ID, please; unexpected "--not-a-flag"`)
 }

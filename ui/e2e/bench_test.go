@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os"
@@ -12,9 +12,12 @@ import (
 	"github.com/creack/pty"
 )
 
+// The start-up benchmarks measure the production binary (no crash-test
+// hook), built once on first use, against a minimal Bubble Tea v2 program.
 var (
-	minimalOnce sync.Once
-	minimalPath string
+	prodOnce, minimalOnce sync.Once
+	prodPath, minimalPath string
+	prodErr, minimalErr   error
 )
 
 // startupOnce runs a binary under a pty until its first full frame (the text
@@ -57,24 +60,27 @@ func benchStartup(b *testing.B, path, want string, args ...string) {
 	b.ReportMetric(float64(total.Microseconds())/float64(b.N)/1000, "ms/first-frame")
 }
 
-// Start-up to the first full frame, demo mode (the embedded simulator starts
-// too), against a minimal Bubble Tea v2 program (issue: ≤ 1.5).
-func BenchmarkStartupChargedesk(b *testing.B) {
-	if binPath == "" {
-		b.Skip("needs the built binary")
-	}
-	benchStartup(b, binPath, "Find a charger", "--demo")
-}
-
-func BenchmarkStartupMinimalBubbleTea(b *testing.B) {
+// built builds the main package in dir once into the scratch directory.
+func built(b *testing.B, once *sync.Once, path *string, errp *error, name, dir string) string {
 	if scratchDir == "" {
 		b.Skip("needs the scratch directory of the end-to-end tests")
 	}
-	minimalOnce.Do(func() {
-		minimalPath = filepath.Join(scratchDir, "minimal")
-		if out, err := exec.Command("go", "build", "-o", minimalPath, "./testdata/minimal").CombinedOutput(); err != nil {
-			b.Fatalf("build minimal: %v\n%s", err, out)
-		}
+	once.Do(func() {
+		*path = filepath.Join(scratchDir, name)
+		*errp = goBuild(*path, dir)
 	})
-	benchStartup(b, minimalPath, "Find a charger")
+	if *errp != nil {
+		b.Fatal(*errp)
+	}
+	return *path
+}
+
+// Start-up to the first full frame, demo mode (the embedded simulator starts
+// too), against a minimal Bubble Tea v2 program (budget: ≤ 1.5).
+func BenchmarkStartupChargedesk(b *testing.B) {
+	benchStartup(b, built(b, &prodOnce, &prodPath, &prodErr, "chargedesk-prod", moduleRoot), "Find a charger", "--demo")
+}
+
+func BenchmarkStartupMinimalBubbleTea(b *testing.B) {
+	benchStartup(b, built(b, &minimalOnce, &minimalPath, &minimalErr, "minimal", "./testdata/minimal"), "Find a charger")
 }

@@ -1,9 +1,13 @@
-package main
+// Package e2e tests the real chargedesk binary: built once from the module
+// root, run under a pseudo-terminal, its screen read through a VT emulator as
+// a person would see it.
+package e2e
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,33 +24,62 @@ import (
 	"github.com/creack/pty"
 )
 
-// The end-to-end tests build the real binary, run it under a pseudo-terminal
-// and read the screen through a VT emulator, as a person would see it.
-
 var (
 	binPath    string
 	scratchDir string // removed when the tests end
 )
 
+// moduleRoot is where `go build` finds the chargedesk command.
+const moduleRoot = "../.."
+
+// crashTestTag builds the binary with the F12 panic of the crash-path test
+// (ui/cli/crashtest_on.go); the production build has no such key.
+const crashTestTag = "chargedesk_crashtest"
+
+// e2eParallel is how many end-to-end tests run at once unless -parallel says
+// otherwise: they mostly wait on a pty or a timer, so more than the cores.
+const e2eParallel = 8
+
 func TestMain(m *testing.M) {
-	if os.Getenv("CHARGEDESK_SKIP_E2E") == "" {
-		dir, err := os.MkdirTemp("", "chargedesk-e2e")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		scratchDir = dir
-		binPath = filepath.Join(dir, "chargedesk")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
-			os.Exit(1)
-		}
-		code := m.Run()
-		os.RemoveAll(dir)
-		os.Exit(code)
+	flag.Parse()
+	if !flagSet("test.parallel") {
+		_ = flag.Set("test.parallel", fmt.Sprint(e2eParallel))
 	}
-	os.Exit(m.Run())
+	if os.Getenv("CHARGEDESK_SKIP_E2E") != "" {
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "chargedesk-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	scratchDir = dir
+	binPath = filepath.Join(dir, "chargedesk")
+	if err := goBuild(binPath, moduleRoot, "-tags", crashTestTag); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// flagSet tells whether the flag was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// goBuild builds the main package in dir into out.
+func goBuild(out, dir string, args ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build"}, args...), "-o", out, ".")...)
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", dir, err, b)
+	}
+	return nil
 }
 
 // term is the program under a pty with an emulator reading its output.
@@ -374,7 +407,7 @@ func TestE2EPanicRestoresTerminalAndKeepsTheKey(t *testing.T) {
 	const key = "crash-key-0123456789abcdef"
 	srv, base := startServe(t, "--key", key)
 	_ = srv
-	env := pinnedEnv(t, "PETITMONDE_API_KEY="+key, "CHARGEDESK_TEST_PANIC=1")
+	env := pinnedEnv(t, "PETITMONDE_API_KEY="+key)
 	logFile := filepath.Join(t.TempDir(), "calls.jsonl")
 	tm := start(t, 100, 30, env, "--api-url", base, "--log", logFile)
 	tm.waitFor(10*time.Second, "Find a charger")
@@ -424,15 +457,18 @@ func TestE2EPanicRestoresTerminalAndKeepsTheKey(t *testing.T) {
 func TestE2ESignalsRestoreTerminal(t *testing.T) {
 	t.Parallel()
 	for _, sig := range []os.Signal{syscall.SIGTERM, syscall.SIGHUP} {
-		tm := start(t, 100, 30, pinnedEnv(t))
-		tm.waitFor(10*time.Second, "Find a charger")
-		tm.press("enter")
-		tm.waitFor(10*time.Second, "sorted by distance")
-		if err := tm.cmd.Process.Signal(sig); err != nil {
-			t.Fatal(err)
-		}
-		tm.waitExit(10 * time.Second)
-		tm.restored()
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			tm := start(t, 100, 30, pinnedEnv(t))
+			tm.waitFor(10*time.Second, "Find a charger")
+			tm.press("enter")
+			tm.waitFor(10*time.Second, "sorted by distance")
+			if err := tm.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			tm.waitExit(10 * time.Second)
+			tm.restored()
+		})
 	}
 }
 

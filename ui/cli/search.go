@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+type searchOptions struct {
+	in              model.SearchInput
+	bookable, evses bool
+}
+
+func searchCommand(env Env) *cobra.Command {
+	o := &searchOptions{}
+	cmd := &cobra.Command{
+		Use: `search --place PLACE [--radius KM] [--connector TYPE] [--power-min KW]
+                    [--from WHEN [--duration D]] [--limit N] [--bookable] [--evses]`,
+		Short: "find chargers near a place",
+		Long: `Searches chargers around a city (München, Berlin, Hamburg, Köln, … — or Munich,
+Cologne) or coordinates in any common form ("48.1351, 11.5820", 48°08'06"N 11°34'55"E,
+a maps link). Prints one row per location, nearest first: distance, id, name, address,
+CPO, free/total EVSEs, connectors and max power, price estimate, and whether it can be
+booked. --evses adds a table of every EVSE: the ids chargedesk book needs.
+With --from, only locations that can take a reservation in that window are returned.`,
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.in.Place, "place", "", "search around `PLACE`: a city or coordinates such as \"48.1351, 11.5820\" (required)")
+	fs.StringVar(&o.in.Radius, "radius", "", "search radius in `KM`: more than 0, at most 200 (the API's default: 50)")
+	fs.StringVar(&o.in.Connector, "connector", "", "connector `TYPE`: OCPI name such as IEC_62196_T2_COMBO, or CCS, T2, CHADEMO …")
+	fs.StringVar(&o.in.PowerMin, "power-min", "", "minimum power in `KW`")
+	fs.StringVar(&o.in.From, "from", "", "only chargers that can be reserved from `WHEN` (Berlin time)")
+	fs.StringVar(&o.in.Length, "duration", "", "length `D` of that reservation window (default 1h)")
+	fs.IntVar(&o.in.Limit, "limit", 0, "at most `N` locations, 1–100 (the API's default: 20)")
+	fs.BoolVar(&o.bookable, "bookable", false, "show only locations with an EVSE that can be booked")
+	fs.BoolVar(&o.evses, "evses", false, "also list every EVSE with its status and connectors")
+	_ = cmd.RegisterFlagCompletionFunc("place", completePlaces)
+	_ = cmd.RegisterFlagCompletionFunc("connector", completeConnectorTypes)
+	for _, name := range []string{"radius", "power-min", "from", "duration", "limit"} {
+		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
+	return newScript(env, cmd, o.run)
+}
+
+func (o *searchOptions) run(inv *invocation, args []string) int {
+	switch {
+	case len(args) > 0:
+		return inv.usageError(fmt.Sprintf("unexpected argument %q", model.SanitizeLine(args[0])))
+	case strings.TrimSpace(o.in.Place) == "":
+		return inv.usageError(`--place is required: a city (München, Berlin, …) or coordinates such as "48.1351, 11.5820"`)
+	case o.in.Length != "" && o.in.From == "":
+		return inv.usageError("--duration needs --from (the start of the reservation window)")
+	}
+	q, place, fe := model.ParseSearch(o.in, inv.now(), model.Berlin)
+	// Given but blank means something else than left out: the API's rule
+	// names it. So does --limit 0, which the model reads as the default.
+	if inv.given("connector") && q.ConnectorType == "" {
+		fe = append(fe, model.FieldError{Field: "connector_type", Msg: "Invalid connector_type: give an OCPI connector type such as IEC_62196_T2_COMBO"})
+	}
+	if inv.given("limit") && o.in.Limit == 0 {
+		fe = append(fe, model.FieldError{Field: "limit", Msg: fmt.Sprintf("Invalid limit: must be between 1 and %d", model.MaxSearchLimit)})
+	}
+	if len(fe) > 0 {
+		return inv.invalid(fe)
+	}
+	if code := inv.connect(); code >= 0 {
+		return code
+	}
+	found, err := inv.client().Search(inv.ctx, q)
+	if err != nil {
+		return inv.fail(err)
+	}
+	resp := scrub(inv, *found)
+	shown := make([]model.Location, 0, len(resp.Results))
+	for _, l := range resp.Results {
+		l = model.SanitizeLocation(l)
+		if o.bookable && l.BookableCount() == 0 {
+			continue
+		}
+		shown = append(shown, l)
+	}
+	if inv.json {
+		inv.emitJSON(searchJSON(resp, shown), false)
+		return exitOK
+	}
+	inv.out(searchHeading(q, place.Name, resp.Total, len(resp.Results), len(shown), o.bookable) + "\n")
+	if len(shown) == 0 {
+		inv.out("No chargers match. Widen the radius, lower the minimum power, or choose any connector.\n")
+		return exitOK
+	}
+	inv.out(locationsTable(shown))
+	if o.evses {
+		inv.out("\n" + evsesTable(shown))
+	}
+	return exitOK
+}
+
+// searchJSON is the API's answer with the locations shown and the CPOs'
+// texts cleaned.
+func searchJSON(resp model.SearchResponse, shown []model.Location) model.SearchResponse {
+	out := resp
+	out.Results = shown
+	out.CPOResults = nil
+	for _, r := range resp.CPOResults {
+		r.CPOName, r.CPOPartyID = model.SanitizeLine(r.CPOName), model.SanitizeLine(r.CPOPartyID)
+		if r.Error != nil {
+			s := model.SanitizeLine(*r.Error)
+			r.Error = &s
+		}
+		out.CPOResults = append(out.CPOResults, r)
+	}
+	return out
+}
+
+func searchHeading(q model.SearchQuery, place string, total, got, shown int, bookableOnly bool) string {
+	count := fmt.Sprintf("%d locations", got)
+	if total > got {
+		count = fmt.Sprintf("%d of %d locations", got, total)
+	}
+	if bookableOnly {
+		count = fmt.Sprintf("%d bookable of %s", shown, count)
+	}
+	return count + " " + q.Describe(place, model.Berlin)
+}
+
+func bookableText(l model.Location) string {
+	switch {
+	case !l.SupportsReservation:
+		return "search-only"
+	case l.BookableCount() > 0:
+		return "yes"
+	}
+	return "none free"
+}
+
+// locationsTable is the search results; l must be sanitised.
+func locationsTable(locs []model.Location) string {
+	rows := make([][]string, 0, len(locs))
+	for _, l := range locs {
+		var conns []string
+		for _, ct := range l.ConnectorTypes() {
+			conns = append(conns, ct.Short())
+		}
+		price := "n/a"
+		if p, ok := l.EstimatedPrice(); ok {
+			price = "~" + model.FormatPrice(p, l.Pricing.Currency)
+		}
+		power := fmt.Sprintf("%g kW", l.MaxPowerKW())
+		rows = append(rows, []string{
+			fmt.Sprintf("%5.1f km", l.DistanceKM),
+			cell(l.LocationID, 24),
+			cell(l.Name, 36),
+			cell(model.JoinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City)), 40),
+			cell(l.CPOName, 20),
+			fmt.Sprintf("%d/%d", l.AvailableCount(), len(l.EVSEs)),
+			cell(model.JoinNonEmpty(" ", strings.Join(conns, "/"), power), 28),
+			price,
+			bookableText(l),
+		})
+	}
+	return table([]string{"DIST", "LOCATION", "NAME", "ADDRESS", "CPO", "FREE", "CONNECTORS", "PRICE", "BOOKABLE"}, rows)
+}
+
+// evsesTable lists every EVSE of the locations; l must be sanitised.
+func evsesTable(locs []model.Location) string {
+	var rows [][]string
+	for _, l := range locs {
+		for _, e := range l.EVSEs {
+			var conns []string
+			for _, cn := range e.Connectors {
+				conns = append(conns, fmt.Sprintf("%s:%s %g kW %s", cn.ConnectorID, cn.ConnectorType.Short(), cn.PowerKW, cn.PowerType.Label()))
+			}
+			book := "yes"
+			if ok, why := model.Bookable(l, e); !ok {
+				book = "no: " + why
+			}
+			rows = append(rows, []string{cell(l.LocationID, 24), cell(e.EVSEUID, 32), cell(string(e.Status), 12),
+				cell(strings.Join(conns, ", "), 60), book})
+		}
+	}
+	return table([]string{"LOCATION", "EVSE", "STATUS", "CONNECTORS (id:type)", "BOOKABLE"}, rows)
+}
