@@ -76,6 +76,22 @@ func NextPoll(in PollInput) time.Duration {
 	return stretchForBudget(d, in.Now, in.Headroom)
 }
 
+// NextPollWall is NextPoll for times read off the wall clock, when the
+// booking's lifecycle runs on w (the demo runs the reservation faster; the
+// CPO's answer is not sped up). The wait is wall-clock time, at least 1 s.
+func NextPollWall(in PollInput, w Warp) time.Duration {
+	confirming := in.Status == Requested || in.Status == Pending
+	if !w.Active() || confirming {
+		return NextPoll(in)
+	}
+	in.Now, in.LastChecked = w.Now(in.Now), w.Now(in.LastChecked)
+	d := NextPoll(in)
+	if d == 0 {
+		return 0
+	}
+	return max(w.Real(d), time.Second)
+}
+
 // confirmingWait polls every 5 s while a CPO answer is due, then backs off.
 func confirmingWait(in PollInput) time.Duration {
 	if in.Created.IsZero() || in.Now.Sub(in.Created) < ConfirmingFor {

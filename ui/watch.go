@@ -166,18 +166,8 @@ func (wl *watchlist) delay(w *watched) time.Duration {
 	now := wl.c.Now()
 	in := model.PollInput{Status: b.Status, Start: start, End: end, Created: created, LastChecked: w.lastChecked,
 		Now: now, OnScreen: wl.focus == b.ID, Headroom: wl.c.Client.RateLimit().Headroom()}
-	warp := wl.c.Warp(created)
-	if warp.Active() && !confirming {
-		in.Now, in.LastChecked = warp.Now(now), warp.Now(w.lastChecked)
-	}
-	d := model.NextPoll(in)
-	if d == 0 {
-		return 0
-	}
-	if warp.Active() && !confirming {
-		d = max(warp.Real(d), time.Second)
-	}
-	if confirming || in.OnScreen {
+	d := model.NextPollWall(in, wl.c.Warp(created))
+	if d == 0 || confirming || in.OnScreen {
 		return d
 	}
 	budget := wl.c.monthBudget()

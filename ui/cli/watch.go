@@ -13,30 +13,27 @@ import (
 // gives up (each already retried by the client).
 const maxWatchFailures = 5
 
-// nextPoll is the TUI's poll delay: model.NextPoll of the booking's status and
-// window at now with the client's rate-limit headroom; in the demo the
-// reservation's lifecycle runs faster, so those waits shrink too.
-func (inv *invocation) nextPoll(b model.Booking) time.Duration {
+// nextPoll is the TUI's poll policy for the booking as last checked at
+// checked (model.NextPollWall: in the demo the reservation runs faster).
+func (inv *invocation) nextPoll(b model.Booking, checked time.Time) time.Duration {
 	start, end := b.Window()
-	w := inv.warp(b)
-	d := model.NextPoll(b.Status, start, end, w.Now(inv.now()), inv.client().RateLimit().Headroom())
-	if d == 0 {
-		return 0
+	var created time.Time
+	if b.CreatedAt != nil {
+		created = *b.CreatedAt
 	}
-	if w.Active() && b.Status != model.Requested && b.Status != model.Pending {
-		d = max(w.Real(d), 3*time.Second)
-	}
-	return d
+	return model.NextPollWall(model.PollInput{Status: b.Status, Start: start, End: end, Created: created,
+		LastChecked: checked, Now: inv.now(), Headroom: inv.client().RateLimit().Headroom()}, inv.warp(b))
 }
 
 // watch polls the booking until a final status, calling changed for each
 // new status. It returns the newest booking seen; errInterrupted on Ctrl-C.
 func (inv *invocation) watch(b model.Booking, changed func(model.Booking)) (model.Booking, error) {
 	failures := 0
+	checked := inv.now()
 	var wait time.Duration
 	for {
 		if failures == 0 {
-			if wait = inv.nextPoll(b); wait == 0 {
+			if wait = inv.nextPoll(b, checked); wait == 0 {
 				return b, nil
 			}
 		}
@@ -61,6 +58,7 @@ func (inv *invocation) watch(b model.Booking, changed func(model.Booking)) (mode
 			continue
 		}
 		failures = 0
+		checked = inv.now()
 		fresh := inv.cleanBooking(*nb)
 		moved := fresh.Status != b.Status
 		b = fresh
