@@ -325,6 +325,10 @@ func (c *Client) findBooking(ctx context.Context, from, to time.Time, match func
 	return nil, errLookupIncomplete
 }
 
+// ShortError is err in a few words: the status and the server's text, or
+// the client's message.
+func ShortError(err error) string { return shortErr(err) }
+
 func shortErr(err error) string {
 	if e, ok := AsError(err); ok {
 		if e.Kind == KindDecode && e.Message != "" {

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/styles"
 )
@@ -43,6 +44,11 @@ type Options struct {
 	// History is what was remembered; SaveHistory persists it (nil: remembering is off).
 	History     model.History
 	SaveHistory func(model.History) error
+	// Pending are creates an earlier run left with an unknown outcome; they
+	// are looked up at start, and Forget drops each from the journal once
+	// its outcome is known.
+	Pending []localstate.Attempt
+	Forget  func(externalID string) error
 }
 
 // App is the root model.
@@ -53,6 +59,8 @@ type App struct {
 	stack    []Screen
 	overlay  *overlay
 	help     help.Model
+	pending  []localstate.Attempt
+	forget   func(string) error
 	w, h     int
 	quitting bool
 }
@@ -78,7 +86,7 @@ func New(o Options) *App {
 	if o.SaveHistory != nil {
 		c.history, c.save = o.History, o.SaveHistory
 	}
-	a := &App{c: c, help: help.New(), events: o.Events}
+	a := &App{c: c, help: help.New(), events: o.Events, pending: o.Pending, forget: o.Forget}
 	a.stack = []Screen{newSearchScreen(c, o.Query, o.PlaceText)}
 	if len(o.Warnings) > 0 {
 		a.overlay = &overlay{title: "Configuration warning", body: strings.Join(o.Warnings, "\n\n")}
@@ -89,7 +97,11 @@ func New(o Options) *App {
 
 // Init asks the terminal for its background colour and starts the heartbeat.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.heartbeat(), a.top().Init(), listenEvents(a.events), usageCmd(a.c.Client))
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.heartbeat(), a.top().Init(), listenEvents(a.events), usageCmd(a.c.Client)}
+	for _, p := range a.pending {
+		cmds = append(cmds, resolveAttemptCmd(a.c.Client, p, a.forget))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (a *App) heartbeat() tea.Cmd { return a.c.after(time.Second, heartbeatMsg{}) }
@@ -154,6 +166,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.c.watch.polled(msg)
 	case bookingCreatedMsg:
 		return a, a.attemptAnswered(msg)
+	case attemptResolvedMsg:
+		a.earlierAttempt(msg)
+		return a, nil
 	case rebookMsg:
 		return a, a.rebook(msg.booking)
 	case tea.KeyPressMsg:
@@ -233,6 +248,11 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		return a, push(newLogScreen(a.c))
+	}
+	if key.Matches(msg, k.NoticesAlways) || (!typing && key.Matches(msg, k.Notices)) {
+		a.overlay = &overlay{title: "Notices", body: a.c.notices.view(a.c.Zone)}
+		a.c.notices.seen()
+		return a, nil
 	}
 	if key.Matches(msg, k.BookingsAlways) || (!typing && key.Matches(msg, k.Bookings)) {
 		if _, already := a.top().(*bookingsScreen); !already {
@@ -328,7 +348,46 @@ func (a *App) header() string {
 	if m.ReadOnly {
 		left += " " + st.ReadOnlyTag.Render("READ-ONLY")
 	}
-	rate := ""
+	if m.Insecure {
+		left += " " + st.ProdBadge.Render("PLAIN HTTP")
+	}
+	rate, month := a.budgetTexts()
+	title := st.Subtle.Render(a.top().Title())
+	note := ""
+	if n := a.c.notices.headline(a.c.Now(), keyName(a.c.Keys.Notices)); n != "" {
+		note = "⚑ " + n
+	}
+	// When the width runs out, drop what matters least first: the demo's
+	// subtitle, the screen's name, the month's figure; a notice is cut
+	// short, never dropped; the badge and the per-minute rate stay.
+	fits := func(l, r string) bool { return a.w-ansi.StringWidth(l)-ansi.StringWidth(r) >= 1 }
+	join := func(parts ...string) string { return model.JoinNonEmpty(" ", parts...) }
+	noteR := func() string { return st.Marked.Render(note) }
+	for _, try := range []struct{ l, r string }{
+		{left + sub, join(noteR(), title) + rate + month},
+		{left, join(noteR(), title) + rate + month},
+		{left, join(noteR()) + rate + month},
+		{left, join(noteR()) + rate},
+	} {
+		if fits(try.l, try.r) {
+			return try.l + strings.Repeat(" ", a.w-ansi.StringWidth(try.l)-ansi.StringWidth(try.r)) + try.r
+		}
+	}
+	if room := a.w - ansi.StringWidth(left) - ansi.StringWidth(rate) - 2; note != "" && room >= 10 {
+		r := st.Marked.Render(trunc(note, room)) + rate
+		return left + strings.Repeat(" ", max(1, a.w-ansi.StringWidth(left)-ansi.StringWidth(r))) + r
+	}
+	if fits(left, rate) {
+		return left + strings.Repeat(" ", a.w-ansi.StringWidth(left)-ansi.StringWidth(rate)) + rate
+	}
+	return trunc(left, a.w)
+}
+
+// budgetTexts are the header's per-minute rate and the month's figure, in
+// the warning colour when low. The month's figure is what /usage reported
+// less what this client spent since: /usage is not asked on a timer.
+func (a *App) budgetTexts() (rate, month string) {
+	st := a.c.Styles
 	if rl := a.c.Client.RateLimit(); rl.Known {
 		txt := fmt.Sprintf("  rate %d/%d", rl.Remaining, rl.Limit)
 		if rl.Headroom().Low() {
@@ -337,38 +396,15 @@ func (a *App) header() string {
 			rate = st.Subtle.Render(txt)
 		}
 	}
-	if u := a.c.usage; u != nil && u.Quota != nil && u.Quota.Limit > 0 {
-		q := u.Quota
-		txt := fmt.Sprintf(" · month %d/%d", q.Remaining, q.Limit)
-		if q.Remaining*10 < q.Limit {
-			rate += st.Warning.Render(txt + " low")
+	if b := a.c.monthBudget(); b.Known {
+		txt := fmt.Sprintf(" · month %d/%d", b.Left(), b.Limit)
+		if b.Left()*10 < b.Limit {
+			month = st.Warning.Render(txt + " low")
 		} else {
-			rate += st.Subtle.Render(txt)
+			month = st.Subtle.Render(txt)
 		}
 	}
-	right := st.Subtle.Render(a.top().Title()) + rate
-	ann := a.c.watch.announcement()
-	if ann != "" {
-		right = st.Marked.Render("⚑ "+ann) + " " + right
-	}
-	// Drop what matters least when the width runs out: the demo's subtitle,
-	// then the screen's name, then the announcement; the badge and the rate
-	// limit stay.
-	full := left + sub
-	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 {
-		full = left
-	}
-	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 && ann != "" {
-		right = st.Marked.Render("⚑ "+ann) + rate
-	}
-	if a.w-ansi.StringWidth(full)-ansi.StringWidth(right) < 1 {
-		right = rate
-	}
-	gap := a.w - ansi.StringWidth(full) - ansi.StringWidth(right)
-	if gap < 1 {
-		return trunc(full, a.w)
-	}
-	return full + strings.Repeat(" ", gap) + right
+	return rate, month
 }
 
 func (a *App) footer() string {
@@ -392,7 +428,7 @@ func (a *App) renderOverlay(w, h int) string {
 	if o.help {
 		groups := append([][]key.Binding{}, a.top().FullHelp()...)
 		k := a.c.Keys
-		groups = append(groups, []key.Binding{k.Bookings, k.BookingsAlways, k.Log, k.LogAlways},
+		groups = append(groups, []key.Binding{k.Bookings, k.BookingsAlways, k.Log, k.LogAlways, k.Notices, k.NoticesAlways},
 			[]key.Binding{k.Back, k.Help, k.Quit, k.ForceQuit})
 		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render(keyName(k.Dismiss)+" closes this help.")
 	} else {
@@ -429,6 +465,21 @@ func (a *App) attemptAnswered(msg bookingCreatedMsg) tea.Cmd {
 		a.c.watch.notify(ref + ": outcome unknown; open its charger's form again to check")
 	}
 	return nil
+}
+
+// earlierAttempt says what became of a create an earlier run left unknown;
+// a booking it made goes on the watchlist.
+func (a *App) earlierAttempt(msg attemptResolvedMsg) {
+	what := fmt.Sprintf("an attempt from %s (%s)", msg.a.Since.In(a.c.Zone).Format("Mon 15:04"), msg.a.ExternalID)
+	switch {
+	case msg.booking != nil:
+		a.c.watch.track(*msg.booking, model.Location{}, true)
+		a.c.watch.notify(fmt.Sprintf("%s was made: %s, now on your watchlist", what, msg.booking.Status))
+	case msg.err != nil && api.KindOf(msg.err) != api.KindConflict:
+		a.c.watch.notify(what + " could not be checked: " + errText(msg.err))
+	default:
+		a.c.watch.notify(what + " made no booking")
+	}
 }
 
 // themeChangedMsg tells screens to restyle their widgets.

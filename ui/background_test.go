@@ -1,9 +1,15 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/localstate"
+	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/model"
 )
 
 // Esc while "Booking…" is showing closes the form but not the attempt: its
@@ -53,4 +59,37 @@ func TestFormReopenedShowsTheAttemptUnderWay(t *testing.T) {
 	if len(h.sim.Bookings()) != 1 {
 		t.Fatalf("%d bookings", len(h.sim.Bookings()))
 	}
+}
+
+func withPending(p []localstate.Attempt, forget func(string) error) harnessOpt {
+	return func(_ *sim.Options, o *Options, _ *api.Config) { o.Pending, o.Forget = p, forget }
+}
+
+// A create an earlier run left unknown is looked up at start: made, it is
+// watched and announced; either way it is forgotten once known.
+func TestEarlierAttemptResolvedAtStart(t *testing.T) {
+	start := t0.Add(time.Hour)
+	made := model.BookingRequest{LocationID: sim.FlagshipLocationID, EVSEUID: "DE*ENB*E123456*1", ReservationStart: start,
+		ReservationEnd: start.Add(time.Hour), ExternalID: "cd-earlier-1", TokenStrategy: model.DriverToken, CustomerID: "cust_abc"}
+	var forgot []string
+	forget := func(ext string) error { forgot = append(forgot, ext); return nil }
+	h := newHarness(t, large, withPending([]localstate.Attempt{{ExternalID: made.ExternalID, Request: made, Since: t0}}, forget))
+	// Nothing of that name at the server: nothing made, nothing sent.
+	h.wantScreen("(cd-earlier-1) made no booking")
+	if countEvents(h, "POST", "/bookings") != 0 || len(forgot) != 1 {
+		t.Fatalf("creates %d, forgotten %v", countEvents(h, "POST", "/bookings"), forgot)
+	}
+
+	// The same, when the earlier run's create did reach the API.
+	h2 := newHarness(t, large, withPending(nil, nil))
+	if _, err := h2.client.CreateBooking(context.Background(), made); err != nil {
+		t.Fatal(err)
+	}
+	h2.app.pending, h2.app.forget = []localstate.Attempt{{ExternalID: made.ExternalID, Request: made, Since: t0}}, forget
+	h2.run(h2.app.Init())
+	h2.wantScreen("(cd-earlier-1) was made: REQUESTED")
+	h2.key("f4") // the notices in full (N when no field has focus)
+	h2.wantScreen("Notices", "(cd-earlier-1) was made: REQUESTED, now on your")
+	h2.key("esc", "f2")
+	h2.wantScreen("watching 1", "cd-earlier-1")
 }

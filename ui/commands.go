@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -127,5 +128,25 @@ func listCmd(ctx context.Context, c *api.Client, req int, f model.BookingFilter)
 			}
 		}
 		return bookingsListedMsg{req: req, list: l, err: err}
+	}
+}
+
+// attemptResolvedMsg is what a look-up found of a create that an earlier
+// run left unresolved in the journal.
+type attemptResolvedMsg struct {
+	a       localstate.Attempt
+	booking *model.Booking
+	err     error
+}
+
+// resolveAttemptCmd looks an earlier run's attempt up (sending nothing) and,
+// its outcome known, forgets it.
+func resolveAttemptCmd(c *api.Client, a localstate.Attempt, forget func(externalID string) error) tea.Cmd {
+	return func() tea.Msg {
+		b, err := c.LookUpAttempt(context.Background(), a.Request, a.Since)
+		if (err == nil || api.KindOf(err) == api.KindConflict) && forget != nil {
+			_ = forget(a.ExternalID)
+		}
+		return attemptResolvedMsg{a: a, booking: b, err: err}
 	}
 }

@@ -22,6 +22,7 @@ type Mode struct {
 	Host       string
 	Production bool
 	ReadOnly   bool
+	Insecure   bool // the key goes over plain http (--insecure-http)
 	// DemoCustomer prefills the confirm form in demo mode.
 	DemoCustomer string
 }
@@ -41,6 +42,7 @@ type Common struct {
 
 	watch      *watchlist  // every booking watched this session
 	attempts   *attempts   // booking attempts under way, whichever screen is open
+	notices    notices     // what happened off screen, none lost
 	log        []api.Event // every API call of the session (the request log)
 	usage      *model.Usage
 	usageAt    time.Time // when usage was reported

@@ -15,6 +15,7 @@ type KeyMap struct {
 	Quit, ForceQuit, Help, Back key.Binding
 	Bookings, BookingsAlways    key.Binding // BookingsAlways works while typing
 	Log, LogAlways              key.Binding
+	Notices, NoticesAlways      key.Binding
 	Yes, No, Dismiss            key.Binding // overlays: confirm, refuse, close
 	FieldHelp                   key.Binding // help while a field has focus
 	List                        list.KeyMap
@@ -87,6 +88,8 @@ func DefaultKeyMap() KeyMap {
 		BookingsAlways: bind(keys("f2"), "f2", "bookings"),
 		Log:            bind(keys("L"), "L", "request log"),
 		LogAlways:      bind(keys("f3"), "f3", "request log"),
+		Notices:        bind(keys("N"), "N", "notices"),
+		NoticesAlways:  bind(keys("f4"), "f4", "notices"),
 		Yes:            bind(keys("y", "enter"), "y / enter", "yes"),
 		No:             bind(keys("n", "esc"), "n / esc", "no"),
 		Dismiss:        bind(keys("esc", "enter", "q", "n", "?"), "enter / esc", "close"),

@@ -50,9 +50,6 @@ type watchlist struct {
 	cancels map[string]context.CancelFunc
 	gen     int    // poll generations: an answer to an older one is dropped
 	focus   string // the booking on the agent's screen ("" none)
-
-	announce   string
-	announceAt time.Time
 }
 
 func newWatchlist(c *Common) *watchlist {
@@ -327,8 +324,7 @@ func (wl *watchlist) applyBooking(w *watched, b model.Booking, announce bool) {
 			if ref == "" {
 				ref = b.ID
 			}
-			wl.announce = fmt.Sprintf("%s: %s → %s", ref, w.booking.Status, b.Status)
-			wl.announceAt = wl.c.Now()
+			wl.c.notices.add(wl.c.Now(), fmt.Sprintf("%s: %s → %s", ref, w.booking.Status, b.Status), wl.focus == b.ID)
 		}
 	}
 	w.booking = b
@@ -336,17 +332,7 @@ func (wl *watchlist) applyBooking(w *watched, b model.Booking, announce bool) {
 }
 
 // notify announces something that happened to a booking off screen.
-func (wl *watchlist) notify(text string) {
-	wl.announce, wl.announceAt = text, wl.c.Now()
-}
-
-// announcement is the newest status change while it is fresh (20 s).
-func (wl *watchlist) announcement() string {
-	if wl.announce == "" || wl.c.Now().Sub(wl.announceAt) > 20*time.Second {
-		return ""
-	}
-	return wl.announce
-}
+func (wl *watchlist) notify(text string) { wl.c.notices.add(wl.c.Now(), text, false) }
 
 // stop cancels every poll under way (quitting).
 func (wl *watchlist) stop() {

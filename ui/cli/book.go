@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -112,7 +113,10 @@ func (o *bookOptions) run(inv *invocation, args []string) int {
 	if code := inv.connect(); code >= 0 {
 		return code
 	}
-	res, err := inv.client().CreateBooking(inv.ctx, r)
+	res, err := inv.create(r)
+	if inv.ctx.Err() != nil {
+		return inv.interruptedCreate(r, res, err)
+	}
 	if err != nil {
 		return inv.fail(err)
 	}
@@ -121,7 +125,10 @@ func (o *bookOptions) run(inv *invocation, args []string) int {
 		inv.emitJSON(b, o.wait)
 	} else {
 		inv.out(inv.bookingBlock(b))
-		if res.Adopted {
+		switch {
+		case res.Adopted && res.Attempts == 0:
+			inv.out("A booking with this external id was already made for this request: it is that one (nothing was sent).\n")
+		case res.Adopted:
 			inv.out("The create's answer was lost; this booking was found by its external id (not booked twice).\n")
 		}
 		switch {
@@ -136,4 +143,45 @@ func (o *bookOptions) run(inv *invocation, args []string) int {
 		return exitOK
 	}
 	return inv.watchAndReport(b)
+}
+
+// create sends r once. An external id the caller chose may have gone out
+// before (a rerun after a crash or a kill): it is looked up first, from when
+// the journal or the id itself says it began (else a day back), and adopted
+// when it is this request.
+func (inv *invocation) create(r model.BookingRequest) (*api.CreateResult, error) {
+	if !inv.given("external-id") {
+		return inv.client().CreateBooking(inv.ctx, r)
+	}
+	since, ok := time.Time{}, false
+	if j := inv.conn.journal; j != nil {
+		since, ok = j.Since(r.ExternalID)
+	}
+	if !ok {
+		since, ok = api.ExternalIDTime(r.ExternalID)
+	}
+	if !ok {
+		since = inv.now().Add(-24 * time.Hour)
+	}
+	return inv.client().ResumeCreate(inv.ctx, r, since)
+}
+
+// interruptedCreate reports a create that Ctrl-C interrupted, once its
+// look-up has run to its end: what was booked, or that nothing was, or
+// that nobody knows and how to find out.
+func (inv *invocation) interruptedCreate(r model.BookingRequest, res *api.CreateResult, err error) int {
+	var msg string
+	switch {
+	case res != nil && res.Booking != nil:
+		b := inv.cleanBooking(*res.Booking)
+		if !inv.json {
+			inv.out(inv.bookingBlock(b))
+		}
+		msg = fmt.Sprintf("interrupted: the booking was made (id %s, external id %s); it stays as it is", b.ID, r.ExternalID)
+	case api.KindOf(err) == api.KindUnknownOutcome:
+		msg = fmt.Sprintf("interrupted: whether external id %s was booked is not known; check with: chargedesk status %s", r.ExternalID, r.ExternalID)
+	default:
+		msg = fmt.Sprintf("interrupted: nothing was booked (external id %s is not at the API)", r.ExternalID)
+	}
+	return inv.report(failure{Error: msg, Kind: "interrupted"}, exitInterrupted, "")
 }

@@ -88,13 +88,10 @@ func (o *bookingsOptions) run(inv *invocation, args []string) int {
 		return inv.fail(err)
 	}
 	all := list.Bookings
-	// --all pages by offset until the total is reached (or a page comes back empty).
-	for page := 1; o.all && page < 10000 && len(list.Bookings) > 0 && len(all) < list.Total; page++ {
-		f.Offset = len(all)
-		if list, err = inv.client().ListBookings(inv.ctx, f); err != nil {
+	if o.all {
+		if all, err = inv.pageAll(f, list); err != nil {
 			return inv.fail(err)
 		}
-		all = append(all, list.Bookings...)
 	}
 	for i := range all {
 		all[i] = inv.cleanBooking(all[i])
@@ -109,6 +106,49 @@ func (o *bookingsOptions) run(inv *invocation, args []string) int {
 	}
 	inv.out(bookingsText(all, list.Total, o.all))
 	return exitOK
+}
+
+// maxPages bounds --all: 1,000 pages of 100 is more than a month's quota
+// would let anyone list, and a server that never ends cannot keep it going.
+const maxPages = 1000
+
+// pageAll reads the pages after first by offset until the total is
+// reached, a page comes back empty or brings no booking not seen yet, or
+// maxPages; from the third page on, it says how far it got on stderr.
+func (inv *invocation) pageAll(f model.BookingFilter, first *model.BookingList) ([]model.Booking, error) {
+	all := append([]model.Booking(nil), first.Bookings...)
+	seen := map[string]bool{}
+	for _, b := range all {
+		seen[b.ID] = true
+	}
+	list := first
+	for page := 2; len(list.Bookings) > 0 && len(all) < list.Total; page++ {
+		if page > maxPages {
+			inv.errLine(fmt.Sprintf("chargedesk bookings: stopped after %d pages (%d bookings of the %d the server counts)", maxPages, len(all), list.Total))
+			break
+		}
+		f.Offset = len(all)
+		var err error
+		if list, err = inv.client().ListBookings(inv.ctx, f); err != nil {
+			return nil, err
+		}
+		fresh := 0
+		for _, b := range list.Bookings {
+			if !seen[b.ID] {
+				seen[b.ID] = true
+				all = append(all, b)
+				fresh++
+			}
+		}
+		if fresh == 0 && len(list.Bookings) > 0 {
+			inv.errLine(fmt.Sprintf("chargedesk bookings: page %d brought no booking not seen yet; stopped at %d", page, len(all)))
+			break
+		}
+		if page >= 3 {
+			inv.errLine(fmt.Sprintf("chargedesk bookings: page %d, %d of %d", page, len(all), list.Total))
+		}
+	}
+	return all, nil
 }
 
 // bookingsText is the human listing: the table and how much of it there is.

@@ -666,9 +666,14 @@ func TestCommandNetworkFailure(t *testing.T) {
 		t.Errorf("error %+v", f)
 	}
 	// A create without an answer is not sent again blindly: the look-up fails too.
+	code, out, errs = e.run(bookArgs(1, "cust_abc")...)
+	wantCode(t, code, exitUnavailable, out, errs)
+	wantContains(t, errs, "outcome unknown", "it was NOT sent again", "Look for external_id cd-")
+	// An external id of the caller's is looked up before anything is sent:
+	// that failing, nothing is sent at all.
 	code, out, errs = e.run(append(bookArgs(1, "cust_abc"), "--external-id", "ext-lost")...)
 	wantCode(t, code, exitUnavailable, out, errs)
-	wantContains(t, errs, "outcome unknown", "it was NOT sent again", "ext-lost")
+	wantContains(t, errs, "network problem")
 }
 
 func TestCommandServerError(t *testing.T) {

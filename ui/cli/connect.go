@@ -25,6 +25,7 @@ type connFlags struct {
 	profile  string
 	demo     bool
 	readOnly bool
+	insecure bool
 	logPath  string
 	speed    float64
 	seed     int64
@@ -51,7 +52,8 @@ func (f *connFlags) register(cmd *cobra.Command, env Env, scripting bool) {
 	fs.StringVar(&f.logPath, "log", "", "append every API call as a JSON line to `FILE` (default $CHARGEDESK_LOG; the key is never written)")
 	fs.Float64Var(&f.speed, "speed", demoSpeed, "demo only: run the simulated reservation `N` times faster")
 	fs.Int64Var(&f.seed, "seed", 1, "demo only: the simulator's data `SEED`")
-	for _, name := range []string{"api-url", "profile", "demo", "read-only", "log", "speed", "seed"} {
+	fs.BoolVar(&f.insecure, "insecure-http", false, "let the key go over plain http to a host that is not this machine (a trusted network only)")
+	for _, name := range []string{"api-url", "profile", "demo", "read-only", "insecure-http", "log", "speed", "seed"} {
 		_ = fs.SetAnnotation(name, commonAnnotation, []string{"true"})
 	}
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles(env))
@@ -70,9 +72,11 @@ type conn struct {
 	warnings []string // about the configuration, e.g. a key file others can read
 	keys     []string // every key that might be printed by mistake: redact them
 	client   *api.Client
-	demo     bool // on the embedded simulator
+	journal  *localstate.Journal // the create journal (nil in the demo: its bookings end with the process)
+	demo     bool                // on the embedded simulator
 	speed    float64
 	readOnly bool
+	insecure bool // the key goes over plain http (--insecure-http to another host)
 	closers  []func()
 }
 
@@ -126,7 +130,12 @@ func connect(env Env, f connFlags, onEvent func(api.Event)) (*conn, error) {
 	}
 	cfg := api.Config{BaseURL: res.BaseURL, APIKey: res.APIKey, ReadOnly: f.readOnly,
 		UserAgent: "chargedesk/" + env.Version, MaxRetryWait: 3 * time.Second, Retries: 2,
-		Now: env.Clock.Now, Sleep: env.Sleep, OnEvent: fanOut(logger, onEvent)}
+		Now: env.Clock.Now, Sleep: env.Sleep, OnEvent: fanOut(logger, onEvent), AllowInsecureHTTP: f.insecure}
+	c.insecure = f.insecure && api.InsecureURL(res.BaseURL)
+	if dir := localstate.JournalDir(env.Getenv); dir != "" && !res.Demo {
+		c.journal = localstate.OpenJournal(dir, res.BaseURL, res.APIKey)
+		cfg.Journal = c.journal
+	}
 	if res.Demo {
 		d, err := env.StartDemo(f.speed, f.seed)
 		if err != nil {

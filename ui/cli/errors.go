@@ -75,8 +75,12 @@ func exitCode(err error) int {
 		return exitConflict
 	case api.KindRateLimited:
 		return exitRateLimited
-	case api.KindNetwork, api.KindServer, api.KindDecode, api.KindUnknownOutcome:
+	case api.KindNetwork, api.KindServer, api.KindDecode, api.KindUnknownOutcome, api.KindRedirect:
 		return exitUnavailable
+	case api.KindInsecure:
+		return exitUsage
+	case api.KindInFlight:
+		return exitConflict
 	case api.KindUnauthorized, api.KindForbidden:
 		return exitAuth
 	case api.KindReadOnly:

@@ -23,6 +23,9 @@ func (inv *invocation) describe(e *api.Error, code int) (title, hint string) {
 	case api.KindNotFound:
 		return "not found (404)", inv.notFoundHint()
 	case api.KindConflict:
+		if e.Status == 0 { // found by the look-up, not said by the API
+			return "external id in use", "Give another --external-id (or none: a fresh one is made)."
+		}
 		if inv.name == "book" {
 			return "slot taken (409)", "Try another EVSE of the location (chargedesk search --place … --evses) or another --start."
 		}
@@ -45,6 +48,12 @@ func (inv *invocation) describe(e *api.Error, code int) (title, hint string) {
 		return "outcome unknown", "Look for the booking with chargedesk bookings before booking again: it was not sent twice."
 	case api.KindReadOnly:
 		return "refused", "Drop --read-only to book or cancel."
+	case api.KindRedirect:
+		return fmt.Sprintf("redirected (%d)", e.Status), "Check --api-url (or the profile's base_url): chargedesk follows no redirects, so neither the key nor a booking goes anywhere else."
+	case api.KindInsecure:
+		return "refused", "Use an https URL, or --insecure-http on a network you trust."
+	case api.KindInFlight:
+		return "in flight", "Another chargedesk on this machine is sending this booking; when it has finished, look it up: chargedesk status EXTERNAL_ID."
 	}
 	return "error", ""
 }

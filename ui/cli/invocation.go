@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -72,8 +73,36 @@ func (inv *invocation) connect() int {
 		inv.errLine("chargedesk: --demo: using the embedded demo simulator; nothing is booked for real")
 	case cn.demo:
 		inv.errLine("chargedesk: no API key configured: using the embedded demo simulator; nothing is booked for real")
+	case cn.insecure:
+		inv.errLine("chargedesk: --insecure-http: the API key goes over plain http to " + cn.res.Host())
 	}
+	inv.resolvePending()
 	return -1
+}
+
+// resolvePending settles, by look-up and before anything else is sent, the
+// creates that a crashed or killed run left in the journal, and says what
+// became of each.
+func (inv *invocation) resolvePending() {
+	j := inv.conn.journal
+	if j == nil {
+		return
+	}
+	pending, _ := j.Pending()
+	for _, a := range pending {
+		what := fmt.Sprintf("chargedesk: an attempt from %s (external id %s)", berlinTime(a.Since, "2006-01-02 15:04"), a.ExternalID)
+		b, err := inv.client().LookUpAttempt(inv.ctx, a.Request, a.Since)
+		switch {
+		case err != nil && api.KindOf(err) != api.KindConflict:
+			inv.errLine(what + " could not be checked (" + model.SanitizeLine(api.ShortError(err)) + "); it is checked again next time")
+			continue
+		case b != nil:
+			inv.errLine(fmt.Sprintf("%s was made: booking %s, %s", what, b.ID, b.Status))
+		default:
+			inv.errLine(what + " made no booking; nothing was booked")
+		}
+		_ = j.Resolved(a.ExternalID)
+	}
 }
 
 // close stops what connect started.

@@ -90,6 +90,13 @@ func tuiOptions(env Env, cn *conn, noHistory bool) ui.Options {
 			opts.Query, opts.PlaceText = &q, place.Name
 		}
 	}
+	if j := cn.journal; j != nil {
+		opts.Pending, _ = j.Pending()
+		opts.Forget = j.Resolved
+	}
+	if cn.insecure {
+		opts.Mode.Insecure = true
+	}
 	if !noHistory && env.Getenv("CHARGEDESK_NO_HISTORY") == "" {
 		path := localstate.StatePath(env.Getenv)
 		opts.History, _ = localstate.LoadHistory(path)

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// noticeFresh is how long the newest notice stands in the header in full;
+// after that the header counts the unseen ones until the agent opens them.
+const noticeFresh = 20 * time.Second
+
+// maxNotices bounds what the list keeps.
+const maxNotices = 100
+
+// notice is one thing that happened to a booking off screen: a status
+// change, a booking made in the background, an earlier run's attempt.
+type notice struct {
+	at   time.Time
+	text string
+}
+
+// notices are the session's notices, newest last. None is lost: the header
+// shows the newest while fresh, then how many are unseen, and the list (one
+// key away) shows them all.
+type notices struct {
+	list   []notice
+	unseen int
+}
+
+// add keeps a notice; seen is true when the agent is looking at what it
+// is about (the booking is on screen): it is listed, not announced.
+func (n *notices) add(at time.Time, text string, seen bool) {
+	if seen {
+		n.list = append(n.list[:len(n.list)-n.unseen], append([]notice{{at: at, text: text}}, n.list[len(n.list)-n.unseen:]...)...)
+	} else {
+		n.list = append(n.list, notice{at: at, text: text})
+		n.unseen++
+	}
+	if len(n.list) > maxNotices {
+		n.list = n.list[len(n.list)-maxNotices:]
+	}
+	n.unseen = min(n.unseen, len(n.list))
+}
+
+// headline is what the header says: the newest notice while it is fresh,
+// else the count of unseen ones (key names the list's key), else "".
+func (n *notices) headline(now time.Time, key string) string {
+	if n.unseen == 0 {
+		return ""
+	}
+	last := n.list[len(n.list)-1]
+	if now.Sub(last.at) <= noticeFresh {
+		return last.text
+	}
+	if n.unseen == 1 {
+		return "1 new notice (" + key + ")"
+	}
+	return fmt.Sprintf("%d new notices (%s)", n.unseen, key)
+}
+
+// view is the list, newest first, the unseen ones marked; reading it marks
+// them seen.
+func (n *notices) view(zone *time.Location) string {
+	if len(n.list) == 0 {
+		return "No notices yet: status changes of watched bookings and bookings made in the background show here."
+	}
+	var b strings.Builder
+	for i := len(n.list) - 1; i >= 0; i-- {
+		mark := "  "
+		if len(n.list)-1-i < n.unseen {
+			mark = "⚑ "
+		}
+		e := n.list[i]
+		b.WriteString(mark + e.at.In(zone).Format("15:04:05") + "  " + e.text + "\n")
+	}
+	return b.String()
+}
+
+func (n *notices) seen() { n.unseen = 0 }
