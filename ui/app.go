@@ -44,6 +44,9 @@ type Options struct {
 	// History is what was remembered; SaveHistory persists it (nil: remembering is off).
 	History     model.History
 	SaveHistory func(model.History) error
+	// Problems delivers what went wrong on this machine while the program
+	// runs (a log file that cannot be written), for the notices.
+	Problems <-chan string
 	// Pending are creates an earlier run left with an unknown outcome; they
 	// are looked up at start, and Forget drops each from the journal once
 	// its outcome is known.
@@ -53,16 +56,17 @@ type Options struct {
 
 // App is the root model.
 type App struct {
-	c        *Common
-	events   <-chan api.Event
-	beats    int // heartbeats so far (the usage meter refreshes every 10 min)
-	stack    []Screen
-	overlay  *overlay
-	help     help.Model
-	pending  []localstate.Attempt
-	forget   func(string) error
-	w, h     int
-	quitting bool
+	c         *Common
+	events    <-chan api.Event
+	beats     int // heartbeats so far (the usage meter refreshes every 10 min)
+	stack     []Screen
+	overlay   *overlay
+	help      help.Model
+	pending   []localstate.Attempt
+	problemCh <-chan string
+	forget    func(string) error
+	w, h      int
+	quitting  bool
 }
 
 type overlay struct {
@@ -86,7 +90,7 @@ func New(o Options) *App {
 	if o.SaveHistory != nil {
 		c.history, c.save = o.History, o.SaveHistory
 	}
-	a := &App{c: c, help: help.New(), events: o.Events, pending: o.Pending, forget: o.Forget}
+	a := &App{c: c, help: help.New(), events: o.Events, problemCh: o.Problems, pending: o.Pending, forget: o.Forget}
 	a.stack = []Screen{newSearchScreen(c, o.Query, o.PlaceText)}
 	if len(o.Warnings) > 0 {
 		a.overlay = &overlay{title: "Configuration warning", body: strings.Join(o.Warnings, "\n\n")}
@@ -97,7 +101,7 @@ func New(o Options) *App {
 
 // Init asks the terminal for its background colour and starts the heartbeat.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.heartbeat(), a.top().Init(), listenEvents(a.events), usageCmd(a.c.Client)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.heartbeat(), a.top().Init(), listenEvents(a.events), listenProblems(a.problemCh), usageCmd(a.c.Client)}
 	for _, p := range a.pending {
 		cmds = append(cmds, resolveAttemptCmd(a.c.Client, p, a.forget))
 	}
@@ -166,6 +170,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.c.watch.polled(msg)
 	case bookingCreatedMsg:
 		return a, a.attemptAnswered(msg)
+	case problemMsg:
+		if !a.c.problems[msg.text] {
+			if a.c.problems == nil {
+				a.c.problems = map[string]bool{}
+			}
+			a.c.problems[msg.text] = true
+			a.c.notices.add(a.c.Now(), "⚠ "+msg.text, false)
+		}
+		return a, listenProblems(a.problemCh)
 	case attemptResolvedMsg:
 		a.earlierAttempt(msg)
 		return a, nil

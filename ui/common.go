@@ -53,6 +53,8 @@ type Common struct {
 	save    func(model.History) error
 
 	req int // request ids, unique across screens
+
+	problems map[string]bool // said already
 }
 
 // Now reads the clock.
@@ -69,10 +71,16 @@ func (c *Common) remember(place, customer string) tea.Cmd {
 	h := model.History{Places: append([]string(nil), c.history.Places...), Customers: append([]string(nil), c.history.Customers...)}
 	save := c.save
 	return func() tea.Msg {
-		_ = save(h) // best effort: forgetting a place is no reason to stop
+		if err := save(h); err != nil { // forgetting a place is no reason to stop, but it is said once
+			return problemMsg{"recent places and customers could not be saved: " + err.Error()}
+		}
 		return nil
 	}
 }
+
+// problemMsg is something that went wrong on this machine (a full disk):
+// said once, in the notices, since stderr is hidden while the TUI runs.
+type problemMsg struct{ text string }
 
 // after schedules msg in d.
 func (c *Common) after(d time.Duration, msg tea.Msg) tea.Cmd {

@@ -21,6 +21,20 @@ const maxLog = 1000
 // logEventMsg carries one API call from the client's hook into Update.
 type logEventMsg struct{ ev api.Event }
 
+// listenProblems waits for the next problem on ch (nil when there is no channel).
+func listenProblems(ch <-chan string) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		text, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return problemMsg{text}
+	}
+}
+
 // listenEvents waits for the next call on ch (nil when there is no channel).
 func listenEvents(ch <-chan api.Event) tea.Cmd {
 	if ch == nil {

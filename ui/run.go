@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -22,10 +26,16 @@ type RunConfig struct {
 	Redact func(string) string
 	// CrashLog saves a crash report and returns where.
 	CrashLog func(report string) (path string, err error)
+	// Log is where Go's log package writes while the program runs (net/http
+	// logs through it); nil: nowhere. Never the terminal the program draws on.
+	Log io.Writer
 }
 
-// ExitCrashed is Run's exit code after a panic (EX_SOFTWARE).
-const ExitCrashed = 70
+// Exit codes of Run besides 0 and 1.
+const (
+	ExitCrashed = 70  // after a panic (EX_SOFTWARE)
+	ExitQuit    = 131 // after SIGQUIT (128 + 3), the goroutine dump in the crash log
+)
 
 // Run runs root full-screen until it quits or ctx ends; SIGTERM and SIGHUP
 // end ctx, and the program then quits the way q does, so the terminal is
@@ -36,17 +46,21 @@ const ExitCrashed = 70
 func Run(ctx context.Context, root tea.Model, rc RunConfig) int {
 	p := tea.NewProgram(root, tea.WithOutput(rc.Output))
 	stopQuitting := quitWhenDone(ctx, p)
+	stopDumps := dumpOnSIGQUIT(p)
+	restoreLog := quietLog(rc.Log)
 	restore := captureStderr()
 	_, err := p.Run()
 	text := rc.Redact(restore())
+	restoreLog()
 	stopQuitting()
-	if errors.Is(err, tea.ErrProgramPanic) {
-		path, werr := rc.CrashLog(text)
-		if werr != nil {
-			path = "(could not be written: " + werr.Error() + ")"
-		}
-		fmt.Fprintf(rc.Stderr, "chargedesk crashed and restored the terminal. The crash log is at %s\n", path)
+	dump := stopDumps()
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		rc.crashReport(text, "chargedesk crashed and restored the terminal.")
 		return ExitCrashed
+	case dump != "":
+		rc.crashReport(rc.Redact(dump)+"\n"+text, "chargedesk stopped on SIGQUIT and restored the terminal.")
+		return ExitQuit
 	}
 	_, _ = io.WriteString(rc.Stderr, text)
 	if err != nil {
@@ -54,6 +68,59 @@ func Run(ctx context.Context, root tea.Model, rc RunConfig) int {
 		return 1
 	}
 	return 0
+}
+
+// crashReport saves report in the crash log and says where; when the log
+// cannot be written (a full disk), the report itself goes to stderr.
+func (rc RunConfig) crashReport(report, what string) {
+	path, err := rc.CrashLog(report)
+	if err != nil {
+		fmt.Fprintf(rc.Stderr, "%s The crash log could not be written (%s), so here it is:\n\n%s\n", what, err, report)
+		return
+	}
+	fmt.Fprintf(rc.Stderr, "%s The crash log is at %s\n", what, path)
+}
+
+// dumpOnSIGQUIT takes over SIGQUIT while the program runs: instead of Go's
+// dump-and-exit, which leaves the terminal in the alternate screen, raw and
+// without a cursor, it records every goroutine's stack and quits the
+// program, which restores the terminal. stop returns the dump ("" when no
+// SIGQUIT came).
+func dumpOnSIGQUIT(p *tea.Program) (stop func() string) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGQUIT)
+	got := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			buf := make([]byte, 1<<20)
+			got <- "SIGQUIT: goroutine dump\n\n" + string(buf[:runtime.Stack(buf, true)])
+			p.Quit()
+		case <-done:
+		}
+	}()
+	return func() string {
+		signal.Stop(sigs)
+		close(done)
+		select {
+		case d := <-got:
+			return d
+		default:
+			return ""
+		}
+	}
+}
+
+// quietLog points Go's log package at w (nowhere when nil) for as long as
+// the program draws on the terminal; restore points it back.
+func quietLog(w io.Writer) (restore func()) {
+	if w == nil {
+		w = io.Discard
+	}
+	prev := log.Writer()
+	log.SetOutput(w)
+	return func() { log.SetOutput(prev) }
 }
 
 // quitWhenDone asks p to quit when ctx ends; the returned stop ends the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/localstate"
+	"github.com/petitmonde/chargedesk/model"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -315,5 +316,32 @@ func TestResolveTrimsAndChecksTheKey(t *testing.T) {
 	_, err = localstate.Resolve(localstate.Inputs{FlagProfile: "prod", File: fc, Getenv: envOf(nil)})
 	if err == nil || !strings.Contains(err.Error(), "profile prod") {
 		t.Fatalf("a key with a tab in a profile: %v", err)
+	}
+}
+
+// A full disk leaves the history as it was, and no temporary file behind.
+func TestSaveHistoryOnAFullDisk(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full on this system")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "history.json")
+	if err := localstate.SaveHistory(path, model.History{Places: []string{"Berlin"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/full", path+".tmp"); err != nil {
+		t.Fatal(err)
+	}
+	err := localstate.SaveHistory(path, model.History{Places: []string{"Hamburg"}})
+	if err == nil {
+		t.Fatal("writing to a full disk did not fail")
+	}
+	if _, err := os.Lstat(path + ".tmp"); err == nil {
+		t.Error("the temporary file stayed")
+	}
+	h, _ := localstate.LoadHistory(path)
+	if len(h.Places) != 1 || h.Places[0] != "Berlin" {
+		t.Errorf("history after the failed save: %+v", h)
 	}
 }

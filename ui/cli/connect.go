@@ -114,7 +114,7 @@ func (e *setupError) Error() string { return e.err.Error() }
 // every command connect here; onEvent, when set, also receives every call
 // (the TUI's request log). The conn comes back even with an error, for its
 // keys to be masked in the report; the caller closes it.
-func connect(env Env, f connFlags, onEvent func(api.Event)) (*conn, error) {
+func connect(env Env, f connFlags, onEvent func(api.Event), onProblem func(string)) (*conn, error) {
 	res, warnings, err := resolve(env, f)
 	c := &conn{res: res, warnings: warnings, keys: []string{env.Getenv(api.EnvAPIKey), res.APIKey}, readOnly: f.readOnly}
 	if err != nil {
@@ -124,7 +124,7 @@ func connect(env Env, f connFlags, onEvent func(api.Event)) (*conn, error) {
 	if logPath == "" {
 		logPath = env.Getenv("CHARGEDESK_LOG")
 	}
-	logger, err := c.openLog(logPath)
+	logger, err := c.openLog(logPath, onProblem)
 	if err != nil {
 		return c, &setupError{"config", exitUsage, err}
 	}
@@ -164,7 +164,7 @@ func resolve(env Env, f connFlags) (localstate.Resolved, []string, error) {
 
 // openLog returns the hook that appends every call to path as a JSON line
 // with the keys masked ("" = no log).
-func (c *conn) openLog(path string) (func(api.Event), error) {
+func (c *conn) openLog(path string, onProblem func(string)) (func(api.Event), error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -174,14 +174,24 @@ func (c *conn) openLog(path string) (func(api.Event), error) {
 	}
 	c.closers = append(c.closers, func() { _ = fh.Close() })
 	var mu sync.Mutex
-	enc := json.NewEncoder(fh)
+	failed := false
 	return func(ev api.Event) {
 		ev.Err = c.redact(ev.Err)
 		ev.RequestBody = []byte(c.redact(string(ev.RequestBody)))
 		ev.ResponseBody = []byte(c.redact(string(ev.ResponseBody)))
+		line, err := json.Marshal(ev)
+		if err != nil {
+			return
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		_ = enc.Encode(ev)
+		// One write per line: a full disk leaves no half line, and is said once.
+		if _, err := fh.Write(append(line, '\n')); err != nil && !failed {
+			failed = true
+			if onProblem != nil {
+				onProblem(fmt.Sprintf("the request log %s could not be written (%v): later calls are not in it", path, err))
+			}
+		}
 	}, nil
 }
 

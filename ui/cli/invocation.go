@@ -58,7 +58,7 @@ func (inv *invocation) prefix() string {
 // it runs on the demo simulator. It returns an exit code, or -1 when connected.
 func (inv *invocation) connect() int {
 	f := inv.flags
-	cn, err := connect(inv.env, f, nil)
+	cn, err := connect(inv.env, f, nil, func(text string) { inv.errLine("chargedesk: " + text) })
 	inv.keys = append(inv.keys, cn.keys...)
 	var se *setupError
 	if errors.As(err, &se) {

@@ -118,3 +118,14 @@ func TestBookingsAllStopsOnAnEndlessServer(t *testing.T) {
 		t.Fatalf("%d pages asked for", n)
 	}
 }
+
+// A request log on a full disk is said once on stderr; the command still works.
+func TestLogOnAFullDiskIsSaidOnce(t *testing.T) {
+	t.Parallel()
+	e := newCmdEnv(t, sim.Options{})
+	code, out, errs := e.run("search", "--place", "München", "--log", "/dev/full")
+	wantCode(t, code, exitOK, out, errs)
+	if n := strings.Count(errs, "could not be written"); n != 1 {
+		t.Fatalf("said %d times:\n%s", n, errs)
+	}
+}

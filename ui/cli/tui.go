@@ -51,9 +51,15 @@ func runTUI(cmd *cobra.Command, env Env, f tuiFlags) int {
 	// Every call goes to the log file (if any) and to the TUI's request log;
 	// the client never waits for the TUI.
 	events := make(chan api.Event, 256)
+	problems := make(chan string, 8)
 	cn, err := connect(env, f.conn, func(ev api.Event) {
 		select {
 		case events <- ev:
+		default:
+		}
+	}, func(text string) {
+		select {
+		case problems <- text:
 		default:
 		}
 	})
@@ -68,6 +74,7 @@ func runTUI(cmd *cobra.Command, env Env, f tuiFlags) int {
 	}
 	opts := tuiOptions(env, cn, f.noHistory)
 	opts.Events = events
+	opts.Problems = problems
 	root := crashTestHook(ui.New(opts), cn.res.APIKey)
 	return ui.Run(cmd.Context(), root, ui.RunConfig{Output: env.Stdout, Stderr: env.Stderr, Redact: cn.redact,
 		CrashLog: func(report string) (string, error) {

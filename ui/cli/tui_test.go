@@ -14,7 +14,7 @@ func TestTUIOptionsDemo(t *testing.T) {
 	t.Parallel()
 	e := isolatedEnv(t)
 	env := e.env(nil, nil)
-	cn, err := connect(env, connFlags{speed: demoSpeed, seed: 1}, nil)
+	cn, err := connect(env, connFlags{speed: demoSpeed, seed: 1}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestTUIOptionsLive(t *testing.T) {
 	e := newCmdEnv(t, sim.Options{})
 	e.setenv("CHARGEDESK_NO_HISTORY", "1")
 	env := e.env(nil, nil)
-	cn, err := connect(env, connFlags{apiURL: e.base, readOnly: true}, nil)
+	cn, err := connect(env, connFlags{apiURL: e.base, readOnly: true}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

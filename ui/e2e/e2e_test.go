@@ -472,6 +472,39 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 	}
 }
 
+// SIGQUIT used to leave the terminal in the alternate screen, raw and
+// without a cursor (Go's dump-and-exit): now the terminal is restored and the
+// goroutine dump, key redacted, goes to the crash log.
+func TestE2ESIGQUITRestoresTerminalAndDumps(t *testing.T) {
+	t.Parallel()
+	const key = "quit-key-0123456789abcdef"
+	_, base := startServe(t, "--key", key)
+	tm := start(t, 100, 30, pinnedEnv(t, "PETITMONDE_API_KEY="+key), "--api-url", base)
+	tm.waitFor(10*time.Second, "Find a charger")
+	if err := tm.cmd.Process.Signal(syscall.SIGQUIT); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitExit(10 * time.Second)
+	tm.restored()
+	if code := tm.cmd.ProcessState.ExitCode(); code != 131 {
+		t.Fatalf("exit code %d, want 131", code)
+	}
+	tm.mu.Lock()
+	raw := tm.raw.String()
+	tm.mu.Unlock()
+	m := regexp.MustCompile(`crash log is at (\S+)`).FindStringSubmatch(raw)
+	if m == nil || strings.Contains(raw, key) {
+		t.Fatalf("output tail:\n%q", raw[max(0, len(raw)-400):])
+	}
+	dump, err := os.ReadFile(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(dump), "goroutine ") || strings.Contains(string(dump), key) {
+		t.Fatalf("dump:\n%.2000s", dump)
+	}
+}
+
 // startServe runs `chargedesk serve` on a free port and returns its base URL.
 func startServe(t *testing.T, args ...string) (*exec.Cmd, string) {
 	t.Helper()
