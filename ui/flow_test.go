@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -41,54 +43,41 @@ func TestDemoEnterOnlyToCompleted(t *testing.T) {
 	keys := 0
 	press := func() { h.key("enter"); keys++ }
 	press()
-	if _, ok := h.top().(*resultsScreen); !ok {
-		t.Fatalf("after enter on the search form: %T\n%s", h.top(), h.screen())
-	}
+	h.wantOn("Results")
 	press()
-	if _, ok := h.top().(*detailScreen); !ok {
-		t.Fatalf("after enter on the results: %T", h.top())
-	}
+	h.wantOn("Location")
 	press()
-	if _, ok := h.top().(*confirmScreen); !ok {
-		t.Fatalf("after enter on the detail: %T", h.top())
-	}
+	h.wantOn("Book")
 	h.wantScreen("cust_demo_001", "Ready — enter books it")
 	press()
-	st, ok := h.top().(*statusScreen)
-	if !ok {
-		t.Fatalf("after enter on the confirm form: %T\n%s", h.top(), h.screen())
-	}
+	h.wantOn("Booking status")
 	if keys > 6 {
 		t.Fatalf("%d keystrokes from launch to a submitted booking, want ≤ 6", keys)
 	}
-	h.wantScreen("REQUESTED", "cd-test-001", "Simulated clock")
-	if n := countEvents(h, "POST", "/bookings"); n != 1 {
+	h.wantStatus("REQUESTED")
+	h.wantScreen("cd-test-001", "Simulated clock")
+	if n := len(h.sent("POST", "/bookings")); n != 1 {
 		t.Fatalf("%d creates sent, want 1", n)
 	}
 	// Confirmation within 1–10 s is seen within 5 s of happening.
 	h.advance(15 * time.Second)
-	if st.current().Status != model.Confirmed {
-		t.Fatalf("after 15 s: %s\n%s", st.current().Status, h.screen())
-	}
-	h.wantScreen("CONFIRMED", "Show the driver the reservation details", "CPO ref   ENB-R-")
+	h.wantStatus("CONFIRMED")
+	h.wantScreen("Show the driver the reservation details", "CPO ref   ENB-R-")
 	h.advance(150 * time.Second)
-	if st.current().Status != model.Completed {
-		t.Fatalf("after about 2.5 min the demo booking is %s, want COMPLETED\n%s", st.current().Status, h.screen())
+	h.wantStatus("COMPLETED")
+	h.wantScreen("(final)", "final status, no more checks", "ATTENDING")
+	if bs := h.sim.Bookings(); len(bs) != 1 || bs[0].Status != model.Completed {
+		t.Fatalf("the server holds %+v, want one COMPLETED booking", bs)
 	}
-	h.wantScreen("COMPLETED", "(final)", "final status, no more checks", "ATTENDING")
-	if w := st.entry(); !w.nextPoll.IsZero() {
-		t.Fatalf("a poll is still scheduled after a terminal status (%v)", w.nextPoll)
-	}
-	gets := countEvents(h, "GET", "/bookings/")
+	// No poll is left after a terminal status.
+	gets := h.count("GET", "/bookings/")
 	h.advance(10 * time.Minute)
-	if n := countEvents(h, "GET", "/bookings/"); n != gets {
+	if n := h.count("GET", "/bookings/"); n != gets {
 		t.Fatalf("polled %d more times after COMPLETED", n-gets)
 	}
 	// q asks nothing once the booking is over.
-	_, cmd := h.app.Update(keyMsg("q"))
-	if cmd == nil {
-		t.Fatal("q on the status screen did not quit")
-	}
+	h.key("q")
+	h.wantQuit()
 }
 
 func TestSearchValidationSendsNothingAndKeepsInput(t *testing.T) {
@@ -97,20 +86,16 @@ func TestSearchValidationSendsNothingAndKeepsInput(t *testing.T) {
 	h.key("tab")
 	h.typeText("300")
 	h.key("enter")
-	h.wantScreen("radius: must be more than 0 and at most 200 km", "300", "48.1351, 11.5820")
-	if n := countEvents(h, "GET", "/search"); n != 0 {
+	h.wantScreen("radius: must be more than 0 and at most 200 km")
+	if p, r := h.value("Place"), h.value("Radius (km)"); p != "48.1351, 11.5820" || r != "300" {
+		t.Fatalf("the input was not kept: place %q, radius %q", p, r)
+	}
+	if n := h.count("GET", "/search"); n != 0 {
 		t.Fatalf("%d searches sent for an invalid form", n)
 	}
-	if _, ok := h.top().(*searchScreen); !ok {
-		t.Fatal("left the form")
-	}
+	h.wantOn("Search")
 	// Bad coordinates name the field and the rule.
-	for i := 0; i < 20; i++ {
-		h.key("shift+tab")
-		if h.top().(*searchScreen).form.focus == 0 {
-			break
-		}
-	}
+	h.focus("Place")
 	h.key("end")
 	h.typeText("x")
 	h.wantScreen("place: not a known city or coordinates")
@@ -123,67 +108,185 @@ func TestSearchFormPresetsAndCoordinates(t *testing.T) {
 	h.key("down")
 	h.wantScreen("Berlin")
 	h.key("enter")
-	r, ok := h.top().(*resultsScreen)
-	if !ok {
-		t.Fatalf("no results: %s", h.screen())
-	}
-	if r.query.Lat != 52.52 {
-		t.Fatalf("searched at %v", r.query.Lat)
+	h.wantOn("Results")
+	q := h.query("GET", "/search")
+	if lat, _ := strconv.ParseFloat(q.Get("lat"), 64); lat != 52.52 {
+		t.Fatalf("searched at lat %q", q.Get("lat"))
 	}
 	h.wantScreen("Berlin", "locations within 50 km")
+}
+
+// resultRow is one location as the results list draws it.
+type resultRow struct {
+	text     string // both lines
+	km       float64
+	price    float64 // when hasPrice; else the row says "price n/a"
+	hasPrice bool
+	powerKW  float64
+	tag      string // bookable, search-only or none free, after any ⚑ mark
+}
+
+var (
+	resultLine  = regexp.MustCompile(`^(?:▸ |  )\s*(\d+\.\d) km  .*?\s(?:~(\d+\.\d\d) €|price n/a)\s+(\S.*?)\s*$`)
+	resultPower = regexp.MustCompile(`max ([\d.]+) kW`)
+	listPos     = regexp.MustCompile(` · (\d+)/(\d+)\s*$`)
+	shownCount  = regexp.MustCompile(` · (\d+) shown`)
+)
+
+func parseResultRow(t *testing.T, line1, line2 string) resultRow {
+	t.Helper()
+	m := resultLine.FindStringSubmatch(line1)
+	if m == nil {
+		t.Fatalf("not a result row: %q", line1)
+	}
+	r := resultRow{text: line1 + "\n" + line2, tag: m[3]}
+	r.km, _ = strconv.ParseFloat(m[1], 64)
+	if m[2] != "" {
+		r.price, _ = strconv.ParseFloat(m[2], 64)
+		r.hasPrice = true
+	}
+	if p := resultPower.FindStringSubmatch(line2); p != nil {
+		r.powerKW, _ = strconv.ParseFloat(p[1], 64)
+	}
+	return r
+}
+
+// shownResults are the result rows in view, top to bottom.
+func shownResults(h *harness) []resultRow {
+	h.t.Helper()
+	body := h.body()
+	var out []resultRow
+	for i := 0; i+1 < len(body); i++ {
+		if resultLine.MatchString(body[i]) {
+			out = append(out, parseResultRow(h.t, body[i], body[i+1]))
+			i++
+		}
+	}
+	return out
+}
+
+// resultRows walks the results list from the top with ↓, as a person reading
+// every row does, and returns the rows in the order the list shows them.
+func resultRows(h *harness) []resultRow {
+	h.t.Helper()
+	h.key("home")
+	var out []resultRow
+	for {
+		body := h.body()
+		var pos []string
+		for _, l := range body {
+			if m := listPos.FindStringSubmatch(l); m != nil && strings.HasPrefix(l, "sorted by ") {
+				pos = m
+			}
+		}
+		if pos == nil {
+			return out // nothing shown
+		}
+		sel := -1
+		for i, l := range body {
+			if strings.HasPrefix(l, "▸ ") && i+1 < len(body) {
+				sel = i
+				break
+			}
+		}
+		if sel < 0 {
+			h.t.Fatalf("no row selected:\n%s", h.screen())
+		}
+		out = append(out, parseResultRow(h.t, body[sel], body[sel+1]))
+		if cur, _ := strconv.Atoi(pos[1]); cur != len(out) {
+			h.t.Fatalf("row %d selected after %d rows read:\n%s", cur, len(out), h.screen())
+		}
+		if pos[1] == pos[2] {
+			return out
+		}
+		h.key("down")
+	}
+}
+
+func shown(h *harness) int {
+	h.t.Helper()
+	m := shownCount.FindStringSubmatch(h.screen())
+	if m == nil {
+		h.t.Fatalf("no count of shown results:\n%s", h.screen())
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }
 
 func TestResultsSortFilterBookable(t *testing.T) {
 	h := newHarness(t, large, withDemo())
 	h.key("enter")
-	r := h.top().(*resultsScreen)
-	n := len(r.view)
+	n := shown(h)
 	if n < 10 {
 		t.Fatalf("only %d results", n)
 	}
+	if rows := resultRows(h); len(rows) != n {
+		t.Fatalf("%d rows to read, the list says %d shown", len(rows), n)
+	}
 	h.key("s") // price
 	h.wantScreen("sorted by price")
-	for i := 1; i < len(r.view); i++ {
-		a, _ := r.resp.Results[r.view[i-1]].EstimatedPrice()
-		b, _ := r.resp.Results[r.view[i]].EstimatedPrice()
-		if a > b {
-			t.Fatalf("not sorted by price at %d: %v > %v", i, a, b)
+	rows := resultRows(h)
+	for i := 1; i < len(rows); i++ {
+		a, b := rows[i-1], rows[i]
+		if (!a.hasPrice && b.hasPrice) || (a.hasPrice && b.hasPrice && a.price > b.price) {
+			t.Fatalf("not sorted by price at %d:\n%s\n%s", i, a.text, b.text)
 		}
 	}
 	h.key("s") // power
-	for i := 1; i < len(r.view); i++ {
-		if r.resp.Results[r.view[i-1]].MaxPowerKW() < r.resp.Results[r.view[i]].MaxPowerKW() {
-			t.Fatalf("not sorted by power at %d", i)
+	h.wantScreen("sorted by power")
+	rows = resultRows(h)
+	for i := 1; i < len(rows); i++ {
+		if rows[i-1].powerKW < rows[i].powerKW {
+			t.Fatalf("not sorted by power at %d:\n%s\n%s", i, rows[i-1].text, rows[i].text)
 		}
 	}
 	h.key("s")
 	h.wantScreen("sorted by distance")
+	rows = resultRows(h)
+	for i := 1; i < len(rows); i++ {
+		if rows[i-1].km > rows[i].km {
+			t.Fatalf("not sorted by distance at %d:\n%s\n%s", i, rows[i-1].text, rows[i].text)
+		}
+	}
 	h.key("b")
-	for _, i := range r.view {
-		if r.resp.Results[i].BookableCount() == 0 {
-			t.Fatal("bookable-only shows an unbookable location")
+	h.wantScreen("bookable only")
+	rows = resultRows(h)
+	if len(rows) == 0 {
+		t.Fatal("bookable-only shows nothing")
+	}
+	for _, r := range rows {
+		if r.tag != "bookable" {
+			t.Fatalf("bookable-only shows an unbookable location:\n%s", r.text)
 		}
 	}
 	h.key("b", "/")
-	if !h.top().Typing() {
-		t.Fatal("filter field not focused")
-	}
 	h.typeText("aral")
-	for _, i := range r.view {
-		if !strings.Contains(strings.ToLower(r.resp.Results[i].Name+r.resp.Results[i].CPOName), "aral") {
-			t.Fatalf("filter kept %q", r.resp.Results[i].Name)
+	h.wantScreen("/ aral") // the filter field took the keys
+	// The list follows the filter as it is typed.
+	live := shownResults(h)
+	if len(live) == 0 {
+		t.Fatalf("the filter shows nothing:\n%s", h.screen())
+	}
+	for _, r := range live {
+		if !strings.Contains(strings.ToLower(r.text), "aral") {
+			t.Fatalf("filter kept\n%s", r.text)
 		}
 	}
 	h.key("enter")
 	h.wantScreen(`filter "aral"`)
+	for _, r := range resultRows(h) {
+		if !strings.Contains(strings.ToLower(r.text), "aral") {
+			t.Fatalf("filter kept\n%s", r.text)
+		}
+	}
 	h.key("esc") // clears the filter, stays
-	if _, ok := h.top().(*resultsScreen); !ok || r.list.RawFilter() != "" {
-		t.Fatal("esc did not clear the filter")
+	h.wantOn("Results")
+	h.noScreen(`filter "aral"`)
+	if got := shown(h); got != n {
+		t.Fatalf("esc did not clear the filter: %d shown, want %d", got, n)
 	}
 	h.key("esc") // back to the form
-	if _, ok := h.top().(*searchScreen); !ok {
-		t.Fatal("esc did not go back")
-	}
+	h.wantOn("Search")
 }
 
 // bookUntilStatus runs the demo flow to the status screen, with a customer id.
@@ -201,91 +304,116 @@ func bookUntilStatus(t *testing.T, h *harness, customer string) *statusScreen {
 	return st
 }
 
+// evseShown is the EVSE the status screen shows, without its connector.
+func evseShown(h *harness) string {
+	h.t.Helper()
+	uid, _, _ := strings.Cut(h.value("EVSE"), " · ")
+	return uid
+}
+
 func TestExpiredSuggestsAnotherChargerAndMarksIt(t *testing.T) {
 	h := newHarness(t, small, withDemo())
-	st := bookUntilStatus(t, h, "cust_expire")
+	bookUntilStatus(t, h, "cust_expire")
 	h.advance(45 * time.Second)
-	if st.current().Status != model.Expired {
-		t.Fatalf("status %s, want EXPIRED", st.current().Status)
-	}
-	h.wantScreen("EXPIRED", "suggest trying another charger", "t try another charger")
-	evse := st.current().EVSEUID
+	h.wantStatus("EXPIRED")
+	h.wantScreen("suggest trying another charger", "t try another charger")
+	evse := evseShown(h)
 	h.key("t")
-	r, ok := h.top().(*resultsScreen)
-	if !ok {
-		t.Fatalf("t went to %T", h.top())
-	}
+	h.wantOn("Results")
 	h.wantScreen("⚑ EXPIRED", "pick another charger")
 	h.key("enter")
-	h.wantScreen(evse, "⚑ EXPIRED")
-	_ = r
+	h.wantOn("Location")
+	if row := h.row(evse); !strings.Contains(row, "⚑ EXPIRED") {
+		t.Fatalf("the EVSE that expired is not marked: %q", row)
+	}
 }
 
 func TestNoShowAndRejectOutcomes(t *testing.T) {
-	h := newHarness(t, small, withDemo())
-	st := bookUntilStatus(t, h, "cust_noshow")
-	h.advance(3 * time.Minute)
-	if st.current().Status != model.NoShow {
-		t.Fatalf("status %s, want NO_SHOW", st.current().Status)
-	}
-	h.wantScreen("NO_SHOW", "fee may apply")
-
-	h2 := newHarness(t, small, withDemo())
-	st2 := bookUntilStatus(t, h2, "cust_reject")
-	h2.advance(30 * time.Second)
-	if st2.current().Status != model.Cancelled {
-		t.Fatalf("status %s, want CANCELLED", st2.current().Status)
-	}
-	h2.wantScreen("CANCELLED", "Reason", "Rejected by CPO")
+	t.Run("no-show", func(t *testing.T) {
+		h := newHarness(t, small, withDemo())
+		bookUntilStatus(t, h, "cust_noshow")
+		h.advance(3 * time.Minute)
+		h.wantStatus("NO_SHOW")
+		h.wantScreen("fee may apply")
+	})
+	t.Run("rejected", func(t *testing.T) {
+		h := newHarness(t, small, withDemo())
+		bookUntilStatus(t, h, "cust_reject")
+		h.advance(30 * time.Second)
+		h.wantStatus("CANCELLED")
+		if r := h.value("Reason"); !strings.HasPrefix(r, "Rejected by CPO") {
+			t.Fatalf("reason %q", r)
+		}
+	})
 }
 
 func TestCancelConfirmedWarnsAboutFee(t *testing.T) {
 	h := newHarness(t, small, withDemo())
-	st := bookUntilStatus(t, h, "cust_demo_001")
+	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
-	if st.current().Status != model.Confirmed {
-		t.Fatalf("status %s", st.current().Status)
-	}
+	h.wantStatus("CONFIRMED")
 	h.key("c")
 	h.wantScreen("Cancel booking cd-test-001?", "the CPO may charge a cancellation fee", "Driver cancelled by phone")
 	h.key("esc")
-	if st.dialog.open {
-		t.Fatal("esc did not close the dialog")
-	}
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatal("esc in the dialog left the screen")
+	h.noScreen("Cancel booking cd-test-001?")
+	h.wantOn("Booking status") // esc in the dialog did not leave the screen
+	if n := h.count("POST", "/bookings/"); n != 0 {
+		t.Fatalf("%d cancels sent after esc", n)
 	}
 	h.key("c", "down", "enter")
-	if st.current().Status != model.Cancelled {
-		t.Fatalf("status %s after cancel\n%s", st.current().Status, h.screen())
+	h.wantStatus("CANCELLED")
+	h.wantScreen("Plans changed")
+	b := h.sim.Bookings()[0]
+	if sent := h.sent("POST", "/bookings/"+b.ID+"/cancel"); len(sent) != 1 || sent[0]["reason"] != "Plans changed" {
+		t.Fatalf("cancels sent: %v", sent)
 	}
-	h.wantScreen("CANCELLED", "Plans changed")
+	if b.Status != model.Cancelled {
+		t.Fatalf("the server holds %s", b.Status)
+	}
 	// Cannot cancel twice: a clear refusal, no request.
-	posts := countEvents(h, "POST", "/bookings/")
+	posts := h.count("POST", "/bookings/")
 	h.key("c")
 	h.wantScreen("cannot be cancelled")
-	if countEvents(h, "POST", "/bookings/") != posts {
+	if h.count("POST", "/bookings/") != posts {
 		t.Fatal("a cancel was sent for a CANCELLED booking")
 	}
 }
 
 func TestCancelWithTypedReasonFreeBeforeConfirm(t *testing.T) {
 	h := newHarness(t, small, withDemo())
-	st := bookUntilStatus(t, h, "cust_slow")
+	bookUntilStatus(t, h, "cust_slow")
 	h.key("c")
 	h.wantScreen("Cancelling now is free")
-	for i := 0; i < len(cancelReasons)-1; i++ {
+	for range 10 {
+		if len(h.rows("▸ Other (type below)")) > 0 {
+			break
+		}
 		h.key("down")
 	}
-	if !h.top().Typing() {
-		t.Fatal("the typed reason does not take keys")
-	}
+	h.wantScreen("▸ Other (type below)")
 	h.key("enter")
 	h.wantScreen("reason: type a reason")
-	h.typeText("Driver found a free charger nearby, q")
+	if n := h.count("POST", "/bookings/"); n != 0 {
+		t.Fatalf("%d cancels sent without a reason", n)
+	}
+	const reason = "Driver found a free charger nearby, q"
+	h.typeText(reason)
+	// The typed reason takes every key, q included.
+	if h.quit {
+		t.Fatal("q quit while typing the reason")
+	}
+	h.wantScreen(reason)
 	h.key("enter")
-	if st.current().Status != model.Cancelled || !strings.Contains(st.current().CancellationReason, "free charger nearby, q") {
-		t.Fatalf("status %s reason %q", st.current().Status, st.current().CancellationReason)
+	h.wantStatus("CANCELLED")
+	if got := h.value("Reason"); got != reason {
+		t.Fatalf("reason shown %q", got)
+	}
+	b := h.sim.Bookings()[0]
+	if sent := h.sent("POST", "/bookings/"+b.ID+"/cancel"); len(sent) != 1 || sent[0]["reason"] != reason {
+		t.Fatalf("cancels sent: %v", sent)
+	}
+	if b.Status != model.Cancelled || !strings.Contains(b.CancellationReason, "free charger nearby, q") {
+		t.Fatalf("the server holds %s, reason %q", b.Status, b.CancellationReason)
 	}
 }
 
@@ -328,30 +456,29 @@ func TestStaleSearchAnswerDropped(t *testing.T) {
 
 func TestConflictOffersOtherEVSEs(t *testing.T) {
 	h := newHarness(t, small, withDemo())
-	first := bookUntilStatus(t, h, "cust_demo_001")
+	bookUntilStatus(t, h, "cust_demo_001")
+	first := h.sim.Bookings()[0].EVSEUID
 	// Same EVSE, same window, once more.
 	h.key("esc") // status → detail (the form was replaced by the status)
-	if _, ok := h.top().(*detailScreen); !ok {
-		t.Fatalf("esc from status went to %T", h.top())
-	}
+	h.wantOn("Location")
 	h.key("enter")
-	c := h.top().(*confirmScreen)
-	if c.evse.EVSEUID != first.current().EVSEUID {
-		t.Fatalf("preselected %s, first booking %s", c.evse.EVSEUID, first.current().EVSEUID)
-	}
+	h.wantOn("Book")
+	h.wantScreen("Book " + first + " at ") // the EVSE booked first is preselected
 	h.key("enter")
 	h.wantScreen("409", "Other free EVSEs here", "ctrl+n")
-	if _, ok := h.top().(*confirmScreen); !ok {
-		t.Fatal("left the form on 409")
-	}
+	h.wantOn("Book") // the form stays on 409
 	h.key("ctrl+n")
-	if c.evse.EVSEUID == first.current().EVSEUID {
-		t.Fatal("ctrl+n kept the taken EVSE")
-	}
+	h.wantOn("Book")
+	h.noScreen("Book " + first + " at ")
 	h.wantScreen("cust_demo_001") // input kept
 	h.key("enter")
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("the other EVSE was not booked: %s", h.screen())
+	h.wantOn("Booking status")
+	creates := h.sent("POST", "/bookings")
+	if len(creates) != 3 || creates[1]["evse_uid"] != first || creates[2]["evse_uid"] == first {
+		t.Fatalf("creates sent: %v", creates)
+	}
+	if bs := h.sim.Bookings(); len(bs) != 2 || bs[1].EVSEUID == first {
+		t.Fatalf("the other EVSE was not booked: %+v", bs)
 	}
 }
 
@@ -408,17 +535,20 @@ func TestRateLimitCountdownThenAutomaticRetry(t *testing.T) {
 	h.key("enter") // the usage meter and the search: the minute's two requests
 	h.key("enter", "enter", "enter")
 	h.wantScreen("Rate limited", "retrying automatically in")
-	if _, ok := h.top().(*confirmScreen); !ok {
-		t.Fatal("left the form on 429")
-	}
-	first := h.screen()
+	h.wantOn("Book") // the form stays on 429
+	first := h.row("retrying automatically in")
 	h.advance(5 * time.Second)
-	if h.screen() == first {
-		t.Fatal("the countdown does not move")
+	if h.row("retrying automatically in") == first {
+		t.Fatalf("the countdown does not move: %q", first)
 	}
 	h.advance(70 * time.Second)
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("no automatic retry after the wait: %s", h.screen())
+	h.wantOn("Booking status")
+	var statuses []int
+	for _, e := range h.calls("POST", "/bookings") {
+		statuses = append(statuses, e.Status)
+	}
+	if len(statuses) != 2 || statuses[0] != http.StatusTooManyRequests || statuses[1] != http.StatusAccepted {
+		t.Fatalf("creates answered %v, want a 429 then the automatic retry", statuses)
 	}
 	if n := len(h.sim.Bookings()); n != 1 {
 		t.Fatalf("%d bookings, want 1", n)
@@ -426,18 +556,19 @@ func TestRateLimitCountdownThenAutomaticRetry(t *testing.T) {
 }
 
 func TestUnauthorizedAndForbiddenNameTheFix(t *testing.T) {
-	h := newHarness(t, small, withDemo(), withKey("wrong-key-123456"))
-	h.key("enter")
-	h.wantScreen("API key rejected (401)", "PETITMONDE_API_KEY", "Invalid API key")
-	if strings.Contains(h.screen(), "wrong-key-123456") {
-		t.Fatal("the key is on screen")
-	}
-	h.key("esc")
-	h.noScreen("API key rejected")
-
-	h2 := newHarness(t, small, withDemo(), withSuspended("suspended-key-9"))
-	h2.key("enter")
-	h2.wantScreen("Access refused (403)", "suspended")
+	t.Run("401", func(t *testing.T) {
+		h := newHarness(t, small, withDemo(), withKey("wrong-key-123456"))
+		h.key("enter")
+		h.wantScreen("API key rejected (401)", "PETITMONDE_API_KEY", "Invalid API key")
+		h.noScreen("wrong-key-123456")
+		h.key("esc")
+		h.noScreen("API key rejected")
+	})
+	t.Run("403", func(t *testing.T) {
+		h := newHarness(t, small, withDemo(), withSuspended("suspended-key-9"))
+		h.key("enter")
+		h.wantScreen("Access refused (403)", "suspended")
+	})
 }
 
 // faulty wraps a handler: the first n requests get a 500.
@@ -460,10 +591,17 @@ func TestServerErrorBannerThenRetry(t *testing.T) {
 	h.key("enter")
 	h.wantScreen("Server error", "upstream CPO gateway failed", "nothing you entered is lost", "München")
 	h.advance(30 * time.Second)
-	if _, ok := h.top().(*resultsScreen); !ok {
-		t.Fatalf("no recovery after 5xx: %s", h.screen())
+	h.wantOn("Results")
+	var statuses []int
+	for _, e := range h.calls("GET", "/search") {
+		statuses = append(statuses, e.Status)
+	}
+	if len(statuses) != 3 || statuses[2] != http.StatusOK {
+		t.Fatalf("searches answered %v, want two 500s then the retry", statuses)
 	}
 }
+
+var retryNumber = regexp.MustCompile(`retry (\d+) in`)
 
 func TestNetworkErrorBannerKeepsInput(t *testing.T) {
 	h := newHarness(t, small, withDemo())
@@ -472,8 +610,12 @@ func TestNetworkErrorBannerKeepsInput(t *testing.T) {
 	h.wantScreen("Network problem", "retry 1", "München", "25")
 	h.advance(10 * time.Second)
 	h.wantScreen("Network problem", "München")
-	if a := h.top().(*searchScreen).retry.attempt; a < 2 || a > 5 {
-		t.Fatalf("%d attempts in 10 s, want a few with backoff", a)
+	tries := h.count("GET", "/search")
+	if tries < 2 || tries > 5 {
+		t.Fatalf("%d attempts in 10 s, want a few with backoff", tries)
+	}
+	if m := retryNumber.FindStringSubmatch(h.screen()); m == nil || m[1] != strconv.Itoa(tries) {
+		t.Fatalf("after %d attempts the banner says %v:\n%s", tries, m, h.screen())
 	}
 }
 
@@ -501,13 +643,14 @@ func TestUnknownStatusShownNotCrashing(t *testing.T) {
 		}
 		return b
 	})
-	st := bookUntilStatus(t, h, "cust_demo_001")
+	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(15 * time.Second)
-	if st.current().Status != "ON_HOLD" {
-		t.Fatalf("status %s, want ON_HOLD", st.current().Status)
-	}
-	h.wantScreen("ON_HOLD", "not known to chargedesk")
-	if st.entry().nextPoll.IsZero() {
+	h.wantStatus("ON_HOLD")
+	h.wantScreen("not known to chargedesk", "next check in")
+	// Polling goes on.
+	gets := h.count("GET", "/bookings/")
+	h.advance(10 * time.Second)
+	if h.count("GET", "/bookings/") == gets {
 		t.Fatal("polling stopped on an unknown status")
 	}
 }
@@ -548,30 +691,25 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 func TestEscGoesBackAndQuitRules(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	// q types into the focused place field instead of quitting.
-	_, cmd := h.app.Update(keyMsg("q"))
-	if cmd != nil {
-		if _, quit := cmd().(tea.QuitMsg); quit {
-			t.Fatal("q quit while typing")
-		}
+	h.key("q")
+	if h.quit {
+		t.Fatal("q quit while typing")
+	}
+	if v := h.value("Place"); v != "Münchenq" {
+		t.Fatalf("place %q: q was not typed", v)
 	}
 	h.key("backspace")
 	h.key("enter", "enter")
+	h.wantOn("Location")
 	h.key("esc")
-	if _, ok := h.top().(*resultsScreen); !ok {
-		t.Fatalf("esc from detail went to %T", h.top())
-	}
+	h.wantOn("Results")
 	h.key("?")
 	h.wantScreen("Keys", "sort")
 	h.key("?")
 	h.noScreen("closes this help")
 	// ctrl+c always quits.
-	_, cmd = h.app.Update(keyMsg("ctrl+c"))
-	if cmd == nil {
-		t.Fatal("ctrl+c did nothing")
-	}
-	if _, quit := cmd().(tea.QuitMsg); !quit {
-		t.Fatal("ctrl+c did not quit")
-	}
+	h.key("ctrl+c")
+	h.wantQuit()
 }
 
 func TestQuitWhileWatchingAsks(t *testing.T) {
@@ -581,11 +719,11 @@ func TestQuitWhileWatchingAsks(t *testing.T) {
 	h.wantScreen("Quit chargedesk?", "stops watching")
 	h.key("n")
 	h.noScreen("Quit chargedesk?")
-	h.key("q")
-	_, cmd := h.app.Update(keyMsg("y"))
-	if cmd == nil {
-		t.Fatal("y did not quit")
+	if h.quit {
+		t.Fatal("n quit")
 	}
+	h.key("q", "y")
+	h.wantQuit()
 }
 
 func TestTooSmallNotice(t *testing.T) {
@@ -605,21 +743,34 @@ func TestReadOnlyRefusesBooking(t *testing.T) {
 	}
 }
 
+// previewJSON is the request body the booking form's JSON view shows.
+func previewJSON(h *harness) []byte {
+	h.t.Helper()
+	var js []string
+	for _, l := range h.body() {
+		if l == "{" || len(js) > 0 {
+			js = append(js, l)
+		}
+		if l == "}" {
+			break
+		}
+	}
+	var out bytes.Buffer
+	if err := json.Compact(&out, []byte(strings.Join(js, "\n"))); err != nil {
+		h.t.Fatalf("no JSON on the screen (%v):\n%s", err, h.screen())
+	}
+	return out.Bytes()
+}
+
 func TestJSONPreviewIsTheBodySent(t *testing.T) {
 	h := newHarness(t, large, withDemo())
 	h.key("enter", "enter", "enter", "ctrl+o")
 	h.wantScreen(`"external_id": "cd-test-001"`, `"token_strategy": "driver_token"`, `"customer_id": "cust_demo_001"`)
-	c := h.top().(*confirmScreen)
-	want, _ := json.Marshal(c.built)
+	want := previewJSON(h)
 	h.key("enter")
-	var sent []byte
-	for _, e := range h.events {
-		if e.Method == "POST" && e.Path == "/bookings" {
-			sent = e.RequestBody
-		}
-	}
-	if !bytes.Equal(sent, want) {
-		t.Fatalf("sent %s\npreview %s", sent, want)
+	creates := h.calls("POST", "/bookings")
+	if len(creates) != 1 || !bytes.Equal(creates[0].RequestBody, want) {
+		t.Fatalf("sent %d creates: %v\npreview %s", len(creates), creates, want)
 	}
 }
 
