@@ -51,10 +51,10 @@ func TestBookingsScreenFindAndCancel(t *testing.T) {
 		t.Fatal("the watchlist did not learn of the cancel")
 	}
 	// A cancelled booking refuses clearly, without a request.
-	posts := countEvents(h, "POST", "/bookings/")
+	posts := h.count("POST", "/bookings/")
 	h.key("c")
 	h.wantScreen("cannot be cancelled")
-	if countEvents(h, "POST", "/bookings/") != posts {
+	if h.count("POST", "/bookings/") != posts {
 		t.Fatal("sent a cancel for a CANCELLED booking")
 	}
 	// Opening a booking shows its status screen.
@@ -280,7 +280,8 @@ func TestMapKeepsSelectionInSync(t *testing.T) {
 
 func TestNextBestCharger(t *testing.T) {
 	h := newHarness(t, small, withDemo())
-	st := bookUntilStatus(t, h, "cust_expire")
+	bookUntilStatus(t, h, "cust_expire")
+	st := h.top().(*statusScreen)
 	failed := st.current()
 	h.advance(45 * time.Second)
 	h.key("x")
@@ -393,7 +394,8 @@ func TestHeaderUsageMeter(t *testing.T) {
 // An answer to a poll sent before a cancel must not undo the cancel.
 func TestStalePollDoesNotUndoCancel(t *testing.T) {
 	h := newHarness(t, large, withDemo())
-	st := bookUntilStatus(t, h, "cust_demo_001")
+	bookUntilStatus(t, h, "cust_demo_001")
+	st := h.top().(*statusScreen)
 	h.advance(12 * time.Second)
 	w := st.entry()
 	// A poll goes out; before its answer comes, the booking is cancelled.

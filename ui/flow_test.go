@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -15,7 +14,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
 )
@@ -290,18 +288,18 @@ func TestResultsSortFilterBookable(t *testing.T) {
 }
 
 // bookUntilStatus runs the demo flow to the status screen, with a customer id.
-func bookUntilStatus(t *testing.T, h *harness, customer string) *statusScreen {
+func bookUntilStatus(t *testing.T, h *harness, customer string) {
 	t.Helper()
 	h.key("enter", "enter", "enter")
-	c := h.top().(*confirmScreen)
-	f := c.form.byName("customer_id")
-	f.input.SetValue(customer)
+	h.wantOn("Book")
+	h.focus("Customer id")
+	h.clearAndType(customer)
 	h.key("enter")
-	st, ok := h.top().(*statusScreen)
-	if !ok {
-		t.Fatalf("not on the status screen: %s", h.screen())
+	h.wantOn("Booking status")
+	creates := h.sent("POST", "/bookings")
+	if len(creates) == 0 || creates[len(creates)-1]["customer_id"] != customer {
+		t.Fatalf("creates sent: %v, want the last for %s", creates, customer)
 	}
-	return st
 }
 
 // evseShown is the EVSE the status screen shows, without its connector.
@@ -420,7 +418,8 @@ func TestCancelWithTypedReasonFreeBeforeConfirm(t *testing.T) {
 // One poll loop, whatever the agent presses.
 func TestPollLoopNeverDoubles(t *testing.T) {
 	h := newHarness(t, small, withDemo())
-	st := bookUntilStatus(t, h, "cust_slow")
+	bookUntilStatus(t, h, "cust_slow")
+	st := h.top().(*statusScreen)
 	for i := 0; i < 5; i++ {
 		h.key("r")
 	}
@@ -482,51 +481,104 @@ func TestConflictOffersOtherEVSEs(t *testing.T) {
 	}
 }
 
+// oneFreeEVSE rewrites the search answer so the first location has a single
+// free EVSE: the others are shown CHARGING.
+func oneFreeEVSE(path string, b []byte) []byte {
+	if !strings.HasSuffix(path, "/search") {
+		return b
+	}
+	var resp map[string]any
+	if json.Unmarshal(b, &resp) != nil {
+		return b
+	}
+	results, _ := resp["results"].([]any)
+	if len(results) == 0 {
+		return b
+	}
+	free := 0
+	for _, e := range results[0].(map[string]any)["evses"].([]any) {
+		if e := e.(map[string]any); e["status"] == string(model.EVSEAvailable) {
+			if free++; free > 1 {
+				e["status"] = string(model.EVSECharging)
+			}
+		}
+	}
+	out, _ := json.Marshal(resp)
+	return out
+}
+
 func TestConflictLaterSlot(t *testing.T) {
 	h := newHarness(t, small, withDemo())
+	// No other EVSE at the location is free, so only "later" helps.
+	h.srv.Config.Handler = rewriting(h.sim, oneFreeEVSE)
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.key("esc", "enter")
-	c := h.top().(*confirmScreen)
-	// Take every other EVSE away so only "later" helps.
-	c.loc.EVSEs = []model.EVSE{c.evse}
+	h.wantOn("Book")
 	h.key("enter")
 	h.wantScreen("No other EVSE here is free", "ctrl+l")
-	before := c.form.byName("reservation_start").value()
-	h.key("ctrl+l")
-	if after := c.form.byName("reservation_start").value(); after == before {
-		t.Fatal("ctrl+l did not move the start")
+	before := h.value("Start (Berlin)")
+	start, err := time.ParseInLocation("2006-01-02 15:04", before, model.Berlin)
+	if err != nil {
+		t.Fatalf("start %q: %v", before, err)
 	}
-	h.key("enter") // 30 min later still overlaps a 1 h booking
+	h.key("ctrl+l")
+	if after, want := h.value("Start (Berlin)"), start.Add(30*time.Minute).Format("2006-01-02 15:04"); after != want {
+		t.Fatalf("ctrl+l moved the start from %s to %s, want %s", before, after, want)
+	}
+	h.noScreen("409 — slot taken") // the form is ready to try again
+	h.key("enter")                 // 30 min later still overlaps a 1 h booking
+	h.wantScreen("409", "No other EVSE here is free")
 	h.key("ctrl+l", "enter")
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("later slot not booked: %s", h.screen())
+	h.wantOn("Booking status")
+	bs := h.sim.Bookings()
+	if len(bs) != 2 {
+		t.Fatalf("%d bookings, want 2", len(bs))
+	}
+	s0, _ := bs[0].Window()
+	s1, _ := bs[1].Window()
+	if bs[1].EVSEUID != bs[0].EVSEUID || !s1.Equal(s0.Add(time.Hour)) {
+		t.Fatalf("later slot: %s at %v, first %s at %v", bs[1].EVSEUID, s1, bs[0].EVSEUID, s0)
 	}
 }
 
 func TestBadRequestShowsServerTextKeepsInput(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	h.key("enter", "enter", "enter")
-	c := h.top().(*confirmScreen)
-	c.form.byName("token_strategy").idx = 1 // group_token
-	c.applyStrategy()
-	c.form.byName("fleet_group_id").input.SetValue("group_overlimit")
+	h.choose("Token", "group_token")
+	h.focus("Fleet group")
+	h.typeText("group_overlimit")
 	h.key("enter")
-	h.wantScreen("Fleet group spending limit exceeded", "group_overlimit", "your input is kept")
-	if _, ok := h.top().(*confirmScreen); !ok {
-		t.Fatal("left the form on 400")
+	h.wantScreen("Fleet group spending limit exceeded", "your input is kept")
+	h.wantOn("Book") // the form stays on 400
+	if v := h.value("Fleet group"); v != "group_overlimit" {
+		t.Fatalf("fleet group %q after the 400", v)
+	}
+	creates := h.sent("POST", "/bookings")
+	if len(creates) != 1 || creates[0]["token_strategy"] != "group_token" || creates[0]["fleet_group_id"] != "group_overlimit" {
+		t.Fatalf("creates sent: %v", creates)
 	}
 }
 
 func TestNotFoundOffersSearchAgain(t *testing.T) {
 	h := newHarness(t, small, withDemo())
+	// The search lists a location the server no longer knows.
+	h.srv.Config.Handler = rewriting(h.sim, func(path string, b []byte) []byte {
+		if !strings.HasSuffix(path, "/search") {
+			return b
+		}
+		return bytes.ReplaceAll(b, []byte(`"DE-ENB-E123456"`), []byte(`"DE-XXX-E000000"`))
+	})
 	h.key("enter", "enter", "enter")
-	c := h.top().(*confirmScreen)
-	c.loc.LocationID = "DE-XXX-E000000"
+	h.wantOn("Book")
 	h.key("enter")
 	h.wantScreen("404", "ctrl+r runs the search again")
+	if creates := h.sent("POST", "/bookings"); len(creates) != 1 || creates[0]["location_id"] != "DE-XXX-E000000" {
+		t.Fatalf("creates sent: %v", creates)
+	}
 	h.key("ctrl+r")
-	if _, ok := h.top().(*resultsScreen); !ok {
-		t.Fatalf("ctrl+r after 404 went to %T", h.top())
+	h.wantOn("Results")
+	if n := h.count("GET", "/search"); n != 2 {
+		t.Fatalf("%d searches sent, want the search run again", n)
 	}
 }
 
@@ -734,11 +786,11 @@ func TestTooSmallNotice(t *testing.T) {
 }
 
 func TestReadOnlyRefusesBooking(t *testing.T) {
-	h := newHarness(t, small, withDemo())
-	h.app.c.Mode.ReadOnly = true
+	h := newHarness(t, small, withDemo(), withReadOnly())
+	h.wantScreen("READ-ONLY")
 	h.key("enter", "enter", "enter", "enter")
 	h.wantScreen("Booking is disabled", "read-only")
-	if countEvents(h, "POST", "/bookings") != 0 {
+	if h.count("POST", "/bookings") != 0 || len(h.sim.Bookings()) != 0 {
 		t.Fatal("a create went out in read-only mode")
 	}
 }
@@ -777,19 +829,18 @@ func TestJSONPreviewIsTheBodySent(t *testing.T) {
 func TestConfirmValidationMirrorsAPI(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	h.key("enter", "enter", "enter")
-	c := h.top().(*confirmScreen)
-	c.form.byName("customer_id").input.SetValue("")
-	c.form.byName("reservation_start").input.SetValue(h.clock.Now().Add(5 * time.Minute).In(h.app.c.Zone).Format("2006-01-02 15:04"))
+	h.focus("Customer id")
+	h.key("ctrl+u")
+	h.focus("Start (Berlin)")
+	h.clearAndType(h.clock.Now().Add(5 * time.Minute).In(model.Berlin).Format("2006-01-02 15:04"))
 	h.key("enter")
 	h.wantScreen("customer_id or token_id is required", "at least 15 minutes in the future")
-	c.form.byName("token_strategy").idx = 3 // pipelet
-	c.applyStrategy()
-	c.form.byName("token_uid").input.SetValue("04A2B3")
+	h.choose("Token", "pipelet")
+	h.focus("RFID UID")
+	h.typeText("04A2B3")
 	h.key("enter")
 	h.wantScreen("token_uid must be 8, 14 or 20 hexadecimal characters")
-	if countEvents(h, "POST", "/bookings") != 0 {
+	if h.count("POST", "/bookings") != 0 {
 		t.Fatal("an invalid booking was sent")
 	}
-	_ = io.Discard
-	_ = api.KindConflict
 }
