@@ -23,16 +23,6 @@ var (
 	large = [2]int{120, 40}
 )
 
-func countEvents(h *harness, method, prefix string) int {
-	n := 0
-	for _, e := range h.events {
-		if e.Method == method && strings.HasPrefix(e.Path, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
 // The demo's promise: Enter at each step books a charger, then the status
 // plays out to COMPLETED with a final price in about two minutes.
 func TestDemoEnterOnlyToCompleted(t *testing.T) {
@@ -419,38 +409,50 @@ func TestCancelWithTypedReasonFreeBeforeConfirm(t *testing.T) {
 func TestPollLoopNeverDoubles(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_slow")
-	st := h.top().(*statusScreen)
-	for i := 0; i < 5; i++ {
-		h.key("r")
+	gets := h.count("GET", "/bookings/")
+	deliver := h.keyLate("r") // a refresh whose answer is slow to come
+	h.wantScreen("checking now…")
+	h.key("r", "r", "r", "r")
+	if n := h.count("GET", "/bookings/") - gets; n != 1 {
+		t.Fatalf("%d polls for five refreshes while one was under way", n)
 	}
-	if w := st.entry(); w.inFlight || w.nextPoll.IsZero() {
-		t.Fatalf("after refreshes: in flight %v, next poll %v", w.inFlight, w.nextPoll)
-	}
-	before := countEvents(h, "GET", "/bookings/")
+	deliver()
+	h.wantScreen("next check in")
+	h.noScreen("checking now")
+	before := h.count("GET", "/bookings/")
 	h.advance(20 * time.Second)
-	got := countEvents(h, "GET", "/bookings/") - before
+	got := h.count("GET", "/bookings/") - before
 	// cust_slow stays PENDING: every 5 s, so 4 in 20 s, never twice as many.
 	if got < 3 || got > 5 {
 		t.Fatalf("%d polls in 20 s while PENDING, want about 4", got)
 	}
-	_ = st
 	// Leaving the screen does not stop watching (the watchlist polls), and
 	// the loop still does not double.
 	h.key("esc")
-	before = countEvents(h, "GET", "/bookings/")
+	before = h.count("GET", "/bookings/")
 	h.advance(20 * time.Second)
-	if n := countEvents(h, "GET", "/bookings/") - before; n < 1 || n > 5 {
+	if n := h.count("GET", "/bookings/") - before; n < 1 || n > 5 {
 		t.Fatalf("%d polls in 20 s after leaving the status screen, want the same pace", n)
 	}
 }
 
+// An answer to a search the agent has since replaced does not move the screen.
 func TestStaleSearchAnswerDropped(t *testing.T) {
 	h := newHarness(t, small, withDemo())
-	s := h.top().(*searchScreen)
-	h.send(searchDoneMsg{req: s.req + 99, resp: &model.SearchResponse{}})
-	if _, ok := h.top().(*searchScreen); !ok {
-		t.Fatal("a stale answer moved the screen")
+	munich := h.keyLate("enter") // around München, slow to answer
+	h.wantScreen("Searching…")
+	h.focus("Place")
+	h.clearAndType("Berlin")
+	berlin := h.keyLate("enter")
+	if n := h.count("GET", "/search"); n != 2 {
+		t.Fatalf("%d searches sent, want 2", n)
 	}
+	munich() // the first answer arrives after the second search went out
+	h.wantOn("Search")
+	h.wantScreen("Searching…")
+	berlin()
+	h.wantOn("Results")
+	h.wantScreen("locations within 25 km of Berlin")
 }
 
 func TestConflictOffersOtherEVSEs(t *testing.T) {
