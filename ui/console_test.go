@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,37 +19,66 @@ import (
 	"github.com/petitmonde/chargedesk/styles"
 )
 
+// bookingRow matches a row of the bookings list: the cursor, the watch mark
+// (⚑ changed, ◉ watched), the status.
+var bookingRow = regexp.MustCompile(`^(▸| ) (⚑|◉| ) ● `)
+
+// bookingRows are the rows the bookings list shows, top to bottom.
+func bookingRows(h *harness) []string {
+	var out []string
+	for _, l := range h.body() {
+		if bookingRow.MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func TestBookingsScreenFindAndCancel(t *testing.T) {
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
 	// A second booking on the other EVSE, for another customer.
 	h.key("esc", "down", "enter")
-	c := h.top().(*confirmScreen)
-	c.form.byName("customer_id").input.SetValue("cust_other_42")
+	h.wantOn("Book")
+	h.focus("Customer id")
+	h.clearAndType("cust_other_42")
 	h.key("enter")
+	h.wantOn("Booking status")
 	h.key("B")
-	bs, ok := h.top().(*bookingsScreen)
-	if !ok {
-		t.Fatalf("B went to %T", h.top())
-	}
+	h.wantOn("Bookings")
 	h.wantScreen("Bookings · any status · created 7 days", "2 of 2 loaded", "cd-test-001", "cd-test-002", "watching 2")
 	// Newest first.
-	if bs.loaded[0].ExternalID != "cd-test-002" {
-		t.Fatalf("first row %s, want the newest", bs.loaded[0].ExternalID)
+	rows := bookingRows(h)
+	if len(rows) != 2 || !strings.Contains(rows[0], "cd-test-002") || !strings.Contains(rows[0], "cust_other_42") ||
+		!strings.Contains(rows[1], "cd-test-001") {
+		t.Fatalf("rows, want the newest first:\n%s", strings.Join(rows, "\n"))
 	}
 	h.key("/")
 	h.typeText("cd-test-001")
 	h.key("enter")
-	if len(bs.view) != 1 {
-		t.Fatalf("find kept %d rows", len(bs.view))
+	h.wantScreen(`1 match "cd-test-001"`)
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "cd-test-001") {
+		t.Fatalf("find kept\n%s", strings.Join(rows, "\n"))
 	}
 	h.key("c")
 	h.wantScreen("Cancel booking cd-test-001?", "may charge a cancellation fee")
 	h.key("enter")
-	h.wantScreen("CANCELLED", "Cancelled")
-	if w, ok := h.app.c.watch.view(bs.loaded[1].ID); !ok || w.booking.Status != model.Cancelled {
-		t.Fatal("the watchlist did not learn of the cancel")
+	h.wantScreen("Cancelled")
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "● CANCELLED  cd-test-001") {
+		t.Fatalf("after the cancel\n%s", strings.Join(rows, "\n"))
+	}
+	first := h.sim.Bookings()[0]
+	if first.ExternalID != "cd-test-001" || first.Status != model.Cancelled {
+		t.Fatalf("the server holds %s %s", first.ExternalID, first.Status)
+	}
+	// The watchlist learnt of the cancel: it watches the other booking only,
+	// and polls the cancelled one no more.
+	h.wantScreen("watching 1")
+	polls := h.count("GET", "/bookings/"+first.ID)
+	h.advance(time.Minute)
+	if n := h.count("GET", "/bookings/"+first.ID) - polls; n != 0 {
+		t.Fatalf("the cancelled booking was polled %d more times", n)
 	}
 	// A cancelled booking refuses clearly, without a request.
 	posts := h.count("POST", "/bookings/")
@@ -59,18 +89,17 @@ func TestBookingsScreenFindAndCancel(t *testing.T) {
 	}
 	// Opening a booking shows its status screen.
 	h.key("esc", "enter")
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("enter went to %T", h.top())
-	}
-	// f2 reaches the bookings even from a text field.
+	h.wantOn("Booking status")
+	// f2 reaches the bookings even from a text field, where B is typed.
 	h.key("n")
-	if !h.top().Typing() {
-		t.Fatal("the search form is not typing")
+	h.wantOn("Search")
+	h.key("B")
+	h.wantOn("Search")
+	if v := h.value("Place"); v != "MünchenB" {
+		t.Fatalf("place %q: B was not typed into the field", v)
 	}
 	h.key("f2")
-	if _, ok := h.top().(*bookingsScreen); !ok {
-		t.Fatal("f2 did not open the bookings")
-	}
+	h.wantOn("Bookings")
 }
 
 func TestBookingsFiltersAndPaging(t *testing.T) {
@@ -99,8 +128,7 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 		h.clock.Advance(time.Second)
 	}
 	h.key("f2") // the search form has focus: B would be typed
-	h.noScreen("Find a charger")
-	bs := h.top().(*bookingsScreen)
+	h.wantOn("Bookings")
 	h.wantScreen("50 of 120 loaded")
 	h.key("]")
 	h.wantScreen("100 of 120 loaded")
@@ -108,18 +136,19 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 		h.key("down")
 	}
 	h.wantScreen("120 of 120 loaded")
-	if bs.loaded[0].ExternalID != "bulk-119" || bs.loaded[119].ExternalID != "bulk-000" {
-		t.Fatalf("order: %s … %s", bs.loaded[0].ExternalID, bs.loaded[119].ExternalID)
+	// Newest first: the last row is the oldest booking, the first the newest.
+	if rows := bookingRows(h); len(rows) == 0 || !strings.Contains(rows[len(rows)-1], "bulk-000") {
+		t.Fatalf("at the end of the list:\n%s", h.screen())
+	}
+	h.key("home")
+	if rows := bookingRows(h); len(rows) == 0 || !strings.Contains(rows[0], "bulk-119") {
+		t.Fatalf("at the top of the list:\n%s", h.screen())
 	}
 	// Status filter: nothing is CANCELLED.
-	for bs.statusIdx == 0 || model.Statuses[bs.statusIdx-1] != model.Cancelled {
-		h.key("s")
-	}
-	h.wantScreen("Bookings · CANCELLED", "No bookings here")
+	pressUntil(h, "s", "Bookings · CANCELLED")
+	h.wantScreen("No bookings here")
 	// Custom range before the bookings: none.
-	for bs.statusIdx != 0 {
-		h.key("s") // back round to "any status"
-	}
+	pressUntil(h, "s", "Bookings · any status") // back round
 	h.key("D")
 	h.typeText("2026-11-01 .. 2026-11-29")
 	h.key("enter")
@@ -129,6 +158,18 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 	h.typeText("yesterday")
 	h.key("enter")
 	h.wantScreen("dates: give two dates")
+}
+
+// pressUntil presses key until the screen shows want.
+func pressUntil(h *harness, key, want string) {
+	h.t.Helper()
+	for range 20 {
+		if strings.Contains(h.screen(), want) {
+			return
+		}
+		h.key(key)
+	}
+	h.t.Fatalf("%s never shows %q:\n%s", key, want, h.screen())
 }
 
 // Many watched bookings share one budget: never more than half the
@@ -218,14 +259,15 @@ func TestStatusChangeAnnouncedAndMarked(t *testing.T) {
 	h.key("B") // away from the status screen
 	h.advance(35 * time.Second)
 	h.wantScreen("⚑ cd-test-001:", "→")
-	bs := h.top().(*bookingsScreen)
-	if w, _ := h.app.c.watch.view(bs.loaded[0].ID); !w.changed {
-		t.Fatal("the change is not marked")
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "⚑ ● ") {
+		t.Fatalf("the change is not marked:\n%s", h.screen())
 	}
 	h.key("enter") // looking at it clears the mark
+	h.wantOn("Booking status")
 	h.key("esc")
-	if w, _ := h.app.c.watch.view(bs.loaded[0].ID); w.changed {
-		t.Fatal("the mark stayed after the agent looked")
+	h.wantOn("Bookings")
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "◉ ● ") {
+		t.Fatalf("the mark stayed after the agent looked:\n%s", h.screen())
 	}
 }
 
