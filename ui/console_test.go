@@ -6,17 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
-	"github.com/petitmonde/chargedesk/styles"
 )
 
 // bookingRow matches a row of the bookings list: the cursor, the watch mark
@@ -280,6 +277,9 @@ func TestDriverMessage(t *testing.T) {
 		"https://www.google.com/maps/search/?api=1&query=48.137200,11.576100", "DE*ENB*E123456*1, connector 1",
 		"Mon 30 Nov 2026, 10:30–11:30 (German time)", "usual charging card or app", "Booking reference: cd-test-001",
 		"copied to the clipboard")
+	if !strings.Contains(h.clipboard, "Booking reference: cd-test-001") || !strings.Contains(h.clipboard, "Marienplatz 8, 80331 München") {
+		t.Fatalf("copied %q", h.clipboard)
+	}
 	h.key("esc")
 	h.noScreen("Message for the driver")
 }
@@ -300,58 +300,61 @@ func TestDriverMessageAdHoc(t *testing.T) {
 	}
 }
 
+// mapSelection is the selected location as the map names it: "◉ 1.0 km  Name".
+var mapSelection = regexp.MustCompile(`^◉ (\d+\.\d km  .+?) · `)
+
 func TestMapKeepsSelectionInSync(t *testing.T) {
 	for _, size := range [][2]int{small, large, {200, 60}} {
-		h := newHarness(t, size, withDemo())
-		h.key("enter", "m")
-		r := h.top().(*resultsScreen)
-		h.wantScreen("N↑", "rings every", "◉ 0.5 km  EnBW Schnellladepark Marienplatz")
-		h.key("down", "down")
-		sel, _ := r.selected()
-		h.wantScreen(fmt.Sprintf("◉ %.1f km  %s", sel.DistanceKM, sel.Name))
-		h.key("m") // back to the list: the same row is selected
-		if r.list.Cursor() != 2 {
-			t.Fatalf("list cursor %d after the map", r.list.Cursor())
-		}
-		lines := strings.Split(h.screen(), "\n")
-		if len(lines) > size[1] {
-			t.Fatalf("%d lines at %v", len(lines), size)
-		}
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			h := newHarness(t, size, withDemo())
+			h.key("enter", "m")
+			h.wantScreen("N↑", "rings every", "◉ 0.5 km  EnBW Schnellladepark Marienplatz")
+			h.key("down", "down")
+			var sel string
+			for _, l := range h.body() {
+				if m := mapSelection.FindStringSubmatch(l); m != nil {
+					sel = m[1]
+				}
+			}
+			if sel == "" || strings.HasPrefix(sel, "0.5 km") {
+				t.Fatalf("the map's selection did not follow ↓ (%q):\n%s", sel, h.screen())
+			}
+			h.key("m") // back to the list: the same row is selected
+			if !strings.Contains(h.row("▸ "), sel) || !h.bodyMatches(` · 3/\d+\s*$`) {
+				t.Fatalf("the map selected %q; the list:\n%s", sel, h.screen())
+			}
+			if lines := h.lines(); len(lines) > size[1] {
+				t.Fatalf("%d lines at %v", len(lines), size)
+			}
+		})
 	}
 }
 
 func TestNextBestCharger(t *testing.T) {
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_expire")
-	st := h.top().(*statusScreen)
-	failed := st.current()
+	failed := evseShown(h)
 	h.advance(45 * time.Second)
+	h.wantStatus("EXPIRED")
 	h.key("x")
-	c, ok := h.top().(*confirmScreen)
-	if !ok {
-		t.Fatalf("x went to %T: %s", h.top(), h.screen())
-	}
-	if c.evse.EVSEUID == failed.EVSEUID {
-		t.Fatal("proposed the charger that failed")
-	}
+	h.wantOn("Book")
+	h.noScreen("Book " + failed + " at ") // not the charger that failed
 	h.wantScreen("Next best charger after EXPIRED", "cust_expire")
 	// Nothing is booked until the agent confirms.
 	if n := len(h.sim.Bookings()); n != 1 {
 		t.Fatalf("%d bookings before confirming", n)
 	}
-	c.form.byName("customer_id").input.SetValue("cust_demo_001")
+	h.focus("Customer id")
+	h.clearAndType("cust_demo_001")
 	h.key("enter")
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("not booked: %s", h.screen())
-	}
-	if n := len(h.sim.Bookings()); n != 2 {
-		t.Fatalf("%d bookings after confirming", n)
+	h.wantOn("Booking status")
+	bs := h.sim.Bookings()
+	if len(bs) != 2 || bs[1].EVSEUID == failed || bs[1].CustomerID != "cust_demo_001" {
+		t.Fatalf("the server holds %+v after confirming", bs)
 	}
 	// esc goes back through the proposed location to the results.
 	h.key("esc")
-	if _, ok := h.top().(*detailScreen); !ok {
-		t.Fatalf("esc went to %T", h.top())
-	}
+	h.wantOn("Location")
 }
 
 type memSaver struct{ saved []model.History }
@@ -359,13 +362,17 @@ type memSaver struct{ saved []model.History }
 func (m *memSaver) save(h model.History) error { m.saved = append(m.saved, h); return nil }
 
 func TestRemembersPlacesAndCustomers(t *testing.T) {
-	saver := &memSaver{}
-	h := newHarness(t, small, withDemo(), func(_ *sim.Options, o *Options, _ *api.Config) {
+	remembered := func(_ *sim.Options, o *Options, _ *api.Config) {
 		o.History = model.History{Places: []string{"52.5200, 13.4050"}, Customers: []string{"cust_regular"}}
+	}
+	saver := &memSaver{}
+	h := newHarness(t, small, withDemo(), remembered, func(_ *sim.Options, o *Options, _ *api.Config) {
 		o.SaveHistory = saver.save
 	})
 	h.key("up") // from the prefilled München: the remembered place comes before the presets
-	h.wantScreen("52.5200, 13.4050")
+	if v := h.value("Place"); v != "52.5200, 13.4050" {
+		t.Fatalf("place %q", v)
+	}
 	h.key("enter")
 	if len(saver.saved) == 0 || saver.saved[len(saver.saved)-1].Places[0] != "52.5200, 13.4050" {
 		t.Fatalf("saved %v", saver.saved)
@@ -373,50 +380,50 @@ func TestRemembersPlacesAndCustomers(t *testing.T) {
 	h.key("enter", "enter")
 	h.wantScreen("recent customers: cust_regular")
 	h.key("down")
-	h.wantScreen("cust_regular")
+	if v := h.value("Customer id"); v != "cust_regular" {
+		t.Fatalf("customer %q", v)
+	}
 	h.key("enter")
+	if creates := h.sent("POST", "/bookings"); len(creates) != 1 || creates[0]["customer_id"] != "cust_regular" {
+		t.Fatalf("creates sent: %v", creates)
+	}
 	last := saver.saved[len(saver.saved)-1]
 	if last.Customers[0] != "cust_regular" {
 		t.Fatalf("customers %v", last.Customers)
 	}
 
-	// Off: nothing is offered or saved.
-	h2 := newHarness(t, small, withDemo())
-	h2.key("enter")
-	if h2.app.c.save != nil {
-		t.Fatal("remembering is on without a saver")
+	// Off (no saver): what was remembered is not offered.
+	h2 := newHarness(t, small, withDemo(), remembered)
+	h2.key("up")
+	if v := h2.value("Place"); v == "52.5200, 13.4050" {
+		t.Fatal("remembering is off, yet the remembered place is offered")
 	}
-	_ = tea.Quit
+	h2.key("down", "enter", "enter", "enter")
+	h2.wantOn("Book")
+	h2.noScreen("recent customers")
 }
 
 func TestRequestLogAndCurl(t *testing.T) {
 	h := newHarness(t, large, withDemo(), withKey(sim.DefaultKey))
 	h.key("enter", "enter", "enter", "enter")
-	for _, ev := range h.events {
-		h.send(logEventMsg{ev})
-	}
+	h.feedLog()
 	h.key("L")
-	ls, ok := h.top().(*logScreen)
-	if !ok {
-		t.Fatalf("L went to %T", h.top())
-	}
+	h.wantOn("Request log")
 	h.wantScreen("Request log", "POST", "/bookings", "202", "GET", "/search?", "200")
 	// The newest call (the create) is first; y copies it as curl.
 	h.key("y")
 	h.wantScreen(`curl -sS -X POST`, `"X-API-Key: $PETITMONDE_API_KEY"`)
-	if !strings.Contains(ls.note, `--data-raw '{"location_id":"DE-ENB-E123456"`) || strings.Contains(ls.note, sim.DefaultKey) {
-		t.Fatalf("copied: %s", ls.note)
+	if !strings.Contains(h.clipboard, `--data-raw '{"location_id":"DE-ENB-E123456"`) || strings.Contains(h.clipboard, sim.DefaultKey) {
+		t.Fatalf("copied: %s", h.clipboard)
 	}
+	h.noScreen(sim.DefaultKey)
 	h.key("enter")
 	h.wantScreen("── request body ──", `"external_id": "cd-test-001"`, "── response body ──", `"status": "REQUESTED"`)
-	h.key("esc")
-	if !ls.detail && h.top() != Screen(ls) {
-		t.Fatal("esc left the log instead of the bodies")
-	}
-	h.key("L")
-	if _, ok := h.top().(*logScreen); ok {
-		t.Fatal("L did not close the log")
-	}
+	h.key("esc") // leaves the bodies, not the log
+	h.wantOn("Request log")
+	h.noScreen("── request body ──")
+	h.key("L") // closes the log
+	h.wantOn("Booking status")
 }
 
 func TestCurlCommandReproducesTheCall(t *testing.T) {
@@ -437,35 +444,57 @@ func TestHeaderUsageMeter(t *testing.T) {
 func TestStalePollDoesNotUndoCancel(t *testing.T) {
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
-	st := h.top().(*statusScreen)
 	h.advance(12 * time.Second)
-	w := st.entry()
-	// A poll goes out; before its answer comes, the booking is cancelled.
-	poll := h.app.c.watch.refresh(st.id)
-	stale := poll() // answered now: CONFIRMED
+	h.wantStatus("CONFIRMED")
+	// A poll goes out and is answered CONFIRMED; before the answer arrives,
+	// the booking is cancelled.
+	deliver := h.keyLate("r")
 	h.key("c", "enter")
-	if st.current().Status != model.Cancelled {
-		t.Fatalf("status %s after the cancel", st.current().Status)
+	h.wantStatus("CANCELLED")
+	deliver()
+	h.wantStatus("CANCELLED")
+	h.noScreen("CANCELLED → CONFIRMED") // no change announced either
+	if tl := timeline(h); len(tl) == 0 || tl[len(tl)-1] != "CANCELLED" {
+		t.Fatalf("timeline %v after the stale answer", tl)
 	}
-	h.send(stale)
-	if st.current().Status != model.Cancelled || w.changed {
-		t.Fatalf("the stale answer made it %s (changed %v)", st.current().Status, w.changed)
+}
+
+var timelineRow = regexp.MustCompile(`^  \d\d:\d\d:\d\d  (\S+)`)
+
+// timeline is the statuses of the status screen's timeline, oldest first.
+func timeline(h *harness) []string {
+	var out []string
+	for _, l := range h.body() {
+		if m := timelineRow.FindStringSubmatch(l); m != nil {
+			out = append(out, m[1])
+		}
 	}
+	return out
 }
 
 // A spent monthly quota asks for a wait of days: the banner says it in hours
 // and names the day, not a count of seconds.
 func TestRetryBannerLongWait(t *testing.T) {
-	st := styles.New(true)
-	now := t0
-	r := retrier{}
-	r.schedule(now, &api.Error{Kind: api.KindRateLimited, Status: 429, RetryAfter: 15 * 24 * time.Hour, Message: "Monthly quota used up"})
-	got := ansi.Strip(r.bannerText(st, now, model.Berlin))
-	for _, want := range []string{"retrying automatically in 360 h 00 min", "(at Tue 15 Dec 10:02)", "Monthly quota used up"} {
-		if !strings.Contains(got, want) {
-			t.Fatalf("banner %q lacks %q", got, want)
+	h := newHarness(t, large, withDemo())
+	wait := 15 * 24 * time.Hour
+	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != sim.BasePath+"/search" {
+			h.sim.ServeHTTP(w, r)
+			return
 		}
-	}
+		rec := httptest.NewRecorder()
+		h.sim.ServeHTTP(rec, r) // for the rate headers
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"error":"Monthly quota used up"}`))
+	})
+	h.key("enter")
+	h.wantScreen("retrying automatically in 360 h 00 min", "(at Tue 15 Dec 10:02)", "Monthly quota used up")
+	h.noScreen(strconv.Itoa(int(wait.Seconds())))
 }
 
 func TestConfigWarningShownInTheTUI(t *testing.T) {
@@ -505,9 +534,7 @@ func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
 	h.key("enter")
 	h.wantScreen("Outcome unknown", "cd-test-001")
 	h.key("enter") // the agent tries again
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("not adopted: %s", h.screen())
-	}
+	h.wantOn("Booking status")
 	if posts != 1 || len(h.sim.Bookings()) != 1 {
 		t.Fatalf("%d creates sent, %d bookings: booked twice", posts, len(h.sim.Bookings()))
 	}
@@ -532,6 +559,9 @@ func TestServerFieldErrorStaysUntilEdited(t *testing.T) {
 	h.wantScreen("✗ API: customer_id cust_demo_001 has no token synced")
 	h.advance(3 * time.Second)
 	h.wantScreen("✗ API: customer_id cust_demo_001 has no token synced")
+	if !h.focused("Customer id") {
+		t.Fatalf("the customer field lost the focus:\n%s", h.screen())
+	}
 	h.key("backspace") // the customer field has focus: editing it clears the server's word
 	h.noScreen("✗ API: customer_id")
 }
