@@ -32,6 +32,7 @@ func bookingRows(h *harness) []string {
 }
 
 func TestBookingsScreenFindAndCancel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
@@ -100,6 +101,7 @@ func TestBookingsScreenFindAndCancel(t *testing.T) {
 }
 
 func TestBookingsFiltersAndPaging(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	// 120 bookings straight through the client, on different EVSEs and days.
 	ctx := context.Background()
@@ -172,6 +174,7 @@ func pressUntil(h *harness, key, want string) {
 // Many watched bookings share one budget: never more than half the
 // per-minute limit in any 60 s, and never two polls of one booking at once.
 func TestWatchlistRateBudget(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small) // real-time lifecycle: CONFIRMED lasts until the start
 	ctx := context.Background()
 	n := 0
@@ -251,6 +254,7 @@ func TestWatchlistRateBudget(t *testing.T) {
 }
 
 func TestStatusChangeAnnouncedAndMarked(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_slow")
 	h.key("B") // away from the status screen
@@ -269,6 +273,7 @@ func TestStatusChangeAnnouncedAndMarked(t *testing.T) {
 }
 
 func TestDriverMessage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
@@ -285,6 +290,7 @@ func TestDriverMessage(t *testing.T) {
 }
 
 func TestDriverMessageAdHoc(t *testing.T) {
+	t.Parallel()
 	zone := model.Berlin
 	from := t0.Add(15 * time.Minute)
 	until := t0.Add(3 * time.Hour)
@@ -304,8 +310,10 @@ func TestDriverMessageAdHoc(t *testing.T) {
 var mapSelection = regexp.MustCompile(`^◉ (\d+\.\d km  .+?) · `)
 
 func TestMapKeepsSelectionInSync(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{small, large, {200, 60}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t, size, withDemo())
 			h.key("enter", "m")
 			h.wantScreen("N↑", "rings every", "◉ 0.5 km  EnBW Schnellladepark Marienplatz")
@@ -331,6 +339,7 @@ func TestMapKeepsSelectionInSync(t *testing.T) {
 }
 
 func TestNextBestCharger(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_expire")
 	failed := evseShown(h)
@@ -362,6 +371,7 @@ type memSaver struct{ saved []model.History }
 func (m *memSaver) save(h model.History) error { m.saved = append(m.saved, h); return nil }
 
 func TestRemembersPlacesAndCustomers(t *testing.T) {
+	t.Parallel()
 	remembered := func(_ *sim.Options, o *Options, _ *api.Config) {
 		o.History = model.History{Places: []string{"52.5200, 13.4050"}, Customers: []string{"cust_regular"}}
 	}
@@ -404,6 +414,7 @@ func TestRemembersPlacesAndCustomers(t *testing.T) {
 }
 
 func TestRequestLogAndCurl(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo(), withKey(sim.DefaultKey))
 	h.key("enter", "enter", "enter", "enter")
 	h.feedLog()
@@ -427,6 +438,7 @@ func TestRequestLogAndCurl(t *testing.T) {
 }
 
 func TestCurlCommandReproducesTheCall(t *testing.T) {
+	t.Parallel()
 	ev := api.Event{Method: "POST", Path: "/bookings/b-1/cancel", RequestBody: []byte(`{"reason":"it's late"}`)}
 	got := api.CurlCommand("https://api.petitmonde.energy/api/v1/client/", ev)
 	want := `curl -sS -X POST 'https://api.petitmonde.energy/api/v1/client/bookings/b-1/cancel' -H "X-API-Key: $PETITMONDE_API_KEY" -H 'Accept: application/json' -H 'Content-Type: application/json' --data-raw '{"reason":"it'\''s late"}'`
@@ -436,12 +448,14 @@ func TestCurlCommandReproducesTheCall(t *testing.T) {
 }
 
 func TestHeaderUsageMeter(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	h.wantScreen("month 9999/10000")
 }
 
 // An answer to a poll sent before a cancel must not undo the cancel.
 func TestStalePollDoesNotUndoCancel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
@@ -475,6 +489,7 @@ func timeline(h *harness) []string {
 // A spent monthly quota asks for a wait of days: the banner says it in hours
 // and names the day, not a count of seconds.
 func TestRetryBannerLongWait(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	wait := 15 * 24 * time.Hour
 	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -498,6 +513,7 @@ func TestRetryBannerLongWait(t *testing.T) {
 }
 
 func TestConfigWarningShownInTheTUI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, func(_ *sim.Options, o *Options, _ *api.Config) {
 		o.Warnings = []string{"config /x/config.toml holds the API key of profile \"prod\" but is readable by group or others (mode 0644): run chmod 600 /x/config.toml"}
 	})
@@ -509,6 +525,7 @@ func TestConfigWarningShownInTheTUI(t *testing.T) {
 // After an unknown outcome, enter does not send the same booking blindly: it
 // looks the external id up first and adopts the booking it finds.
 func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo(), withoutContract()) // 502/503 are not in the contract
 	h.key("enter", "enter", "enter")
 	// The create is processed, its answer lost, and the look-up fails too.
@@ -544,6 +561,7 @@ func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
 // The server's 400 stays next to the field it names until that field is
 // edited; the clock's revalidation every second does not wipe it.
 func TestServerFieldErrorStaysUntilEdited(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo(), withoutContract())
 	h.key("enter", "enter", "enter")
 	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

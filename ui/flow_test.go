@@ -23,9 +23,15 @@ var (
 	large = [2]int{120, 40}
 )
 
+// The flow tests drive chargedesk as a person does, with keys and typed
+// text, and check what the screen shows, what was sent and what the server
+// holds. Each has its own harness (program, simulator, clock), so they run in
+// parallel.
+
 // The demo's promise: Enter at each step books a charger, then the status
 // plays out to COMPLETED with a final price in about two minutes.
 func TestDemoEnterOnlyToCompleted(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	h.wantScreen("DEMO", "München", "Find a charger")
 	keys := 0
@@ -69,6 +75,7 @@ func TestDemoEnterOnlyToCompleted(t *testing.T) {
 }
 
 func TestSearchValidationSendsNothingAndKeepsInput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small)
 	h.typeText("48.1351, 11.5820")
 	h.key("tab")
@@ -90,6 +97,7 @@ func TestSearchValidationSendsNothingAndKeepsInput(t *testing.T) {
 }
 
 func TestSearchFormPresetsAndCoordinates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small)
 	h.key("down")
 	h.wantScreen("München", "48.1351, 11.5820")
@@ -202,6 +210,7 @@ func shown(h *harness) int {
 }
 
 func TestResultsSortFilterBookable(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	h.key("enter")
 	n := shown(h)
@@ -300,6 +309,7 @@ func evseShown(h *harness) string {
 }
 
 func TestExpiredSuggestsAnotherChargerAndMarksIt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_expire")
 	h.advance(45 * time.Second)
@@ -317,7 +327,9 @@ func TestExpiredSuggestsAnotherChargerAndMarksIt(t *testing.T) {
 }
 
 func TestNoShowAndRejectOutcomes(t *testing.T) {
+	t.Parallel()
 	t.Run("no-show", func(t *testing.T) {
+		t.Parallel()
 		h := newHarness(t, small, withDemo())
 		bookUntilStatus(t, h, "cust_noshow")
 		h.advance(3 * time.Minute)
@@ -325,6 +337,7 @@ func TestNoShowAndRejectOutcomes(t *testing.T) {
 		h.wantScreen("fee may apply")
 	})
 	t.Run("rejected", func(t *testing.T) {
+		t.Parallel()
 		h := newHarness(t, small, withDemo())
 		bookUntilStatus(t, h, "cust_reject")
 		h.advance(30 * time.Second)
@@ -336,6 +349,7 @@ func TestNoShowAndRejectOutcomes(t *testing.T) {
 }
 
 func TestCancelConfirmedWarnsAboutFee(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
@@ -368,6 +382,7 @@ func TestCancelConfirmedWarnsAboutFee(t *testing.T) {
 }
 
 func TestCancelWithTypedReasonFreeBeforeConfirm(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_slow")
 	h.key("c")
@@ -407,6 +422,7 @@ func TestCancelWithTypedReasonFreeBeforeConfirm(t *testing.T) {
 
 // One poll loop, whatever the agent presses.
 func TestPollLoopNeverDoubles(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_slow")
 	gets := h.count("GET", "/bookings/")
@@ -438,6 +454,7 @@ func TestPollLoopNeverDoubles(t *testing.T) {
 
 // An answer to a search the agent has since replaced does not move the screen.
 func TestStaleSearchAnswerDropped(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	munich := h.keyLate("enter") // around München, slow to answer
 	h.wantScreen("Searching…")
@@ -456,6 +473,7 @@ func TestStaleSearchAnswerDropped(t *testing.T) {
 }
 
 func TestConflictOffersOtherEVSEs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	first := h.sim.Bookings()[0].EVSEUID
@@ -510,6 +528,7 @@ func oneFreeEVSE(path string, b []byte) []byte {
 }
 
 func TestConflictLaterSlot(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	// No other EVSE at the location is free, so only "later" helps.
 	h.srv.Config.Handler = rewriting(h.sim, oneFreeEVSE)
@@ -544,6 +563,7 @@ func TestConflictLaterSlot(t *testing.T) {
 }
 
 func TestBadRequestShowsServerTextKeepsInput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	h.key("enter", "enter", "enter")
 	h.choose("Token", "group_token")
@@ -562,6 +582,7 @@ func TestBadRequestShowsServerTextKeepsInput(t *testing.T) {
 }
 
 func TestNotFoundOffersSearchAgain(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	// The search lists a location the server no longer knows.
 	h.srv.Config.Handler = rewriting(h.sim, func(path string, b []byte) []byte {
@@ -585,6 +606,7 @@ func TestNotFoundOffersSearchAgain(t *testing.T) {
 }
 
 func TestRateLimitCountdownThenAutomaticRetry(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo(), withRateLimit(2))
 	h.key("enter") // the usage meter and the search: the minute's two requests
 	h.key("enter", "enter", "enter")
@@ -610,7 +632,9 @@ func TestRateLimitCountdownThenAutomaticRetry(t *testing.T) {
 }
 
 func TestUnauthorizedAndForbiddenNameTheFix(t *testing.T) {
+	t.Parallel()
 	t.Run("401", func(t *testing.T) {
+		t.Parallel()
 		h := newHarness(t, small, withDemo(), withKey("wrong-key-123456"))
 		h.key("enter")
 		h.wantScreen("API key rejected (401)", "PETITMONDE_API_KEY", "Invalid API key")
@@ -619,6 +643,7 @@ func TestUnauthorizedAndForbiddenNameTheFix(t *testing.T) {
 		h.noScreen("API key rejected")
 	})
 	t.Run("403", func(t *testing.T) {
+		t.Parallel()
 		h := newHarness(t, small, withDemo(), withSuspended("suspended-key-9"))
 		h.key("enter")
 		h.wantScreen("Access refused (403)", "suspended")
@@ -640,6 +665,7 @@ func faulty(n int32, next http.Handler) http.Handler {
 }
 
 func TestServerErrorBannerThenRetry(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	h.srv.Config.Handler = faulty(2, h.sim)
 	h.key("enter")
@@ -658,6 +684,7 @@ func TestServerErrorBannerThenRetry(t *testing.T) {
 var retryNumber = regexp.MustCompile(`retry (\d+) in`)
 
 func TestNetworkErrorBannerKeepsInput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	h.srv.Close()
 	h.key("enter")
@@ -689,6 +716,7 @@ func rewriting(next http.Handler, f func(path string, body []byte) []byte) http.
 }
 
 func TestUnknownStatusShownNotCrashing(t *testing.T) {
+	t.Parallel()
 	// The rewritten status breaks the contract on purpose: no contract check here.
 	h := newHarness(t, small, withDemo(), withoutContract())
 	h.srv.Config.Handler = rewriting(h.sim, func(path string, b []byte) []byte {
@@ -710,6 +738,7 @@ func TestUnknownStatusShownNotCrashing(t *testing.T) {
 }
 
 func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	evil := "\x1b]52;c;aGFja2Vk\x07\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x07Evil\u202eplug\x1b[H"
 	h.srv.Config.Handler = rewriting(h.sim, func(path string, b []byte) []byte {
@@ -743,6 +772,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 }
 
 func TestEscGoesBackAndQuitRules(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	// q types into the focused place field instead of quitting.
 	h.key("q")
@@ -767,6 +797,7 @@ func TestEscGoesBackAndQuitRules(t *testing.T) {
 }
 
 func TestQuitWhileWatchingAsks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	bookUntilStatus(t, h, "cust_slow")
 	h.key("q")
@@ -781,6 +812,7 @@ func TestQuitWhileWatchingAsks(t *testing.T) {
 }
 
 func TestTooSmallNotice(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, [2]int{50, 12})
 	h.wantScreen("Terminal too small: 50×12", "at least 64×18")
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -788,6 +820,7 @@ func TestTooSmallNotice(t *testing.T) {
 }
 
 func TestReadOnlyRefusesBooking(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo(), withReadOnly())
 	h.wantScreen("READ-ONLY")
 	h.key("enter", "enter", "enter", "enter")
@@ -817,6 +850,7 @@ func previewJSON(h *harness) []byte {
 }
 
 func TestJSONPreviewIsTheBodySent(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	h.key("enter", "enter", "enter", "ctrl+o")
 	h.wantScreen(`"external_id": "cd-test-001"`, `"token_strategy": "driver_token"`, `"customer_id": "cust_demo_001"`)
@@ -829,6 +863,7 @@ func TestJSONPreviewIsTheBodySent(t *testing.T) {
 }
 
 func TestConfirmValidationMirrorsAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	h.key("enter", "enter", "enter")
 	h.focus("Customer id")
