@@ -508,7 +508,9 @@ func TestRetryBannerLongWait(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":"Monthly quota used up"}`))
 	})
 	h.key("enter")
-	h.wantScreen("retrying automatically in 360 h 00 min", "(at Tue 15 Dec 10:02)", "Monthly quota used up")
+	// The wait in the model's words for a person (hours, or days), the day
+	// and time it ends, the server's reason; never the seconds of Retry-After.
+	h.wantScreen("retrying automatically in "+model.HumanDuration(wait)+" (at Tue 15 Dec 10:02)", "Monthly quota used up")
 	h.noScreen(strconv.Itoa(int(wait.Seconds())))
 }
 
