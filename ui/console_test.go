@@ -5,75 +5,103 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
-	"github.com/petitmonde/chargedesk/styles"
 )
 
+// bookingRow matches a row of the bookings list: the cursor, the watch mark
+// (⚑ changed, ◉ watched), the status.
+var bookingRow = regexp.MustCompile(`^(▸| ) (⚑|◉| ) ● `)
+
+// bookingRows are the rows the bookings list shows, top to bottom.
+func bookingRows(h *harness) []string {
+	var out []string
+	for _, l := range h.body() {
+		if bookingRow.MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func TestBookingsScreenFindAndCancel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
 	// A second booking on the other EVSE, for another customer.
 	h.key("esc", "down", "enter")
-	c := h.top().(*confirmScreen)
-	c.form.byName("customer_id").input.SetValue("cust_other_42")
+	h.wantOn("Book")
+	h.focus("Customer id")
+	h.clearAndType("cust_other_42")
 	h.key("enter")
+	h.wantOn("Booking status")
 	h.key("B")
-	bs, ok := h.top().(*bookingsScreen)
-	if !ok {
-		t.Fatalf("B went to %T", h.top())
-	}
+	h.wantOn("Bookings")
 	h.wantScreen("Bookings · any status · created 7 days", "2 of 2 loaded", "cd-test-001", "cd-test-002", "watching 2")
 	// Newest first.
-	if bs.loaded[0].ExternalID != "cd-test-002" {
-		t.Fatalf("first row %s, want the newest", bs.loaded[0].ExternalID)
+	rows := bookingRows(h)
+	if len(rows) != 2 || !strings.Contains(rows[0], "cd-test-002") || !strings.Contains(rows[0], "cust_other_42") ||
+		!strings.Contains(rows[1], "cd-test-001") {
+		t.Fatalf("rows, want the newest first:\n%s", strings.Join(rows, "\n"))
 	}
 	h.key("/")
 	h.typeText("cd-test-001")
 	h.key("enter")
-	if len(bs.view) != 1 {
-		t.Fatalf("find kept %d rows", len(bs.view))
+	h.wantScreen(`1 match "cd-test-001"`)
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "cd-test-001") {
+		t.Fatalf("find kept\n%s", strings.Join(rows, "\n"))
 	}
 	h.key("c")
 	h.wantScreen("Cancel booking cd-test-001?", "may charge a cancellation fee")
 	h.key("enter")
-	h.wantScreen("CANCELLED", "Cancelled")
-	if w, ok := h.app.c.watch.view(bs.loaded[1].ID); !ok || w.booking.Status != model.Cancelled {
-		t.Fatal("the watchlist did not learn of the cancel")
+	h.wantScreen("Cancelled")
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "● CANCELLED  cd-test-001") {
+		t.Fatalf("after the cancel\n%s", strings.Join(rows, "\n"))
+	}
+	first := h.sim.Bookings()[0]
+	if first.ExternalID != "cd-test-001" || first.Status != model.Cancelled {
+		t.Fatalf("the server holds %s %s", first.ExternalID, first.Status)
+	}
+	// The watchlist learnt of the cancel: it watches the other booking only,
+	// and polls the cancelled one no more.
+	h.wantScreen("watching 1")
+	polls := h.count("GET", "/bookings/"+first.ID)
+	h.advance(time.Minute)
+	if n := h.count("GET", "/bookings/"+first.ID) - polls; n != 0 {
+		t.Fatalf("the cancelled booking was polled %d more times", n)
 	}
 	// A cancelled booking refuses clearly, without a request.
-	posts := countEvents(h, "POST", "/bookings/")
+	posts := h.count("POST", "/bookings/")
 	h.key("c")
 	h.wantScreen("cannot be cancelled")
-	if countEvents(h, "POST", "/bookings/") != posts {
+	if h.count("POST", "/bookings/") != posts {
 		t.Fatal("sent a cancel for a CANCELLED booking")
 	}
 	// Opening a booking shows its status screen.
 	h.key("esc", "enter")
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("enter went to %T", h.top())
-	}
-	// f2 reaches the bookings even from a text field.
+	h.wantOn("Booking status")
+	// f2 reaches the bookings even from a text field, where B is typed.
 	h.key("n")
-	if !h.top().Typing() {
-		t.Fatal("the search form is not typing")
+	h.wantOn("Search")
+	h.key("B")
+	h.wantOn("Search")
+	if v := h.value("Place"); v != "MünchenB" {
+		t.Fatalf("place %q: B was not typed into the field", v)
 	}
 	h.key("f2")
-	if _, ok := h.top().(*bookingsScreen); !ok {
-		t.Fatal("f2 did not open the bookings")
-	}
+	h.wantOn("Bookings")
 }
 
 func TestBookingsFiltersAndPaging(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	// 120 bookings straight through the client, on different EVSEs and days.
 	ctx := context.Background()
@@ -99,8 +127,7 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 		h.clock.Advance(time.Second)
 	}
 	h.key("f2") // the search form has focus: B would be typed
-	h.noScreen("Find a charger")
-	bs := h.top().(*bookingsScreen)
+	h.wantOn("Bookings")
 	h.wantScreen("50 of 120 loaded")
 	h.key("]")
 	h.wantScreen("100 of 120 loaded")
@@ -108,18 +135,19 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 		h.key("down")
 	}
 	h.wantScreen("120 of 120 loaded")
-	if bs.loaded[0].ExternalID != "bulk-119" || bs.loaded[119].ExternalID != "bulk-000" {
-		t.Fatalf("order: %s … %s", bs.loaded[0].ExternalID, bs.loaded[119].ExternalID)
+	// Newest first: the last row is the oldest booking, the first the newest.
+	if rows := bookingRows(h); len(rows) == 0 || !strings.Contains(rows[len(rows)-1], "bulk-000") {
+		t.Fatalf("at the end of the list:\n%s", h.screen())
+	}
+	h.key("home")
+	if rows := bookingRows(h); len(rows) == 0 || !strings.Contains(rows[0], "bulk-119") {
+		t.Fatalf("at the top of the list:\n%s", h.screen())
 	}
 	// Status filter: nothing is CANCELLED.
-	for bs.statusIdx == 0 || model.Statuses[bs.statusIdx-1] != model.Cancelled {
-		h.key("s")
-	}
-	h.wantScreen("Bookings · CANCELLED", "No bookings here")
+	pressUntil(h, "s", "Bookings · CANCELLED")
+	h.wantScreen("No bookings here")
 	// Custom range before the bookings: none.
-	for bs.statusIdx != 0 {
-		h.key("s") // back round to "any status"
-	}
+	pressUntil(h, "s", "Bookings · any status") // back round
 	h.key("D")
 	h.typeText("2026-11-01 .. 2026-11-29")
 	h.key("enter")
@@ -131,9 +159,22 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 	h.wantScreen("dates: give two dates")
 }
 
+// pressUntil presses key until the screen shows want.
+func pressUntil(h *harness, key, want string) {
+	h.t.Helper()
+	for range 20 {
+		if strings.Contains(h.screen(), want) {
+			return
+		}
+		h.key(key)
+	}
+	h.t.Fatalf("%s never shows %q:\n%s", key, want, h.screen())
+}
+
 // Many watched bookings share one budget: never more than half the
 // per-minute limit in any 60 s, and never two polls of one booking at once.
 func TestWatchlistRateBudget(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small) // real-time lifecycle: CONFIRMED lasts until the start
 	ctx := context.Background()
 	n := 0
@@ -213,23 +254,26 @@ func TestWatchlistRateBudget(t *testing.T) {
 }
 
 func TestStatusChangeAnnouncedAndMarked(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_slow")
 	h.key("B") // away from the status screen
 	h.advance(35 * time.Second)
 	h.wantScreen("⚑ cd-test-001:", "→")
-	bs := h.top().(*bookingsScreen)
-	if w, _ := h.app.c.watch.view(bs.loaded[0].ID); !w.changed {
-		t.Fatal("the change is not marked")
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "⚑ ● ") {
+		t.Fatalf("the change is not marked:\n%s", h.screen())
 	}
 	h.key("enter") // looking at it clears the mark
+	h.wantOn("Booking status")
 	h.key("esc")
-	if w, _ := h.app.c.watch.view(bs.loaded[0].ID); w.changed {
-		t.Fatal("the mark stayed after the agent looked")
+	h.wantOn("Bookings")
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "◉ ● ") {
+		t.Fatalf("the mark stayed after the agent looked:\n%s", h.screen())
 	}
 }
 
 func TestDriverMessage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
@@ -238,11 +282,15 @@ func TestDriverMessage(t *testing.T) {
 		"https://www.google.com/maps/search/?api=1&query=48.137200,11.576100", "DE*ENB*E123456*1, connector 1",
 		"Mon 30 Nov 2026, 10:30–11:30 (German time)", "usual charging card or app", "Booking reference: cd-test-001",
 		"copied to the clipboard")
+	if !strings.Contains(h.clipboard, "Booking reference: cd-test-001") || !strings.Contains(h.clipboard, "Marienplatz 8, 80331 München") {
+		t.Fatalf("copied %q", h.clipboard)
+	}
 	h.key("esc")
 	h.noScreen("Message for the driver")
 }
 
 func TestDriverMessageAdHoc(t *testing.T) {
+	t.Parallel()
 	zone := model.Berlin
 	from := t0.Add(15 * time.Minute)
 	until := t0.Add(3 * time.Hour)
@@ -258,57 +306,64 @@ func TestDriverMessageAdHoc(t *testing.T) {
 	}
 }
 
+// mapSelection is the selected location as the map names it: "◉ 1.0 km  Name".
+var mapSelection = regexp.MustCompile(`^◉ (\d+\.\d km  .+?) · `)
+
 func TestMapKeepsSelectionInSync(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{small, large, {200, 60}} {
-		h := newHarness(t, size, withDemo())
-		h.key("enter", "m")
-		r := h.top().(*resultsScreen)
-		h.wantScreen("N↑", "rings every", "◉ 0.5 km  EnBW Schnellladepark Marienplatz")
-		h.key("down", "down")
-		sel, _ := r.selected()
-		h.wantScreen(fmt.Sprintf("◉ %.1f km  %s", sel.DistanceKM, sel.Name))
-		h.key("m") // back to the list: the same row is selected
-		if r.list.Cursor() != 2 {
-			t.Fatalf("list cursor %d after the map", r.list.Cursor())
-		}
-		lines := strings.Split(h.screen(), "\n")
-		if len(lines) > size[1] {
-			t.Fatalf("%d lines at %v", len(lines), size)
-		}
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, size, withDemo())
+			h.key("enter", "m")
+			h.wantScreen("N↑", "rings every", "◉ 0.5 km  EnBW Schnellladepark Marienplatz")
+			h.key("down", "down")
+			var sel string
+			for _, l := range h.body() {
+				if m := mapSelection.FindStringSubmatch(l); m != nil {
+					sel = m[1]
+				}
+			}
+			if sel == "" || strings.HasPrefix(sel, "0.5 km") {
+				t.Fatalf("the map's selection did not follow ↓ (%q):\n%s", sel, h.screen())
+			}
+			h.key("m") // back to the list: the same row is selected
+			if !strings.Contains(h.row("▸ "), sel) || !h.bodyMatches(` · 3/\d+\s*$`) {
+				t.Fatalf("the map selected %q; the list:\n%s", sel, h.screen())
+			}
+			if lines := h.lines(); len(lines) > size[1] {
+				t.Fatalf("%d lines at %v", len(lines), size)
+			}
+		})
 	}
 }
 
 func TestNextBestCharger(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo())
-	st := bookUntilStatus(t, h, "cust_expire")
-	failed := st.current()
+	bookUntilStatus(t, h, "cust_expire")
+	failed := evseShown(h)
 	h.advance(45 * time.Second)
+	h.wantStatus("EXPIRED")
 	h.key("x")
-	c, ok := h.top().(*confirmScreen)
-	if !ok {
-		t.Fatalf("x went to %T: %s", h.top(), h.screen())
-	}
-	if c.evse.EVSEUID == failed.EVSEUID {
-		t.Fatal("proposed the charger that failed")
-	}
+	h.wantOn("Book")
+	h.noScreen("Book " + failed + " at ") // not the charger that failed
 	h.wantScreen("Next best charger after EXPIRED", "cust_expire")
 	// Nothing is booked until the agent confirms.
 	if n := len(h.sim.Bookings()); n != 1 {
 		t.Fatalf("%d bookings before confirming", n)
 	}
-	c.form.byName("customer_id").input.SetValue("cust_demo_001")
+	h.focus("Customer id")
+	h.clearAndType("cust_demo_001")
 	h.key("enter")
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("not booked: %s", h.screen())
-	}
-	if n := len(h.sim.Bookings()); n != 2 {
-		t.Fatalf("%d bookings after confirming", n)
+	h.wantOn("Booking status")
+	bs := h.sim.Bookings()
+	if len(bs) != 2 || bs[1].EVSEUID == failed || bs[1].CustomerID != "cust_demo_001" {
+		t.Fatalf("the server holds %+v after confirming", bs)
 	}
 	// esc goes back through the proposed location to the results.
 	h.key("esc")
-	if _, ok := h.top().(*detailScreen); !ok {
-		t.Fatalf("esc went to %T", h.top())
-	}
+	h.wantOn("Location")
 }
 
 type memSaver struct{ saved []model.History }
@@ -316,13 +371,18 @@ type memSaver struct{ saved []model.History }
 func (m *memSaver) save(h model.History) error { m.saved = append(m.saved, h); return nil }
 
 func TestRemembersPlacesAndCustomers(t *testing.T) {
-	saver := &memSaver{}
-	h := newHarness(t, small, withDemo(), func(_ *sim.Options, o *Options, _ *api.Config) {
+	t.Parallel()
+	remembered := func(_ *sim.Options, o *Options, _ *api.Config) {
 		o.History = model.History{Places: []string{"52.5200, 13.4050"}, Customers: []string{"cust_regular"}}
+	}
+	saver := &memSaver{}
+	h := newHarness(t, small, withDemo(), remembered, func(_ *sim.Options, o *Options, _ *api.Config) {
 		o.SaveHistory = saver.save
 	})
 	h.key("up") // from the prefilled München: the remembered place comes before the presets
-	h.wantScreen("52.5200, 13.4050")
+	if v := h.value("Place"); v != "52.5200, 13.4050" {
+		t.Fatalf("place %q", v)
+	}
 	h.key("enter")
 	if len(saver.saved) == 0 || saver.saved[len(saver.saved)-1].Places[0] != "52.5200, 13.4050" {
 		t.Fatalf("saved %v", saver.saved)
@@ -330,53 +390,55 @@ func TestRemembersPlacesAndCustomers(t *testing.T) {
 	h.key("enter", "enter")
 	h.wantScreen("recent customers: cust_regular")
 	h.key("down")
-	h.wantScreen("cust_regular")
+	if v := h.value("Customer id"); v != "cust_regular" {
+		t.Fatalf("customer %q", v)
+	}
 	h.key("enter")
+	if creates := h.sent("POST", "/bookings"); len(creates) != 1 || creates[0]["customer_id"] != "cust_regular" {
+		t.Fatalf("creates sent: %v", creates)
+	}
 	last := saver.saved[len(saver.saved)-1]
 	if last.Customers[0] != "cust_regular" {
 		t.Fatalf("customers %v", last.Customers)
 	}
 
-	// Off: nothing is offered or saved.
-	h2 := newHarness(t, small, withDemo())
-	h2.key("enter")
-	if h2.app.c.save != nil {
-		t.Fatal("remembering is on without a saver")
+	// Off (no saver): what was remembered is not offered.
+	h2 := newHarness(t, small, withDemo(), remembered)
+	h2.key("up")
+	if v := h2.value("Place"); v == "52.5200, 13.4050" {
+		t.Fatal("remembering is off, yet the remembered place is offered")
 	}
-	_ = tea.Quit
+	h2.key("down", "enter", "enter", "enter")
+	h2.wantOn("Book")
+	h2.noScreen("recent customers")
 }
 
 func TestRequestLogAndCurl(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo(), withKey(sim.DefaultKey))
 	h.key("enter", "enter", "enter", "enter")
-	for _, ev := range h.events {
-		h.send(logEventMsg{ev})
-	}
+	h.feedLog()
 	h.key("L")
-	ls, ok := h.top().(*logScreen)
-	if !ok {
-		t.Fatalf("L went to %T", h.top())
-	}
+	h.wantOn("Request log")
 	h.wantScreen("Request log", "POST", "/bookings", "202", "GET", "/search?", "200")
 	// The newest call (the create) is first; y copies it as curl.
 	h.key("y")
 	h.wantScreen(`curl -sS -X POST`, `"X-API-Key: $PETITMONDE_API_KEY"`)
-	if !strings.Contains(ls.note, `--data-raw '{"location_id":"DE-ENB-E123456"`) || strings.Contains(ls.note, sim.DefaultKey) {
-		t.Fatalf("copied: %s", ls.note)
+	if !strings.Contains(h.clipboard, `--data-raw '{"location_id":"DE-ENB-E123456"`) || strings.Contains(h.clipboard, sim.DefaultKey) {
+		t.Fatalf("copied: %s", h.clipboard)
 	}
+	h.noScreen(sim.DefaultKey)
 	h.key("enter")
 	h.wantScreen("── request body ──", `"external_id": "cd-test-001"`, "── response body ──", `"status": "REQUESTED"`)
-	h.key("esc")
-	if !ls.detail && h.top() != Screen(ls) {
-		t.Fatal("esc left the log instead of the bodies")
-	}
-	h.key("L")
-	if _, ok := h.top().(*logScreen); ok {
-		t.Fatal("L did not close the log")
-	}
+	h.key("esc") // leaves the bodies, not the log
+	h.wantOn("Request log")
+	h.noScreen("── request body ──")
+	h.key("L") // closes the log
+	h.wantOn("Booking status")
 }
 
 func TestCurlCommandReproducesTheCall(t *testing.T) {
+	t.Parallel()
 	ev := api.Event{Method: "POST", Path: "/bookings/b-1/cancel", RequestBody: []byte(`{"reason":"it's late"}`)}
 	got := api.CurlCommand("https://api.petitmonde.energy/api/v1/client/", ev)
 	want := `curl -sS -X POST 'https://api.petitmonde.energy/api/v1/client/bookings/b-1/cancel' -H "X-API-Key: $PETITMONDE_API_KEY" -H 'Accept: application/json' -H 'Content-Type: application/json' --data-raw '{"reason":"it'\''s late"}'`
@@ -386,45 +448,74 @@ func TestCurlCommandReproducesTheCall(t *testing.T) {
 }
 
 func TestHeaderUsageMeter(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	h.wantScreen("month 9999/10000")
 }
 
 // An answer to a poll sent before a cancel must not undo the cancel.
 func TestStalePollDoesNotUndoCancel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, withDemo())
-	st := bookUntilStatus(t, h, "cust_demo_001")
+	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(12 * time.Second)
-	w := st.entry()
-	// A poll goes out; before its answer comes, the booking is cancelled.
-	poll := h.app.c.watch.refresh(st.id)
-	stale := poll() // answered now: CONFIRMED
+	h.wantStatus("CONFIRMED")
+	// A poll goes out and is answered CONFIRMED; before the answer arrives,
+	// the booking is cancelled.
+	deliver := h.keyLate("r")
 	h.key("c", "enter")
-	if st.current().Status != model.Cancelled {
-		t.Fatalf("status %s after the cancel", st.current().Status)
+	h.wantStatus("CANCELLED")
+	deliver()
+	h.wantStatus("CANCELLED")
+	h.noScreen("CANCELLED → CONFIRMED") // no change announced either
+	if tl := timeline(h); len(tl) == 0 || tl[len(tl)-1] != "CANCELLED" {
+		t.Fatalf("timeline %v after the stale answer", tl)
 	}
-	h.send(stale)
-	if st.current().Status != model.Cancelled || w.changed {
-		t.Fatalf("the stale answer made it %s (changed %v)", st.current().Status, w.changed)
+}
+
+var timelineRow = regexp.MustCompile(`^  \d\d:\d\d:\d\d  (\S+)`)
+
+// timeline is the statuses of the status screen's timeline, oldest first.
+func timeline(h *harness) []string {
+	var out []string
+	for _, l := range h.body() {
+		if m := timelineRow.FindStringSubmatch(l); m != nil {
+			out = append(out, m[1])
+		}
 	}
+	return out
 }
 
 // A spent monthly quota asks for a wait of days: the banner says it in hours
 // and names the day, not a count of seconds.
 func TestRetryBannerLongWait(t *testing.T) {
-	st := styles.New(true)
-	now := t0
-	r := retrier{}
-	r.schedule(now, &api.Error{Kind: api.KindRateLimited, Status: 429, RetryAfter: 15 * 24 * time.Hour, Message: "Monthly quota used up"})
-	got := ansi.Strip(r.bannerText(st, now, model.Berlin))
-	for _, want := range []string{"retrying automatically in 15 days 0 h", "(at Tue 15 Dec 10:02)", "Monthly quota used up"} {
-		if !strings.Contains(got, want) {
-			t.Fatalf("banner %q lacks %q", got, want)
+	t.Parallel()
+	h := newHarness(t, large, withDemo())
+	wait := 15 * 24 * time.Hour
+	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != sim.BasePath+"/search" {
+			h.sim.ServeHTTP(w, r)
+			return
 		}
-	}
+		rec := httptest.NewRecorder()
+		h.sim.ServeHTTP(rec, r) // for the rate headers
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"error":"Monthly quota used up"}`))
+	})
+	h.key("enter")
+	// The wait in the model's words for a person (hours, or days), the day
+	// and time it ends, the server's reason; never the seconds of Retry-After.
+	h.wantScreen("retrying automatically in "+model.HumanDuration(wait)+" (at Tue 15 Dec 10:02)", "Monthly quota used up")
+	h.noScreen(strconv.Itoa(int(wait.Seconds())))
 }
 
 func TestConfigWarningShownInTheTUI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, large, func(_ *sim.Options, o *Options, _ *api.Config) {
 		o.Warnings = []string{"config /x/config.toml holds the API key of profile \"prod\" but is readable by group or others (mode 0644): run chmod 600 /x/config.toml"}
 	})
@@ -436,6 +527,7 @@ func TestConfigWarningShownInTheTUI(t *testing.T) {
 // After an unknown outcome, enter does not send the same booking blindly: it
 // looks the external id up first and adopts the booking it finds.
 func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo(), withoutContract()) // 502/503 are not in the contract
 	h.key("enter", "enter", "enter")
 	// The create is processed, its answer lost, and the look-up fails too.
@@ -461,9 +553,7 @@ func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
 	h.key("enter")
 	h.wantScreen("Outcome unknown", "cd-test-001")
 	h.key("enter") // the agent tries again
-	if _, ok := h.top().(*statusScreen); !ok {
-		t.Fatalf("not adopted: %s", h.screen())
-	}
+	h.wantOn("Booking status")
 	if posts != 1 || len(h.sim.Bookings()) != 1 {
 		t.Fatalf("%d creates sent, %d bookings: booked twice", posts, len(h.sim.Bookings()))
 	}
@@ -473,6 +563,7 @@ func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
 // The server's 400 stays next to the field it names until that field is
 // edited; the clock's revalidation every second does not wipe it.
 func TestServerFieldErrorStaysUntilEdited(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, small, withDemo(), withoutContract())
 	h.key("enter", "enter", "enter")
 	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -488,6 +579,9 @@ func TestServerFieldErrorStaysUntilEdited(t *testing.T) {
 	h.wantScreen("✗ API: customer_id cust_demo_001 has no token synced")
 	h.advance(3 * time.Second)
 	h.wantScreen("✗ API: customer_id cust_demo_001 has no token synced")
+	if !h.focused("Customer id") {
+		t.Fatalf("the customer field lost the focus:\n%s", h.screen())
+	}
 	h.key("backspace") // the customer field has focus: editing it clears the server's word
 	h.noScreen("✗ API: customer_id")
 }
