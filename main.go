@@ -85,7 +85,7 @@ func serve(ctx context.Context, c cli.ServeConfig, stdout, stderr io.Writer) int
 		return 2
 	}
 	h := sim.New(sim.Options{Key: c.Key, RateLimit: c.RateLimit, MonthlyQuota: c.MonthlyQuota, Speed: c.Speed,
-		Seed: c.Seed, Faults: faults, Hostile: c.Hostile})
+		Seed: c.Seed, Faults: faults, Hostile: c.Hostile, ConfirmTimeout: c.ConfirmTimeout})
 	base, stop, serveErr, err := listen(c.Addr, h)
 	if err != nil {
 		fmt.Fprintln(stderr, "chargedesk serve:", err)

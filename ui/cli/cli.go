@@ -59,6 +59,9 @@ type ServeConfig struct {
 	Seed         int64
 	Faults       string // the --faults spec, parsed by the simulator
 	Hostile      bool
+	// ConfirmTimeout is how long the simulated CPO may leave a booking
+	// unanswered before it expires (0: the simulator's default, 30 s).
+	ConfirmTimeout time.Duration
 }
 
 // Exit codes of the scripting commands, documented in `chargedesk help`, every

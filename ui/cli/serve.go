@@ -23,8 +23,9 @@ prints its base URL and key, and stops cleanly on Ctrl-C or SIGTERM.`,
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "the `SEED` of the generated locations and the lifecycle delays")
 	fs.StringVar(&c.Faults, "faults", c.Faults, "inject faults: `SPEC` is a preset (flaky, slow, cpo, chaos) and/or key=value items, "+
 		`e.g. "flaky,latency=50ms+100ms,drop-after=5%" (see api/sim/doc.go)`)
+	fs.DurationVar(&c.ConfirmTimeout, "confirm-timeout", c.ConfirmTimeout, "how long an unanswered booking waits before it EXPIRES (`D`, default 30s)")
 	fs.BoolVar(&c.Hostile, "hostile", c.Hostile, "serve terminal-hostile location and CPO names (escape sequences, bidi, very wide text)")
-	for _, name := range []string{"addr", "key", "rate-limit", "quota", "speed", "seed", "faults"} {
+	for _, name := range []string{"addr", "key", "rate-limit", "quota", "speed", "seed", "faults", "confirm-timeout"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {

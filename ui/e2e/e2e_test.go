@@ -279,20 +279,23 @@ func TestE2EDemoEnterOnlyToConfirmed(t *testing.T) {
 // cust_expire: the CPO never answers; EXPIRED and the suggestion to try another charger.
 func TestE2EExpiredSuggestsAnotherCharger(t *testing.T) {
 	t.Parallel()
-	tm := start(t, 100, 30, pinnedEnv(t))
+	// A CPO that gives up after 3 s instead of 30: the test waits for the
+	// outcome, not for the clock.
+	_, base := startServe(t, "--key", "e2e-expire-0123456789", "--confirm-timeout", "3s")
+	tm := start(t, 100, 30, pinnedEnv(t, "PETITMONDE_API_KEY=e2e-expire-0123456789"), "--api-url", base)
 	tm.waitFor(10*time.Second, "Find a charger")
+	tm.press("down") // München
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "sorted by distance")
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "EVSEs (")
 	tm.press("enter")
-	tm.waitFor(10*time.Second, "cust_demo_001")
-	tm.press("ctrl+u")
+	tm.waitFor(10*time.Second, "Customer id")
 	tm.press("cust_expire")
 	tm.waitFor(5*time.Second, "cust_expire")
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "REQUESTED")
-	tm.waitFor(50*time.Second, "EXPIRED", "suggest trying another charger", "t try another charger")
+	tm.waitFor(20*time.Second, "EXPIRED", "suggest trying another charger", "t try another charger")
 	tm.press("t")
 	tm.waitFor(5*time.Second, "⚑ EXPIRED")
 	tm.press("ctrl+c")
