@@ -24,7 +24,7 @@ func TestEscDuringCreateNeverBooksTwice(t *testing.T) {
 	h.key("esc")
 	h.wantScreen("EVSEs (") // back on the location screen
 	h.run(create)           // the answer arrives after the agent left the form
-	if n := countEvents(h, "POST", "/bookings"); n != 1 {
+	if n := h.count("POST", "/bookings"); n != 1 {
 		t.Fatalf("%d creates sent, want 1", n)
 	}
 	h.wantScreen("cd-test-001 booked: REQUESTED, on the watchlist")
@@ -35,7 +35,7 @@ func TestEscDuringCreateNeverBooksTwice(t *testing.T) {
 	h.advance(15 * time.Second)
 	h.key("B")
 	h.wantScreen("cd-test-001", "CONFIRMED")
-	if n := countEvents(h, "POST", "/bookings"); n != 1 {
+	if n := h.count("POST", "/bookings"); n != 1 {
 		t.Fatalf("%d creates after watching, want 1", n)
 	}
 }
@@ -49,11 +49,11 @@ func TestFormReopenedShowsTheAttemptUnderWay(t *testing.T) {
 	h.key("esc", "enter") // back, and into the same EVSE's form again
 	h.wantScreen("already being sent (cd-test-001)", "Booking… sent once")
 	h.key("enter") // refused while the answer is awaited
-	if n := countEvents(h, "POST", "/bookings"); n != 0 {
+	if n := h.count("POST", "/bookings"); n != 0 {
 		t.Fatalf("%d creates before the first answer", n)
 	}
 	h.run(create)
-	if !strings.Contains(h.screen(), "REQUESTED") || countEvents(h, "POST", "/bookings") != 1 {
+	if !strings.Contains(h.screen(), "REQUESTED") || h.count("POST", "/bookings") != 1 {
 		t.Fatalf("after the answer, with the form showing the attempt:\n%s", h.screen())
 	}
 	if len(h.sim.Bookings()) != 1 {
@@ -76,8 +76,8 @@ func TestEarlierAttemptResolvedAtStart(t *testing.T) {
 	h := newHarness(t, large, withPending([]localstate.Attempt{{ExternalID: made.ExternalID, Request: made, Since: t0}}, forget))
 	// Nothing of that name at the server: nothing made, nothing sent.
 	h.wantScreen("(cd-earlier-1) made no booking")
-	if countEvents(h, "POST", "/bookings") != 0 || len(forgot) != 1 {
-		t.Fatalf("creates %d, forgotten %v", countEvents(h, "POST", "/bookings"), forgot)
+	if h.count("POST", "/bookings") != 0 || len(forgot) != 1 {
+		t.Fatalf("creates %d, forgotten %v", h.count("POST", "/bookings"), forgot)
 	}
 
 	// The same, when the earlier run's create did reach the API.

@@ -283,11 +283,6 @@ func (h *harness) noScreen(parts ...string) {
 	}
 }
 
-// statusScreen.current (ui/status.go) was read only by tests, which now read
-// the status from the screen. This reference keeps staticcheck quiet until the
-// method is deleted; delete it with the method.
-var _ = (*statusScreen).current
-
 // lines is the frame line by line: the header, the body, the footer.
 func (h *harness) lines() []string { return strings.Split(h.screen(), "\n") }
 
@@ -482,13 +477,6 @@ func (h *harness) calls(method, prefix string) []api.Event {
 
 // count is how many calls were made with method under prefix.
 func (h *harness) count(method, prefix string) int { return len(h.calls(method, prefix)) }
-
-// countEvents is h.count under its older name, which tests on other branches
-// (background_test.go on main) still call; the blank reference keeps
-// staticcheck quiet on a branch where none does.
-func countEvents(h *harness, method, prefix string) int { return h.count(method, prefix) }
-
-var _ = countEvents
 
 // sent are the request bodies, decoded, of the calls made with method to
 // exactly path (the query aside), oldest first.

@@ -38,7 +38,7 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 		}
 	}
 	if rs == nil {
-		a.overlay = &overlay{title: "Next best charger", body: "It is chosen from the results of a search, and none is open.\nn starts a new search around the driver."}
+		a.overlay = &overlay{title: "Next best charger", body: "It is chosen from the results of a search, and none is open.\n" + keyName(a.c.Keys.Status.NewSearch) + " starts a new search around the driver."}
 		return nil
 	}
 	status := string(failed.Status)
@@ -48,7 +48,7 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 	rs.Update(markMsg{marker{locationID: failed.LocationID, evseUID: failed.EVSEUID, status: status}})
 	loc, evse, ok := rs.nextBest(failed)
 	if !ok {
-		a.overlay = &overlay{title: "Next best charger", body: fmt.Sprintf("None of the %d results has another free EVSE that fits the search.\nn starts a new search (a wider radius may help).", len(rs.resp.Results))}
+		a.overlay = &overlay{title: "Next best charger", body: fmt.Sprintf("None of the %d results has another free EVSE that fits the search.\n%s starts a new search (a wider radius may help).", len(rs.resp.Results), keyName(a.c.Keys.Status.NewSearch))}
 		return nil
 	}
 	for len(a.stack) > 1 && a.top() != Screen(rs) {

@@ -241,6 +241,3 @@ func (s *statusScreen) checkedText(w watched) string {
 	}
 	return txt
 }
-
-// current is the booking as last seen.
-func (s *statusScreen) current() model.Booking { return s.entry().booking }
