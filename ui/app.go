@@ -262,6 +262,10 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return a, push(newLogScreen(a.c))
 	}
+	if key.Matches(msg, k.FieldHelp) {
+		a.overlay = &overlay{help: true, title: "Keys"}
+		return a, nil
+	}
 	if key.Matches(msg, k.NoticesAlways) || (!typing && key.Matches(msg, k.Notices)) {
 		a.overlay = &overlay{title: "Notices", body: a.c.notices.view(a.c.Zone)}
 		a.c.notices.seen()
@@ -420,18 +424,30 @@ func (a *App) budgetTexts() (rate, month string) {
 	return rate, month
 }
 
+// footer is the active screen's keys, then back, bookings, help and quit.
+// When the width runs out the screen's last keys go first: help (? or, while
+// typing, f1) and quitting always stay.
 func (a *App) footer() string {
 	k := a.c.Keys
-	bindings := append([]key.Binding{}, a.top().ShortHelp()...)
+	screen := a.top().ShortHelp()
+	var tail []key.Binding
 	if ec, ok := a.top().(escCapturer); len(a.stack) > 1 && (!ok || !ec.CapturesEsc()) {
-		bindings = append(bindings, k.Back)
+		tail = append(tail, k.Back)
 	}
 	if !a.top().Typing() {
-		bindings = append(bindings, k.Bookings, k.Help, k.Quit)
+		tail = append(tail, k.Bookings, k.Help, k.Quit)
 	} else {
-		bindings = append(bindings, k.BookingsAlways, k.ForceQuit)
+		tail = append(tail, k.BookingsAlways, k.FieldHelp, k.ForceQuit)
 	}
-	return trunc(a.help.ShortHelpView(bindings), a.w)
+	full := a.help
+	full.SetWidth(0) // measure it whole; the help model would cut it itself
+	for n := len(screen); n >= 0; n-- {
+		view := full.ShortHelpView(append(append([]key.Binding{}, screen[:n]...), tail...))
+		if ansi.StringWidth(view) <= a.w || n == 0 {
+			return trunc(view, a.w)
+		}
+	}
+	return ""
 }
 
 func (a *App) renderOverlay(w, h int) string {
@@ -442,7 +458,7 @@ func (a *App) renderOverlay(w, h int) string {
 		groups := append([][]key.Binding{}, a.top().FullHelp()...)
 		k := a.c.Keys
 		groups = append(groups, []key.Binding{k.Bookings, k.BookingsAlways, k.Log, k.LogAlways, k.Notices, k.NoticesAlways},
-			[]key.Binding{k.Back, k.Help, k.Quit, k.ForceQuit})
+			[]key.Binding{k.Back, k.Help, k.FieldHelp, k.Quit, k.ForceQuit})
 		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render(keyName(k.Dismiss)+" closes this help.")
 	} else {
 		body = o.body

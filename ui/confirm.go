@@ -66,7 +66,7 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 		newTextField("fleet_group_id", "Fleet group", "", "group_…"),
 		newTextField("token_uid", "RFID UID", "", "8, 14 or 20 hex characters"),
 		newTextField("reservation_start", "Start (Berlin)", start, "YYYY-MM-DD HH:MM"),
-		newChoiceField("duration", "Duration", durs, 3),
+		durationField(durs),
 		newChoiceField("connector_id", "Connector", s.connectorChoices(), 0),
 		newTextField("external_id", "External id", c.NewExternalID(c.Now()), "your unique reference"),
 	}
@@ -106,6 +106,22 @@ func (s *confirmScreen) resumeAttempt(a *attempt) {
 
 // sending tells whether the attempt's answer is awaited.
 func (s *confirmScreen) sending() bool { return s.attempt != nil && s.attempt.sending }
+
+// durationField is the choice of durations; typed digits name minutes
+// ("90" → 1 h 30).
+func durationField(labels []string) *field {
+	f := newChoiceField("duration", "Duration", labels, 3)
+	f.minutes = func(n int) (int, bool) {
+		for i, d := range durations {
+			if d == time.Duration(n)*time.Minute {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	f.hint = "←/→, or type the minutes (90 → 1 h 30)"
+	return f
+}
 
 func (s *confirmScreen) connectorChoices() []string {
 	var out []string

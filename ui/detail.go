@@ -41,7 +41,7 @@ func (s *detailScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys.Detail
 	b := k.Book
 	b.SetEnabled(s.list.Cursor() >= 0)
-	return []key.Binding{k.Up, k.Down, b}
+	return []key.Binding{b, k.Up, k.Down}
 }
 
 func (s *detailScreen) FullHelp() [][]key.Binding {

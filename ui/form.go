@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -26,6 +27,13 @@ type field struct {
 	err     string
 	hint    string
 	hidden  bool
+	// fresh: the field has focus and its prefilled value is untouched, like a
+	// selected field in a browser: the first printable key replaces it.
+	fresh bool
+	// minutes, on a choice of durations, picks the choice that typed digits
+	// name ("90" → 1 h 30); digits is what has been typed so far.
+	minutes func(n int) (idx int, ok bool)
+	digits  string
 }
 
 func newTextField(name, label, value, placeholder string) *field {
@@ -126,10 +134,12 @@ func (fm *form) focusOn(i int) tea.Cmd {
 		if j != i && !f.choice {
 			f.input.Blur()
 		}
+		f.fresh, f.digits = false, ""
 	}
 	fm.focus = i
 	if f := fm.fields[i]; !f.choice {
 		f.input.CursorEnd()
+		f.fresh = f.input.Value() != ""
 		return f.input.Focus()
 	}
 	return nil
@@ -158,46 +168,105 @@ func (fm *form) index(name string) int {
 func (fm *form) typing() bool { return !fm.focused().choice }
 
 // update handles a key or a paste for the form: tab and shift+tab move
-// between fields; a choice cycles on ←/→ (and ↑/↓); a text field with
-// options cycles them on ↑/↓, one without moves to the next or previous
-// field; everything else is typed into the focused field. edited reports
-// that a value changed (the field's server error is then dropped).
+// between fields; a choice cycles on ←/→ (and ↑/↓), a choice of durations
+// also takes the minutes typed as digits; a text field with options cycles
+// them on ↑/↓, one without moves to the next or previous field; ctrl+u
+// clears a text field; everything else is typed into it, the first
+// printable key (or a paste) replacing a prefilled value not yet touched.
+// edited reports that a value changed (the field's server error is then
+// dropped).
 func (fm *form) update(msg tea.Msg) (cmd tea.Cmd, edited bool) {
 	f := fm.focused()
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(k, fm.keys.Next):
-			return fm.move(1), false
-		case key.Matches(k, fm.keys.Prev):
-			return fm.move(-1), false
-		case f.choice && key.Matches(k, fm.keys.ChoicePrev):
-			f.cycle(-1)
-			fm.changed(f)
-			return nil, true
-		case f.choice && key.Matches(k, fm.keys.ChoiceNext):
-			f.cycle(1)
-			fm.changed(f)
-			return nil, true
-		case f.choice:
-			return nil, false
-		case len(f.options) > 0 && key.Matches(k, fm.keys.Up, fm.keys.Down):
-			d := 1
-			if key.Matches(k, fm.keys.Up) {
-				d = -1
-			}
-			f.cycleOption(d)
-			fm.changed(f)
-			return nil, true
-		case key.Matches(k, fm.keys.Up):
-			return fm.move(-1), false
-		case key.Matches(k, fm.keys.Down):
-			return fm.move(1), false
+		if cmd, edited, done := fm.navigate(f, k); done {
+			return cmd, edited
 		}
 	}
 	if f.choice {
 		return nil, false
 	}
+	return fm.typeInto(f, msg)
+}
+
+// navigate handles the keys that move or choose rather than type; done is
+// false for a key meant for the text input.
+func (fm *form) navigate(f *field, k tea.KeyPressMsg) (cmd tea.Cmd, edited, done bool) {
+	switch {
+	case key.Matches(k, fm.keys.Next):
+		return fm.move(1), false, true
+	case key.Matches(k, fm.keys.Prev):
+		return fm.move(-1), false, true
+	case f.choice:
+		return nil, fm.choose(f, k), true
+	case key.Matches(k, fm.keys.ClearField):
+		f.setValue("")
+		f.fresh, f.opt = false, -1
+		fm.changed(f)
+		return nil, true, true
+	case len(f.options) > 0 && key.Matches(k, fm.keys.Up, fm.keys.Down):
+		d := 1
+		if key.Matches(k, fm.keys.Up) {
+			d = -1
+		}
+		f.cycleOption(d)
+		f.fresh = true // a whole value offered: typing replaces it, too
+		fm.changed(f)
+		return nil, true, true
+	case key.Matches(k, fm.keys.Up):
+		return fm.move(-1), false, true
+	case key.Matches(k, fm.keys.Down):
+		return fm.move(1), false, true
+	}
+	return nil, false, false
+}
+
+// choose changes a choice field: ←/→ (and ↑/↓) cycle, digits name minutes
+// on a duration; letters change nothing.
+func (fm *form) choose(f *field, k tea.KeyPressMsg) bool {
+	switch {
+	case key.Matches(k, fm.keys.ChoicePrev):
+		f.cycle(-1)
+	case key.Matches(k, fm.keys.ChoiceNext):
+		f.cycle(1)
+	case f.minutes != nil && len(k.Text) == 1 && k.Text[0] >= '0' && k.Text[0] <= '9':
+		f.digits += k.Text
+		if len(f.digits) > 3 {
+			f.digits = k.Text
+		}
+		n, _ := strconv.Atoi(f.digits)
+		idx, ok := f.minutes(n)
+		if !ok {
+			return false
+		}
+		f.idx = idx
+	default:
+		return false
+	}
+	fm.changed(f)
+	return true
+}
+
+// typeInto sends a key or a paste to a text field.
+func (fm *form) typeInto(f *field, msg tea.Msg) (tea.Cmd, bool) {
+	if f.fresh {
+		switch m := msg.(type) {
+		case tea.PasteMsg:
+			f.input.SetValue("")
+		case tea.KeyPressMsg:
+			switch {
+			case m.Text != "" && m.Mod&(tea.ModCtrl|tea.ModAlt) == 0:
+				f.input.SetValue("") // printable: replaces the untouched value
+			case m.Code == tea.KeyBackspace || m.Code == tea.KeyDelete:
+				f.input.SetValue("")
+				f.fresh = false
+				fm.changed(f)
+				return nil, true
+			}
+		}
+		f.fresh = false
+	}
 	before := f.input.Value()
+	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
 		f.opt = -1
@@ -298,11 +367,15 @@ func (fm *form) view(st styles.Styles, labelW int) string {
 			val = f.input.View()
 		}
 		b.WriteString(marker + label + " " + val + "\n")
+		hint := f.hint
+		if focused && f.fresh {
+			hint = model.JoinNonEmpty(" · ", hint, "typing replaces it, "+keyName(fm.keys.ClearField)+" clears")
+		}
 		switch {
 		case f.err != "":
 			b.WriteString(strings.Repeat(" ", labelW+3) + st.Error.Render("✗ "+f.err) + "\n")
-		case f.hint != "":
-			b.WriteString(strings.Repeat(" ", labelW+3) + st.Subtle.Render(f.hint) + "\n")
+		case hint != "":
+			b.WriteString(strings.Repeat(" ", labelW+3) + st.Subtle.Render(hint) + "\n")
 		}
 	}
 	return b.String()

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// What the agent types: letters never change a choice, digits set a
+// duration's minutes, the first key replaces a prefilled value, ctrl+u
+// clears, a paste replaces too, and f1 opens the help while typing.
+func TestTypingIntoTheBookingForm(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo())
+	h.key("enter", "enter", "enter")
+	h.wantScreen("typing replaces it, ctrl+u clears") // the prefilled customer id has focus
+
+	h.focus("Duration")
+	before := h.value("Duration")
+	h.typeText("hjkl")
+	if got := h.value("Duration"); got != before {
+		t.Fatalf("letters changed the duration: %q → %q", before, got)
+	}
+	h.typeText("90")
+	if got := h.value("Duration"); got != "1 h 30 min" {
+		t.Fatalf("typing 90: %q", got)
+	}
+	h.focus("Token")
+	tok := h.value("Token")
+	h.typeText("j")
+	if got := h.value("Token"); got != tok {
+		t.Fatalf("a letter changed the token strategy: %q → %q", tok, got)
+	}
+
+	h.focus("Customer id")
+	h.typeText("cust_new")
+	if got := h.value("Customer id"); got != "cust_new" {
+		t.Fatalf("the first key did not replace the prefilled value: %q", got)
+	}
+	h.typeText("9") // no longer fresh: it appends
+	if got := h.value("Customer id"); got != "cust_new9" {
+		t.Fatalf("after editing: %q", got)
+	}
+	h.key("ctrl+u")
+	if got := h.value("Customer id"); got != "" && got != "cust_… (or a token id below)" {
+		t.Fatalf("ctrl+u left %q", got)
+	}
+	h.focus("External id")
+	h.send(tea.PasteMsg{Content: "ref-pasted-1"})
+	if got := h.value("External id"); got != "ref-pasted-1" {
+		t.Fatalf("a paste into a prefilled field: %q", got)
+	}
+	h.key("f1")
+	h.wantScreen("Keys", "f1", "help")
+	h.key("esc")
+
+	h.focus("Customer id")
+	h.typeText("cust_x")
+	h.key("enter")
+	sent := h.sent("POST", "/bookings")
+	if len(sent) != 1 || sent[0]["external_id"] != "ref-pasted-1" || sent[0]["customer_id"] != "cust_x" {
+		t.Fatalf("sent %v", sent)
+	}
+	start, _ := time.Parse(time.RFC3339, sent[0]["reservation_start"].(string))
+	end, _ := time.Parse(time.RFC3339, sent[0]["reservation_end"].(string))
+	if end.Sub(start) != 90*time.Minute {
+		t.Fatalf("sent a window of %v, want the 90 minutes typed", end.Sub(start))
+	}
+}
