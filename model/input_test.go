@@ -175,3 +175,22 @@ func TestNeedAndNextBest(t *testing.T) {
 		t.Error("a CHAdeMO charger was found among CCS-only ones")
 	}
 }
+
+func TestNeedClosestMatchAndDescribe(t *testing.T) {
+	ccs50 := model.Connector{ConnectorID: "1", ConnectorType: model.CCS2, PowerKW: 50}
+	ccs100 := model.Connector{ConnectorID: "1", ConnectorType: model.CCS2, PowerKW: 100}
+	t2 := model.Connector{ConnectorID: "1", ConnectorType: model.T2, PowerKW: 350}
+	loc := model.Location{SupportsReservation: true, EVSEs: []model.EVSE{
+		{EVSEUID: "a", Status: model.EVSEAvailable, Connectors: []model.Connector{t2}},
+		{EVSEUID: "b", Status: model.EVSEAvailable, Connectors: []model.Connector{ccs50}},
+		{EVSEUID: "c", Status: model.EVSEAvailable, Connectors: []model.Connector{ccs100}},
+		{EVSEUID: "d", Status: model.EVSECharging, Connectors: []model.Connector{{ConnectorType: model.CCS2, PowerKW: 300}}},
+	}}
+	need := model.Need{Connector: model.CCS2, PowerMinKW: 150}
+	if e, ok := need.ClosestMatch(loc); !ok || e.EVSEUID != "c" {
+		t.Errorf("closest match %q %v, want the 100 kW CCS", e.EVSEUID, ok)
+	}
+	if d := need.Describe(); d != "CCS (Type 2 Combo) ≥ 150 kW" {
+		t.Errorf("describe %q", d)
+	}
+}

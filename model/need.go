@@ -67,6 +67,48 @@ func (n Need) maxPowerOfType(e EVSE) float64 {
 	return m
 }
 
+// Describe is the need in a few words: "CHAdeMO ≥ 150 kW", "CCS (Type 2
+// Combo)", "≥ 50 kW"; "" when it asks for nothing about the plug.
+func (n Need) Describe() string {
+	parts := []string{}
+	if n.Connector != "" {
+		parts = append(parts, n.Connector.Label())
+	}
+	if n.PowerMinKW > 0 {
+		parts = append(parts, fmt.Sprintf("≥ %g kW", n.PowerMinKW))
+	}
+	return strings.Join(parts, " ")
+}
+
+// ClosestMatch is the bookable EVSE of loc to offer when none meets the
+// need: one with the plug asked for and the most power, else the most
+// powerful. ok is false when nothing at loc can be booked.
+func (n Need) ClosestMatch(loc Location) (EVSE, bool) {
+	best, found, bestScore := EVSE{}, false, -1.0
+	for _, e := range loc.EVSEs {
+		if ok, _ := Bookable(loc, e); !ok {
+			continue
+		}
+		score := n.maxPowerOfType(e)
+		if n.Connector != "" && !hasType(e, n.Connector) {
+			score = e.MaxPowerKW() - 1e6 // any plug of the asked type first
+		}
+		if !found || score > bestScore {
+			best, found, bestScore = e, true, score
+		}
+	}
+	return best, found
+}
+
+func hasType(e EVSE, t ConnectorType) bool {
+	for _, c := range e.Connectors {
+		if c.ConnectorType == t {
+			return true
+		}
+	}
+	return false
+}
+
 // NextBest is the closest bookable EVSE among the results that meets the
 // need and that skip does not rule out (the EVSE that failed, those already
 // tried). ok is false when there is none.

@@ -95,6 +95,42 @@ func TokenText(b Booking) string {
 	return string(b.TokenStrategy)
 }
 
+// PriceText is what a booking's amount is and says: the label ("Price",
+// or "Fee" for a cancellation or a no-show) and the text ("25.06 € (final)",
+// "3.50 € cancellation fee", "not known yet").
+func PriceText(b Booking) (label, text string) {
+	if b.ClientPrice == nil {
+		if b.Status.Terminal() {
+			return "Price", "none"
+		}
+		return "Price", "not known yet"
+	}
+	amount := FormatPrice(*b.ClientPrice, b.ClientPriceCurrency)
+	switch b.Status {
+	case Completed:
+		return "Price", amount + " (final)"
+	case Cancelled:
+		if *b.ClientPrice > 0 {
+			return "Fee", amount + " cancellation fee"
+		}
+		return "Price", amount + " (free cancellation)"
+	case NoShow:
+		return "Fee", amount + " no-show fee"
+	}
+	return "Price", amount + " (estimate until the end)"
+}
+
+// CPORefText is the CPO's reservation reference, or why there is none.
+func CPORefText(b Booking) string {
+	switch {
+	case b.CPOReservationID != "":
+		return b.CPOReservationID
+	case b.Status.Terminal():
+		return "none"
+	}
+	return "not yet (set when the CPO confirms)"
+}
+
 // TokenShort names the booking's token in a few words, for a list's column:
 // the customer id, "token …", "group …", "RFID …" or "ad_hoc …".
 func TokenShort(b Booking) string {

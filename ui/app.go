@@ -176,7 +176,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				a.c.problems = map[string]bool{}
 			}
 			a.c.problems[msg.text] = true
-			a.c.notices.add(a.c.Now(), "⚠ "+msg.text, false)
+			a.c.notices.add(a.c.Now(), "⚠ "+msg.text, false, "")
 		}
 		return a, listenProblems(a.problemCh)
 	case attemptResolvedMsg:

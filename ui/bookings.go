@@ -137,10 +137,14 @@ func (s *bookingsScreen) fetch() tea.Cmd {
 
 func (s *bookingsScreen) more() bool { return len(s.loaded) < s.total }
 
-// current is what the list shows for b: the watchlist's fresher copy if any.
+// current is what the list shows for b: the newest copy the program has
+// of it (the watchlist keeps them), and its watch entry if it is watched.
 func (s *bookingsScreen) current(b model.Booking) (model.Booking, *watched) {
 	if w, ok := s.c.watch.view(b.ID); ok {
 		return w.booking, &w
+	}
+	if nb, ok := s.c.watch.current(b.ID); ok {
+		return nb, nil
 	}
 	return b, nil
 }
@@ -196,6 +200,9 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.retry.clear()
+		for _, b := range msg.list.Bookings {
+			s.c.watch.observe(b) // a listed copy newer than the watched one wins
+		}
 		s.loaded = append(s.loaded, msg.list.Bookings...)
 		s.total = max(msg.list.Total, len(s.loaded))
 		if msg.list.Total == 0 && len(msg.list.Bookings) == bookingsPage {
@@ -209,7 +216,8 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case bookingCancelledMsg:
 		b, note, cmd := s.dialog.result(msg)
 		if b != nil {
-			s.c.watch.track(*b, model.Location{}, false)
+			s.c.watch.observe(*b)
+			s.c.notices.settle(b.ID) // the agent cancelled it: nothing of it to announce
 			for i := range s.loaded {
 				if s.loaded[i].ID == b.ID {
 					s.loaded[i] = *b

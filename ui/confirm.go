@@ -33,6 +33,7 @@ type confirmScreen struct {
 	c    *Common
 	loc  model.Location
 	evse model.EVSE
+	need model.Need // the driver's: its plug is preselected, its window proposed
 	form form
 	json bool
 	w, h int
@@ -45,11 +46,14 @@ type confirmScreen struct {
 
 	outcome  api.Kind // the last failure's class (0: none)
 	topErr   string
-	conflict []model.EVSE // other bookable EVSEs after a 409
+	conflict []model.EVSE // other bookable EVSEs after a 409, those that meet the need first
+	// twiceOK is the request the agent confirmed booking although this
+	// session already holds the EVSE for an overlapping window.
+	twiceOK *model.BookingRequest
 }
 
-func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScreen {
-	s := &confirmScreen{c: c, loc: loc, evse: e, form: form{keys: c.Keys.Form}}
+func newConfirmScreen(c *Common, loc model.Location, e model.EVSE, need model.Need) *confirmScreen {
+	s := &confirmScreen{c: c, loc: loc, evse: e, need: need, form: form{keys: c.Keys.Form}}
 	strategies := make([]string, len(model.TokenStrategies))
 	for i, t := range model.TokenStrategies {
 		strategies[i] = string(t) + " — " + t.Label()
@@ -59,6 +63,9 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 		durs[i] = fmtDuration(d)
 	}
 	start := model.DefaultStart(c.Now()).In(c.Zone).Format("2006-01-02 15:04")
+	if !need.Start.IsZero() {
+		start = need.Start.In(c.Zone).Format("2006-01-02 15:04") // the window the driver asked for
+	}
 	s.form.fields = []*field{
 		newChoiceField("token_strategy", "Token", strategies, 0),
 		newTextField("customer_id", "Customer id", c.Mode.DemoCustomer, "cust_… (or a token id below)"),
@@ -79,6 +86,9 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE) *confirmScree
 	}
 	s.pickConnector()
 	s.applyStrategy()
+	if d := need.End.Sub(need.Start); !need.Start.IsZero() {
+		s.setDuration(d)
+	}
 	s.form.focusOn(s.form.index("customer_id"))
 	if a := c.attempts.open(e.EVSEUID); a != nil {
 		s.resumeAttempt(a) // an attempt for this EVSE goes on: show it, never start another
@@ -134,7 +144,8 @@ func (s *confirmScreen) connectorChoices() []string {
 	return out
 }
 
-// pickConnector prefers the fastest connector.
+// pickConnector preselects the connector that meets the driver's need,
+// else the fastest.
 func (s *confirmScreen) pickConnector() {
 	f := s.form.byName("connector_id")
 	f.choices = s.connectorChoices()
@@ -144,7 +155,50 @@ func (s *confirmScreen) pickConnector() {
 			best = i
 		}
 	}
+	if want, ok := s.need.ConnectorOf(s.evse); ok {
+		for i, c := range s.evse.Connectors {
+			if c.ConnectorID == want.ConnectorID {
+				best = i
+			}
+		}
+	}
 	f.idx = best
+}
+
+// setDuration picks the offered duration d (the nearest above it).
+func (s *confirmScreen) setDuration(d time.Duration) {
+	f := s.form.byName("duration")
+	for i, o := range durations {
+		if o >= d {
+			f.idx = i
+			return
+		}
+	}
+}
+
+// mismatch says how the chosen connector misses the driver's need, or "".
+func (s *confirmScreen) mismatch() string {
+	i := s.form.byName("connector_id").idx
+	if s.need.Any() || i >= len(s.evse.Connectors) {
+		return ""
+	}
+	if c := s.evse.Connectors[i]; !s.need.Fits(c) {
+		if ok, why := s.need.Meets(s.evse); !ok {
+			return "this EVSE: " + why
+		}
+		return fmt.Sprintf("connector %s is %s %g kW, not %s", c.ConnectorID, c.ConnectorType.Label(), c.PowerKW, s.need.Describe())
+	}
+	return ""
+}
+
+// doubleBooking is this session's booking of the same EVSE for an
+// overlapping window, unless the agent confirmed a second one.
+func (s *confirmScreen) doubleBooking() (model.Booking, bool) {
+	r := s.built
+	if s.twiceOK != nil && *s.twiceOK == r {
+		return model.Booking{}, false
+	}
+	return s.c.watch.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd)
 }
 
 func (s *confirmScreen) strategy() model.TokenStrategy {
@@ -283,7 +337,7 @@ func (s *confirmScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			TokenID: r.TokenID, FleetGroupID: r.FleetGroupID, TokenUID: r.TokenUID}
 		return msgCmd(rebookMsg{booking: failed}), true
 	case key.Matches(msg, k.LaterSlot) && s.outcome == api.KindConflict:
-		s.shiftStart(30 * time.Minute)
+		s.laterSlot()
 		s.outcome, s.topErr, s.conflict = 0, "", nil
 	case key.Matches(msg, k.Research) && s.outcome == api.KindNotFound:
 		return msgCmd(backToMsg{match: isSearch, then: resubmitMsg{}}), true
@@ -329,6 +383,14 @@ func (s *confirmScreen) submit() tea.Cmd {
 	if !s.validate() {
 		return s.form.firstError()
 	}
+	if b, twice := s.doubleBooking(); twice {
+		// Asked once: the next enter books a second one on purpose.
+		r := s.built
+		s.twiceOK = &r
+		s.topErr = fmt.Sprintf("You already booked this EVSE for %s (%s). %s again books a second one; change the window or the EVSE otherwise.",
+			shortWindow(b, s.c.Zone), b.ExternalID, keyName(s.c.Keys.Book.Submit))
+		return nil
+	}
 	s.attempt = s.c.attempts.start(s.attempt, s.loc, s.evse)
 	return s.c.attempts.submit(s.attempt, s.built)
 }
@@ -367,16 +429,46 @@ func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 		return s.form.firstError()
 	case s.outcome == api.KindConflict:
 		s.topErr = text
-		s.conflict = nil
-		for _, o := range s.loc.EVSEs {
-			if ok, _ := model.Bookable(s.loc, o); ok && o.EVSEUID != s.evse.EVSEUID {
-				s.conflict = append(s.conflict, o)
-			}
-		}
+		s.conflict = s.otherEVSEs()
 	default:
 		s.topErr = text
 	}
 	return nil
+}
+
+// otherEVSEs are the location's other bookable EVSEs, those that meet the
+// driver's need first (the others stay, for the agent to choose).
+func (s *confirmScreen) otherEVSEs() []model.EVSE {
+	var meet, rest []model.EVSE
+	for _, o := range s.loc.EVSEs {
+		if ok, _ := model.Bookable(s.loc, o); !ok || o.EVSEUID == s.evse.EVSEUID {
+			continue
+		}
+		if fits, _ := s.need.Meets(o); fits {
+			meet = append(meet, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	return append(meet, rest...)
+}
+
+// laterSlot moves the window past the one the 409 refused: after this
+// session's own booking of the EVSE when that is what overlapped, else by
+// the window's length, so the new window never overlaps the refused one.
+func (s *confirmScreen) laterSlot() {
+	r := s.built
+	d := r.ReservationEnd.Sub(r.ReservationStart)
+	next := r.ReservationEnd
+	if b, mine := s.c.watch.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd); mine {
+		if _, end := b.Window(); end.After(next) {
+			next = end
+		}
+	}
+	f := s.form.byName("reservation_start")
+	f.setValue(next.In(s.c.Zone).Format("2006-01-02 15:04"))
+	s.form.changed(f)
+	s.setDuration(d)
 }
 
 func (s *confirmScreen) View() string {
@@ -418,7 +510,7 @@ func (s *confirmScreen) outcomeView() string {
 		if second == "" {
 			return first + "\n"
 		}
-		return first + "\n" + st.Subtle.Render(second) + "\n"
+		return first + "\n" + st.Subtle.Width(max(20, s.w)).Render(second) + "\n"
 	}
 	switch {
 	case s.sending():
@@ -437,17 +529,19 @@ func (s *confirmScreen) outcomeView() string {
 		}
 		return st.Error.Render("409 — slot taken: "+s.topErr) + "\n" +
 			lines(st.Warning.Render("Other free EVSEs here: "+strings.Join(ids, ", ")),
-				fmt.Sprintf("%s switches to %s · %s tries 30 min later · %s next best charger elsewhere · your input is kept",
+				fmt.Sprintf("%s switches to %s · %s tries the next free window · %s next best charger elsewhere · your input is kept",
 					keyName(k.OtherEVSE), s.conflict[0].EVSEUID, keyName(k.LaterSlot), keyName(k.NextBest)))
 	case s.outcome == api.KindConflict:
 		return lines(st.Error.Render("409 — slot taken: "+s.topErr),
-			fmt.Sprintf("No other EVSE here is free. %s tries 30 min later, %s proposes the next best charger elsewhere.", keyName(k.LaterSlot), keyName(k.NextBest)))
+			fmt.Sprintf("No other EVSE here is free. %s tries the next free window, %s proposes the next best charger elsewhere.", keyName(k.LaterSlot), keyName(k.NextBest)))
 	case s.outcome == api.KindNotFound:
 		return lines(st.Error.Render("404 — "+s.topErr), "The location may have been removed. "+keyName(k.Research)+" runs the search again.")
 	case s.outcome == api.KindUnknownOutcome:
 		return lines(st.ErrBanner.Render("Outcome unknown: "+s.topErr), keyName(k.Recheck)+" looks the booking up again (and books only if it is certainly not there).")
 	case s.topErr != "":
-		return lines(st.Error.Render(s.topErr), "Check the request (dates must be in the future); your input is kept.")
+		return lines(st.Error.Render(s.topErr), refusalHint(s.topErr, s.c.Mode.ReadOnly)+" Your input is kept.")
+	case s.ready && s.mismatch() != "":
+		return st.Warning.Render("Ready — but "+s.mismatch()+" (the driver asked for "+s.need.Describe()+"). "+keyName(k.Submit)+" books it anyway.") + "\n"
 	case s.ready:
 		return st.Success.Render("Ready — "+keyName(k.Submit)+" books it.") + "\n"
 	}

@@ -510,7 +510,7 @@ func TestRetryBannerLongWait(t *testing.T) {
 	h.key("enter")
 	// The wait in the model's words for a person (hours, or days), the day
 	// and time it ends, the server's reason; never the seconds of Retry-After.
-	h.wantScreen("retrying automatically in "+model.HumanDuration(wait)+" (at Tue 15 Dec 10:02)", "Monthly quota used up")
+	h.wantScreen("quota is used up: nothing goes through before Tue 15 Dec 10:02 (in "+model.HumanDuration(wait)+")", "Monthly quota used up")
 	h.noScreen(strconv.Itoa(int(wait.Seconds())))
 }
 

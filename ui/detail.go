@@ -15,19 +15,39 @@ import (
 type detailScreen struct {
 	c     *Common
 	loc   model.Location
+	need  model.Need // what the driver asked for: EVSEs that miss it are dimmed, not preselected
 	list  list.Model // over loc.EVSEs; only bookable ones can be selected
 	marks []marker
+	none  string // why no EVSE here meets the need, and what is offered instead
 	w, h  int
 }
 
-func newDetailScreen(c *Common, loc model.Location, marks []marker) *detailScreen {
-	s := &detailScreen{c: c, loc: loc, marks: marks}
+func newDetailScreen(c *Common, loc model.Location, marks []marker, need model.Need) *detailScreen {
+	s := &detailScreen{c: c, loc: loc, marks: marks, need: need}
 	keys := c.Keys.List
 	keys.Up, keys.Down = c.Keys.Detail.Up, c.Keys.Detail.Down
 	s.list = list.New(keys, 1)
 	s.list.SetLen(len(loc.EVSEs))
 	s.list.SetSelectable(s.bookable)
+	s.preselect()
 	return s
+}
+
+// preselect puts the cursor on the first bookable EVSE that meets the
+// need; with none, on the closest match, saying so.
+func (s *detailScreen) preselect() {
+	for i, e := range s.loc.EVSEs {
+		if ok, _ := s.need.Meets(e); ok && s.bookable(i) {
+			s.list.Select(i)
+			return
+		}
+	}
+	if e, ok := s.need.ClosestMatch(s.loc); ok {
+		s.selectEVSE(e.EVSEUID)
+		_, why := s.need.Meets(e)
+		s.none = fmt.Sprintf("No free EVSE here has %s. The closest match is %s (%s): %s books it anyway.",
+			s.need.Describe(), e.EVSEUID, why, keyName(s.c.Keys.Detail.Book))
+	}
 }
 
 func (s *detailScreen) Init() tea.Cmd { return nil }
@@ -40,7 +60,7 @@ func (s *detailScreen) SetSize(w, h int) { s.w, s.h = w, h; s.list.SetHeight(h -
 func (s *detailScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys.Detail
 	b := k.Book
-	b.SetEnabled(s.list.Cursor() >= 0)
+	b.SetEnabled(s.list.Cursor() >= 0 && !s.c.Mode.ReadOnly)
 	return []key.Binding{b, k.Up, k.Down}
 }
 
@@ -71,9 +91,9 @@ func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if ev, _ := s.list.Update(msg); ev != list.None {
 			return s, nil
 		}
-		if key.Matches(msg, s.c.Keys.Detail.Book) {
+		if key.Matches(msg, s.c.Keys.Detail.Book) && !s.c.Mode.ReadOnly {
 			if i := s.list.Cursor(); i >= 0 {
-				return s, push(newConfirmScreen(s.c, s.loc, s.loc.EVSEs[i]))
+				return s, push(newConfirmScreen(s.c, s.loc, s.loc.EVSEs[i], s.need))
 			}
 		}
 	}
@@ -114,6 +134,12 @@ func (s *detailScreen) View() string {
 		b.WriteString(st.Dim.Render(why) + "\n")
 	}
 	b.WriteString(s.list.View(func(i int, sel bool) string { return s.evseLine(i, sel) + "\n" }))
+	if s.none != "" && !s.c.Mode.ReadOnly {
+		b.WriteString(st.Warning.Render(trunc(s.none, s.w)) + "\n")
+	}
+	if s.c.Mode.ReadOnly {
+		b.WriteString(st.ReadOnlyTag.Render(trunc("Read-only: booking is off (started with --read-only); this shows what could be booked.", s.w)) + "\n")
+	}
 	if s.list.Cursor() < 0 {
 		b.WriteString("\n" + st.Warning.Render("Nothing here can be booked now. "+keyName(s.c.Keys.Back)+" goes back to the results.") + "\n")
 	}
@@ -134,12 +160,20 @@ func (s *detailScreen) evseLine(i int, selected bool) string {
 			flag = st.Marked.Render(" ⚑ " + m.status)
 		}
 	}
+	if b, mine := s.c.watch.bookedFor(e.EVSEUID, s.need.Start, s.need.End); mine {
+		flag += st.Info.Render(" ◉ yours " + shortWindow(b, s.c.Zone))
+	}
 	uid := pad(e.EVSEUID, 20)
 	status := pad(string(e.Status), 11)
 	text := strings.Join(conns, " · ")
+	meets, why := s.need.Meets(e)
 	switch {
+	case selected && !meets:
+		return st.Focused.Render("▸ ") + st.Selected.Render(uid+" "+status) + " " + text + st.Warning.Render(" — "+why) + flag
 	case selected:
 		return st.Focused.Render("▸ ") + st.Selected.Render(uid+" "+status) + " " + text + flag
+	case ok && !meets:
+		return st.Dim.Render("  "+uid+" "+status+" "+text+" — "+why) + flag
 	case ok:
 		return "  " + uid + " " + st.Colored(string(e.Status), evseTone(e.Status)) + strings.Repeat(" ", max(0, 11-len(e.Status))) + " " + text + flag
 	default:

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -104,6 +105,9 @@ func (r *retrier) bannerText(st styles.Styles, now time.Time, zone *time.Locatio
 	}
 	switch r.kind {
 	case api.KindRateLimited:
+		if r.at.Sub(now) > 12*time.Hour {
+			return st.ErrBanner.Render(fmt.Sprintf("⏳ The month's quota is used up: nothing goes through before %s (in %s), when it is tried again by itself. The API said: %s", at, secs, r.msg))
+		}
 		return st.Banner.Render(fmt.Sprintf("⏳ Rate limited — retrying automatically in %s (at %s). The API said: %s", secs, at, r.msg))
 	case api.KindServer:
 		return st.ErrBanner.Render(fmt.Sprintf("⚠ Server error — retry %d in %s (at %s); nothing you entered is lost. The API said: %s", r.attempt, secs, at, r.msg))
@@ -121,4 +125,27 @@ func errText(err error) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// refusalHint is what to do about a refused booking, by what the refusal
+// says: each kind of refusal its own advice.
+func refusalHint(text string, readOnly bool) string {
+	lower := strings.ToLower(text)
+	switch {
+	case readOnly || strings.Contains(lower, "read-only"):
+		return "Booking is off in read-only mode: start chargedesk without --read-only to book."
+	case strings.Contains(lower, "spending limit"):
+		return "The fleet group has reached its spending limit: book with another token (the driver's own, or ad_hoc), or ask the fleet's manager to raise it."
+	case strings.Contains(lower, "token_uid"):
+		return "The RFID UID is printed on the card: 8, 14 or 20 hex characters (spaces and colons are fine)."
+	case strings.Contains(lower, "customer_id") || strings.Contains(lower, "token_id"):
+		return "Give the driver's customer id, or the id of their card or app token."
+	case strings.Contains(lower, "fleet_group"):
+		return "Give the fleet group's id."
+	case strings.Contains(lower, "reservation_") || strings.Contains(lower, "date") || strings.Contains(lower, "future") || strings.Contains(lower, "window"):
+		return "Check the dates: the start at least 15 minutes ahead, 15 minutes to 4 hours long."
+	case strings.Contains(lower, "does not support reservations"):
+		return "This location takes no reservations: pick another (b in the results shows only bookable ones)."
+	}
+	return "Check the request."
 }

@@ -484,6 +484,11 @@ func TestConflictOffersOtherEVSEs(t *testing.T) {
 	h.wantOn("Book")
 	h.wantScreen("Book " + first + " at ") // the EVSE booked first is preselected
 	h.key("enter")
+	h.wantScreen("You already booked this EVSE") // asked first…
+	if n := h.count("POST", "/bookings"); n != 1 {
+		t.Fatalf("%d creates before the agent confirmed a second booking of the EVSE", n)
+	}
+	h.key("enter") // …and on purpose: the API refuses
 	h.wantScreen("409", "Other free EVSEs here", "ctrl+n")
 	h.wantOn("Book") // the form stays on 409
 	h.key("ctrl+n")
@@ -535,21 +540,19 @@ func TestConflictLaterSlot(t *testing.T) {
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.key("esc", "enter")
 	h.wantOn("Book")
-	h.key("enter")
+	h.key("enter", "enter") // the second enter confirms booking the EVSE again
 	h.wantScreen("No other EVSE here is free", "ctrl+l")
 	before := h.value("Start (Berlin)")
 	start, err := time.ParseInLocation("2006-01-02 15:04", before, model.Berlin)
 	if err != nil {
 		t.Fatalf("start %q: %v", before, err)
 	}
-	h.key("ctrl+l")
-	if after, want := h.value("Start (Berlin)"), start.Add(30*time.Minute).Format("2006-01-02 15:04"); after != want {
+	h.key("ctrl+l") // past the reservation that caused the 409 (this session's, 1 h)
+	if after, want := h.value("Start (Berlin)"), start.Add(time.Hour).Format("2006-01-02 15:04"); after != want {
 		t.Fatalf("ctrl+l moved the start from %s to %s, want %s", before, after, want)
 	}
 	h.noScreen("409 — slot taken") // the form is ready to try again
-	h.key("enter")                 // 30 min later still overlaps a 1 h booking
-	h.wantScreen("409", "No other EVSE here is free")
-	h.key("ctrl+l", "enter")
+	h.key("enter")
 	h.wantOn("Booking status")
 	bs := h.sim.Bookings()
 	if len(bs) != 2 {
@@ -570,7 +573,8 @@ func TestBadRequestShowsServerTextKeepsInput(t *testing.T) {
 	h.focus("Fleet group")
 	h.typeText("group_overlimit")
 	h.key("enter")
-	h.wantScreen("Fleet group spending limit exceeded", "your input is kept")
+	h.wantScreen("Fleet group spending limit exceeded", "reached its spending limit", "Your input is")
+	h.noScreen("dates must be in the future", "Check the dates")
 	h.wantOn("Book") // the form stays on 400
 	if v := h.value("Fleet group"); v != "group_overlimit" {
 		t.Fatalf("fleet group %q after the 400", v)
@@ -823,8 +827,12 @@ func TestReadOnlyRefusesBooking(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small, withDemo(), withReadOnly())
 	h.wantScreen("READ-ONLY")
-	h.key("enter", "enter", "enter", "enter")
-	h.wantScreen("Booking is disabled", "read-only")
+	h.key("enter", "enter")
+	h.wantOn("Location") // said here, before any form opens
+	h.wantScreen("Read-only: booking is off")
+	h.noScreen("enter book this EVSE")
+	h.key("enter", "enter")
+	h.wantOn("Location")
 	if h.count("POST", "/bookings") != 0 || len(h.sim.Bookings()) != 0 {
 		t.Fatal("a create went out in read-only mode")
 	}

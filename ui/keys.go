@@ -136,7 +136,7 @@ func DefaultKeyMap() KeyMap {
 			Later:     bind(keys("pgdown"), "pgdn", "start +15 min"),
 			JSON:      bind(keys("ctrl+o"), "ctrl+o", "show JSON"),
 			OtherEVSE: bind(keys("ctrl+n"), "ctrl+n", "next free EVSE"),
-			LaterSlot: bind(keys("ctrl+l"), "ctrl+l", "30 min later"),
+			LaterSlot: bind(keys("ctrl+l"), "ctrl+l", "later slot"),
 			NextBest:  bind(keys("ctrl+x"), "ctrl+x", "next best charger"),
 			Research:  bind(keys("ctrl+r"), "ctrl+r", "search again"),
 			Recheck:   bind(keys("ctrl+r"), "ctrl+r", "check again"),

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/petitmonde/chargedesk/model"
 )
 
 // fit cuts every line of s to w cells and s to h lines, padding nothing.
@@ -47,4 +49,13 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", n) + s
 	}
 	return s
+}
+
+// shortWindow is a booking's window as a short local text: "Tue 14:30–16:00".
+func shortWindow(b model.Booking, zone *time.Location) string {
+	start, end := b.Window()
+	if start.IsZero() {
+		return ""
+	}
+	return start.In(zone).Format("Mon 15:04") + "–" + end.In(zone).Format("15:04")
 }

@@ -16,8 +16,9 @@ const maxNotices = 100
 // notice is one thing that happened to a booking off screen: a status
 // change, a booking made in the background, an earlier run's attempt.
 type notice struct {
-	at   time.Time
-	text string
+	at      time.Time
+	text    string
+	booking string // the booking it is about ("" none)
 }
 
 // notices are the session's notices, newest last. None is lost: the header
@@ -28,19 +29,43 @@ type notices struct {
 	unseen int
 }
 
-// add keeps a notice; seen is true when the agent is looking at what it
-// is about (the booking is on screen): it is listed, not announced.
-func (n *notices) add(at time.Time, text string, seen bool) {
+// add keeps a notice about booking (or none); seen is true when the agent
+// is looking at what it is about (the booking is on screen): it is listed,
+// not announced.
+func (n *notices) add(at time.Time, text string, seen bool, booking string) {
+	e := notice{at: at, text: text, booking: booking}
 	if seen {
-		n.list = append(n.list[:len(n.list)-n.unseen], append([]notice{{at: at, text: text}}, n.list[len(n.list)-n.unseen:]...)...)
+		n.insertSeen(e)
 	} else {
-		n.list = append(n.list, notice{at: at, text: text})
+		n.list = append(n.list, e)
 		n.unseen++
 	}
 	if len(n.list) > maxNotices {
 		n.list = n.list[len(n.list)-maxNotices:]
 	}
 	n.unseen = min(n.unseen, len(n.list))
+}
+
+// insertSeen puts e after the seen notices, before the unseen ones.
+func (n *notices) insertSeen(e notice) {
+	cut := len(n.list) - n.unseen
+	n.list = append(n.list[:cut], append([]notice{e}, n.list[cut:]...)...)
+}
+
+// settle stops announcing what is unseen about a booking the agent has
+// just acted on (cancelled it): it stays listed.
+func (n *notices) settle(booking string) {
+	cut := len(n.list) - n.unseen
+	var keep, settled []notice
+	for _, e := range n.list[cut:] {
+		if e.booking == booking {
+			settled = append(settled, e)
+		} else {
+			keep = append(keep, e)
+		}
+	}
+	n.list = append(append(n.list[:cut:cut], settled...), keep...)
+	n.unseen = len(keep)
 }
 
 // headline is what the header says: the newest notice while it is fresh,

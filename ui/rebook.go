@@ -54,11 +54,11 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 	for len(a.stack) > 1 && a.top() != Screen(rs) {
 		a.pop()
 	}
-	d := newDetailScreen(a.c, loc, rs.marks)
+	d := newDetailScreen(a.c, loc, rs.marks, rs.query.Need())
 	d.selectEVSE(evse.EVSEUID)
 	d.SetSize(a.contentSize())
 	a.stack = append(a.stack, d)
-	cs := newConfirmScreen(a.c, loc, evse)
+	cs := newConfirmScreen(a.c, loc, evse, rs.query.Need())
 	cs.prefill(failed)
 	cs.proposal = fmt.Sprintf("Next best charger after %s: %s away. Check the details; %s books it.", status, strings.TrimSpace(model.FormatDistance(loc.DistanceKM)), keyName(a.c.Keys.Book.Submit))
 	cs.SetSize(a.contentSize())

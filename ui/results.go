@@ -198,7 +198,7 @@ func (s *resultsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.rebuild()
 	case key.Matches(msg, k.Open):
 		if loc, ok := s.selected(); ok {
-			return push(newDetailScreen(s.c, loc, s.marks))
+			return push(newDetailScreen(s.c, loc, s.marks, s.query.Need()))
 		}
 	}
 	return nil
@@ -274,6 +274,12 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 	for _, m := range s.marks {
 		if m.locationID == l.LocationID {
 			tag = st.Marked.Render("⚑ "+m.status) + " " + tag
+		}
+	}
+	for _, b := range s.c.watch.bookedAt(l.LocationID) {
+		if bs, be := b.Window(); s.query.Start.IsZero() || (bs.Before(s.query.End) && s.query.Start.Before(be)) {
+			tag = st.Info.Render("◉ yours "+shortWindow(b, s.c.Zone)) + " " + tag
+			break
 		}
 	}
 	price := "price n/a"

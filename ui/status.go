@@ -40,8 +40,15 @@ func (s *statusScreen) entry() watched {
 	return w
 }
 
+// staleAfter is how old a copy may be when a booking is opened before it
+// is asked for again, once.
+const staleAfter = 30 * time.Second
+
 func (s *statusScreen) Init() tea.Cmd {
 	s.c.watch.seen(s.id)
+	if w := s.entry(); s.c.Now().Sub(w.lastChecked) > staleAfter && w.active() {
+		return s.c.watch.refresh(s.id)
+	}
 	return nil
 }
 
@@ -90,7 +97,8 @@ func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case bookingCancelledMsg:
 		b, note, cmd := s.dialog.result(msg)
 		if b != nil {
-			s.c.watch.track(*b, model.Location{}, false)
+			s.c.watch.observe(*b)
+			s.c.notices.settle(b.ID) // the agent cancelled it: nothing of it to announce
 			s.note = note
 		}
 		if cmd == nil && b == nil && s.dialog.err != "" {
@@ -164,11 +172,7 @@ func (s *statusScreen) View() string {
 		return out.String()
 	}
 	row("Booking", b.ID)
-	cpoRef := b.CPOReservationID
-	if cpoRef == "" {
-		cpoRef = "not yet (set when the CPO confirms)"
-	}
-	row("CPO ref", cpoRef)
+	row("CPO ref", model.CPORefText(b))
 	row("External", b.ExternalID)
 	name, addr := b.LocationName, b.LocationCity
 	if w.loc.LocationID != "" {
@@ -185,22 +189,17 @@ func (s *statusScreen) View() string {
 	if !start.IsZero() {
 		row("Window", fmt.Sprintf("%s – %s Berlin (%s–%s UTC)", fmtLocal(start, s.c.Zone), end.In(s.c.Zone).Format("15:04"),
 			start.UTC().Format("15:04"), end.UTC().Format("15:04")))
-		row("", model.Countdown(start, end, s.c.Now(), s.c.Warp(createdAt(b))))
-	}
-	row("Token", model.TokenText(b))
-	price := "not known yet"
-	if b.ClientPrice != nil {
-		price = model.FormatPrice(*b.ClientPrice, b.ClientPriceCurrency)
-		if b.Status == model.Completed {
-			price += " (final)"
+		if !info.Terminal { // a final booking has no "starts in"
+			row("", model.Countdown(start, end, s.c.Now(), s.c.Warp(createdAt(b))))
 		}
 	}
-	row("Price", price)
+	row("Token", model.TokenText(b))
+	row(model.PriceText(b))
 	if b.CancellationReason != "" {
 		row("Reason", b.CancellationReason)
 	}
 	row("Checked", s.checkedText(w))
-	if warp := s.c.Warp(createdAt(b)); warp.Active() {
+	if warp := s.c.Warp(createdAt(b)); warp.Active() && !info.Terminal {
 		out.WriteString(st.Warning.Render(fmt.Sprintf("Simulated clock: the demo runs the reservation %g× faster than real time.", warp.Speed)) + "\n")
 	}
 	if w.retry.pending() {

@@ -48,12 +48,13 @@ type watchlist struct {
 	sent    []time.Time // polls issued in the last minute (the budget window)
 	paused  time.Time   // after a 429: nobody polls before this
 	cancels map[string]context.CancelFunc
-	gen     int    // poll generations: an answer to an older one is dropped
+	known   map[string]knownCopy // the newest copy of bookings seen but not watched (a list's rows)
+	gen     int                      // poll generations: an answer to an older one is dropped
 	focus   string // the booking on the agent's screen ("" none)
 }
 
 func newWatchlist(c *Common) *watchlist {
-	return &watchlist{c: c, items: map[string]*watched{}, cancels: map[string]context.CancelFunc{}}
+	return &watchlist{c: c, items: map[string]*watched{}, cancels: map[string]context.CancelFunc{}, known: map[string]knownCopy{}}
 }
 
 // track puts a booking on the list (or refreshes what is known of it).
@@ -63,24 +64,22 @@ func (wl *watchlist) track(b model.Booking, loc model.Location, adopted bool) {
 		if loc.LocationID != "" {
 			w.loc = loc
 		}
-		// This copy is newer than any poll under way (e.g. the answer to a
-		// cancel): an older answer arriving after it must not undo it.
-		if w.inFlight {
-			if c := wl.cancels[b.ID]; c != nil {
-				c()
-			}
-			wl.gen++
-			w.gen = wl.gen
-			w.inFlight = false
+		if !older(b, w.booking) {
+			wl.supersedePoll(w)
+			wl.applyBooking(w, b, false)
 		}
-		wl.applyBooking(w, b, false)
 		return
 	}
+	checked := wl.c.Now()
+	if k, ok := wl.known[b.ID]; ok && !older(k.b, b) {
+		b, checked = k.b, k.at // the copy came from a list: as old as that answer
+	}
+	delete(wl.known, b.ID)
 	at := wl.c.Now()
 	if b.StatusUpdatedAt != nil {
 		at = *b.StatusUpdatedAt
 	}
-	w := &watched{booking: b, loc: loc, adopted: adopted, timeline: []seen{{b.Status, at, wl.c.Now()}}, lastChecked: wl.c.Now()}
+	w := &watched{booking: b, loc: loc, adopted: adopted, timeline: []seen{{b.Status, at, wl.c.Now()}}, lastChecked: checked}
 	wl.items[b.ID] = w
 	wl.order = append([]string{b.ID}, wl.order...)
 	wl.schedule(w)
@@ -306,8 +305,66 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 }
 
 // older tells whether a's last status change is before b's.
+// older tells whether copy a of a booking is older than copy b: by
+// status_updated_at, then updated_at. Copies that say nothing are equal.
 func older(a, b model.Booking) bool {
-	return a.StatusUpdatedAt != nil && b.StatusUpdatedAt != nil && a.StatusUpdatedAt.Before(*b.StatusUpdatedAt)
+	if d := compareTimes(a.StatusUpdatedAt, b.StatusUpdatedAt); d != 0 {
+		return d < 0
+	}
+	return compareTimes(a.UpdatedAt, b.UpdatedAt) < 0
+}
+
+func compareTimes(a, b *time.Time) int {
+	if a == nil || b == nil {
+		return 0
+	}
+	return a.Compare(*b)
+}
+
+// observe takes any copy of a booking the program received (a list's row,
+// an answer to a cancel, a create): the newest copy wins, wherever it came
+// from, so no screen shows a status older than one the client has seen. A
+// watched booking's change is announced as a poll's would be.
+func (wl *watchlist) observe(b model.Booking) {
+	if w, ok := wl.items[b.ID]; ok {
+		if !older(b, w.booking) {
+			wl.supersedePoll(w)
+			wl.applyBooking(w, b, b.Status != w.booking.Status)
+		}
+		return
+	}
+	if k, ok := wl.known[b.ID]; !ok || !older(b, k.b) {
+		wl.known[b.ID] = knownCopy{b: b, at: wl.c.Now()}
+	}
+}
+
+// knownCopy is a booking as received, and when.
+type knownCopy struct {
+	b  model.Booking
+	at time.Time
+}
+
+// current is the newest copy known of booking id.
+func (wl *watchlist) current(id string) (model.Booking, bool) {
+	if w, ok := wl.items[id]; ok {
+		return w.booking, true
+	}
+	k, ok := wl.known[id]
+	return k.b, ok
+}
+
+// supersedePoll drops the poll under way for w: the copy just taken is
+// newer than its answer can be, which must not undo it.
+func (wl *watchlist) supersedePoll(w *watched) {
+	if !w.inFlight {
+		return
+	}
+	if c := wl.cancels[w.booking.ID]; c != nil {
+		c()
+	}
+	wl.gen++
+	w.gen = wl.gen
+	w.inFlight = false
 }
 
 // applyBooking records a fresh copy; a status change is announced.
@@ -324,7 +381,7 @@ func (wl *watchlist) applyBooking(w *watched, b model.Booking, announce bool) {
 			if ref == "" {
 				ref = b.ID
 			}
-			wl.c.notices.add(wl.c.Now(), fmt.Sprintf("%s: %s → %s", ref, w.booking.Status, b.Status), wl.focus == b.ID)
+			wl.c.notices.add(wl.c.Now(), fmt.Sprintf("%s: %s → %s", ref, w.booking.Status, b.Status), wl.focus == b.ID, b.ID)
 		}
 	}
 	w.booking = b
@@ -332,11 +389,38 @@ func (wl *watchlist) applyBooking(w *watched, b model.Booking, announce bool) {
 }
 
 // notify announces something that happened to a booking off screen.
-func (wl *watchlist) notify(text string) { wl.c.notices.add(wl.c.Now(), text, false) }
+func (wl *watchlist) notify(text string) { wl.c.notices.add(wl.c.Now(), text, false, "") }
 
 // stop cancels every poll under way (quitting).
 func (wl *watchlist) stop() {
 	for _, c := range wl.cancels {
 		c()
 	}
+}
+
+// bookedFor is an active booking of this session on the EVSE whose window
+// overlaps [start, end) (any window, when start is zero).
+func (wl *watchlist) bookedFor(evseUID string, start, end time.Time) (model.Booking, bool) {
+	for _, id := range wl.order {
+		w := wl.items[id]
+		if !w.active() || w.booking.EVSEUID != evseUID {
+			continue
+		}
+		bs, be := w.booking.Window()
+		if start.IsZero() || (bs.Before(end) && start.Before(be)) {
+			return w.booking, true
+		}
+	}
+	return model.Booking{}, false
+}
+
+// bookedAt is the session's active bookings at a location.
+func (wl *watchlist) bookedAt(locationID string) []model.Booking {
+	var out []model.Booking
+	for _, id := range wl.order {
+		if w := wl.items[id]; w.active() && w.booking.LocationID == locationID {
+			out = append(out, w.booking)
+		}
+	}
+	return out
 }

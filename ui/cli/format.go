@@ -23,15 +23,13 @@ func shortWindow(start, end time.Time) string {
 	return s.Format("2006-01-02 15:04") + "–" + e.Format("01-02 15:04")
 }
 
+// priceText is a table's price cell.
 func priceText(b model.Booking) string {
 	if b.ClientPrice == nil {
 		return "—"
 	}
-	s := model.FormatPrice(*b.ClientPrice, b.ClientPriceCurrency)
-	if b.Status == model.Completed {
-		s += " (final)"
-	}
-	return s
+	_, text := model.PriceText(b)
+	return text
 }
 
 // warp is the booking's lifecycle clock: the demo simulator runs everything
@@ -54,11 +52,7 @@ func (inv *invocation) bookingBlock(b model.Booking) string {
 	out.WriteString(statusLines(b))
 	row := func(label, value string) { fmt.Fprintf(&out, "%-10s %s\n", label, value) }
 	row("Booking", b.ID)
-	cpoRef := b.CPOReservationID
-	if cpoRef == "" {
-		cpoRef = "not yet (set when the CPO confirms)"
-	}
-	row("CPO ref", cpoRef)
+	row("CPO ref", model.CPORefText(b))
 	row("External", b.ExternalID)
 	loc := model.JoinNonEmpty(" · ", b.LocationName, b.LocationCity, b.CPOName)
 	if b.LocationID != "" {
@@ -82,11 +76,7 @@ func (inv *invocation) bookingBlock(b model.Booking) string {
 	if t := b.AdHocToken; t != nil && t.ValidFrom != nil && t.ValidUntil != nil {
 		row("", fmt.Sprintf("token valid %s – %s Berlin", berlinTime(*t.ValidFrom, "02 Jan 15:04"), berlinTime(*t.ValidUntil, "02 Jan 15:04")))
 	}
-	price := "not known yet"
-	if b.ClientPrice != nil {
-		price = priceText(b)
-	}
-	row("Price", price)
+	row(model.PriceText(b))
 	if b.CancellationReason != "" {
 		row("Reason", b.CancellationReason)
 	}

@@ -317,6 +317,8 @@ func TestE2EConflict(t *testing.T) {
 	tm.press("enter")
 	tm.waitFor(5*time.Second, "Ready")
 	tm.press("enter")
+	tm.waitFor(5*time.Second, "You already booked this EVSE")
+	tm.press("enter") // a second booking of it on purpose: the API refuses
 	tm.waitFor(10*time.Second, "409", "Other free EVSEs here", "ctrl+n")
 	tm.press("\x0e") // ctrl+n
 	tm.press("enter")
