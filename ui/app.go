@@ -165,7 +165,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.usage != nil {
 			a.c.usage, a.c.usageAt, a.c.spentSince = msg.usage, a.c.Now(), 0
 		}
-		return a, nil
+		cmd, _ := a.c.authFailure(msg.err) // a wrong key, said at once
+		return a, cmd
 	case bookingPolledMsg:
 		return a, a.c.watch.polled(msg)
 	case bookingCreatedMsg:

@@ -97,8 +97,12 @@ func cancelCmd(ctx context.Context, c *api.Client, req int, id, reason string) t
 	}
 }
 
-// usageMsg answers GET /usage (the header's quota meter).
-type usageMsg struct{ usage *model.Usage }
+// usageMsg answers GET /usage (the header's quota meter). Asked at start,
+// it is also how a wrong key shows before the first search.
+type usageMsg struct {
+	usage *model.Usage
+	err   error
+}
 
 func usageCmd(c *api.Client) tea.Cmd {
 	if c == nil {
@@ -106,10 +110,7 @@ func usageCmd(c *api.Client) tea.Cmd {
 	}
 	return func() tea.Msg {
 		u, err := c.Usage(context.Background())
-		if err != nil {
-			return usageMsg{}
-		}
-		return usageMsg{u}
+		return usageMsg{u, err}
 	}
 }
 

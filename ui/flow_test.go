@@ -640,16 +640,20 @@ func TestUnauthorizedAndForbiddenNameTheFix(t *testing.T) {
 	t.Run("401", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t, small, withDemo(), withKey("wrong-key-123456"))
-		h.key("enter")
+		// Said at start (the first call is /usage), not at the first search.
 		h.wantScreen("API key rejected (401)", "PETITMONDE_API_KEY", "Invalid API key")
+		if n := h.count("GET", "/search"); n != 0 {
+			t.Fatalf("%d searches before the key was found wrong", n)
+		}
 		h.noScreen("wrong-key-123456")
 		h.key("esc")
 		h.noScreen("API key rejected")
+		h.key("enter")
+		h.wantScreen("API key rejected (401)")
 	})
 	t.Run("403", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t, small, withDemo(), withSuspended("suspended-key-9"))
-		h.key("enter")
 		h.wantScreen("Access refused (403)", "suspended")
 	})
 }
