@@ -7,21 +7,107 @@ import (
 	"time"
 )
 
+// Lang is the language of what the driver reads.
+type Lang string
+
+// The languages of the driver message: German first, drivers being in Germany.
+const (
+	German  Lang = "de"
+	English Lang = "en"
+)
+
+// ParseLang reads a language setting ("de", "Deutsch", "en", "English");
+// anything else is German.
+func ParseLang(s string) Lang {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "en", "english", "englisch":
+		return English
+	}
+	return German
+}
+
+// Other is the other language, for a key that switches.
+func (l Lang) Other() Lang {
+	if l == English {
+		return German
+	}
+	return English
+}
+
+// Name is the language's own name.
+func (l Lang) Name() string {
+	if l == English {
+		return "English"
+	}
+	return "Deutsch"
+}
+
 // MapsLink is a link that opens the point in a maps app.
 func MapsLink(lat, lng float64) string {
 	return fmt.Sprintf("https://www.google.com/maps/search/?api=1&query=%.6f,%.6f", lat, lng)
 }
 
+// words are the driver message's texts in one language.
+type words struct {
+	title, ref, operator, charger, address, mapLine, point, connector, reserved, timeSuffix string
+	driverToken, adHoc, adHocLater, validUntil, group, pipelet                              string
+	weekdays                                                                                [7]string
+	dateLayout, validLayout                                                                 string
+}
+
+var messageWords = map[Lang]words{
+	German: {
+		title: "Ihre Ladereservierung ist bestätigt.", ref: "Buchungsnummer", operator: "Betreiber",
+		charger: "Ladestation", address: "Adresse", mapLine: "Karte", point: "Ladepunkt", connector: "Anschluss",
+		reserved: "Reserviert", timeSuffix: " Uhr",
+		driverToken: "Laden starten: mit Ihrer gewohnten Ladekarte oder App – sie ist beim Betreiber hinterlegt.",
+		adHoc:       "Laden starten mit diesem Einmal-Token: %s", adHocLater: "Ein Einmal-Token für diese Buchung wird Ihnen zugeschickt.",
+		validUntil: " (gültig bis %s Uhr)", group: "Laden starten: mit Ihrer Flottenkarte.", pipelet: "Laden starten: mit der RFID-Karte %s.",
+		weekdays: [7]string{"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"}, dateLayout: "02.01.2006", validLayout: "02.01. 15:04",
+	},
+	English: {
+		title: "Your charging reservation is confirmed.", ref: "Booking reference", operator: "operator",
+		charger: "Charger", address: "Address", mapLine: "Map", point: "Charging point", connector: "connector",
+		reserved: "Reserved", timeSuffix: " (German time)",
+		driverToken: "Start charging with your usual charging card or app: it is already registered with the operator.",
+		adHoc:       "Start charging with this temporary token: %s", adHocLater: "A temporary token for this booking will be sent to you.",
+		validUntil: " (valid until %s)", group: "Start charging with your fleet card.", pipelet: "Start charging with the RFID card %s.",
+		weekdays: [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}, dateLayout: "02 Jan 2006", validLayout: "02 Jan 15:04",
+	},
+}
+
 // DriverMessage is the ready-to-send text for the driver about booking b at
 // loc (loc may be empty when only the booking is known), with times in zone
-// (the driver's: Europe/Berlin).
-func DriverMessage(b Booking, loc Location, zone *time.Location) string {
+// (the driver's: Europe/Berlin), in lang. The booking reference comes right
+// after the first line, so no screen, however small, cuts it off.
+func DriverMessage(b Booking, loc Location, zone *time.Location, lang Lang) string {
+	w, ok := messageWords[lang]
+	if !ok {
+		w = messageWords[German]
+	}
 	var s strings.Builder
-	name := firstNonEmpty(loc.Name, b.LocationName, "your charger")
-	fmt.Fprintf(&s, "Your charging reservation (%s)\n", b.Status)
-	fmt.Fprintf(&s, "Charger: %s", name)
+	s.WriteString(w.title + "\n")
+	ref := firstNonEmpty(b.ExternalID, b.ID)
+	fmt.Fprintf(&s, "%s: %s", w.ref, ref)
+	if b.CPOReservationID != "" {
+		fmt.Fprintf(&s, " (%s: %s)", w.operator, b.CPOReservationID)
+	}
+	s.WriteString("\n")
+	writePlace(&s, w, b, loc)
+	writePoint(&s, w, b, loc)
+	if start, end := b.Window(); !start.IsZero() {
+		ls, le := start.In(zone), end.In(zone)
+		fmt.Fprintf(&s, "%s: %s %s, %s–%s%s\n", w.reserved, w.weekdays[ls.Weekday()], ls.Format(w.dateLayout), ls.Format("15:04"), le.Format("15:04"), w.timeSuffix)
+	}
+	writeHowToStart(&s, w, b, zone)
+	return s.String()
+}
+
+func writePlace(s *strings.Builder, w words, b Booking, loc Location) {
+	name := firstNonEmpty(loc.Name, b.LocationName, "—")
+	fmt.Fprintf(s, "%s: %s", w.charger, name)
 	if cpo := firstNonEmpty(loc.CPOName, b.CPOName); cpo != "" {
-		fmt.Fprintf(&s, " (%s)", cpo)
+		fmt.Fprintf(s, " (%s)", cpo)
 	}
 	s.WriteString("\n")
 	addr := strings.TrimSpace(strings.Join(nonEmpty(loc.Address, strings.TrimSpace(loc.PostalCode+" "+loc.City)), ", "))
@@ -29,17 +115,20 @@ func DriverMessage(b Booking, loc Location, zone *time.Location) string {
 		addr = b.LocationCity
 	}
 	if addr != "" {
-		fmt.Fprintf(&s, "Address: %s\n", addr)
+		fmt.Fprintf(s, "%s: %s\n", w.address, addr)
 	}
 	switch {
 	case loc.Coordinates != nil:
-		fmt.Fprintf(&s, "Map: %s\n", MapsLink(loc.Coordinates.Latitude, loc.Coordinates.Longitude))
+		fmt.Fprintf(s, "%s: %s\n", w.mapLine, MapsLink(loc.Coordinates.Latitude, loc.Coordinates.Longitude))
 	case addr != "":
-		fmt.Fprintf(&s, "Map: https://www.google.com/maps/search/?api=1&query=%s\n", url.QueryEscape(name+", "+addr))
+		fmt.Fprintf(s, "%s: https://www.google.com/maps/search/?api=1&query=%s\n", w.mapLine, url.QueryEscape(name+", "+addr))
 	}
+}
+
+func writePoint(s *strings.Builder, w words, b Booking, loc Location) {
 	evse := b.EVSEUID
 	if b.ConnectorID != "" {
-		evse += ", connector " + b.ConnectorID
+		evse += ", " + w.connector + " " + b.ConnectorID
 		for _, e := range loc.EVSEs {
 			if e.EVSEUID != b.EVSEUID {
 				continue
@@ -51,39 +140,28 @@ func DriverMessage(b Booking, loc Location, zone *time.Location) string {
 			}
 		}
 	}
-	fmt.Fprintf(&s, "Charging point: %s\n", evse)
-	if start, end := b.Window(); !start.IsZero() {
-		ls, le := start.In(zone), end.In(zone)
-		fmt.Fprintf(&s, "Reserved: %s, %s–%s (German time)\n", ls.Format("Mon 02 Jan 2006"), ls.Format("15:04"), le.Format("15:04"))
-	}
+	fmt.Fprintf(s, "%s: %s\n", w.point, evse)
+}
+
+func writeHowToStart(s *strings.Builder, w words, b Booking, zone *time.Location) {
 	switch b.TokenStrategy {
 	case DriverToken:
-		s.WriteString("Start charging with your usual charging card or app: it is already registered with the operator.\n")
+		s.WriteString(w.driverToken + "\n")
 	case AdHoc:
-		if b.AdHocToken != nil && b.AdHocToken.TokenUID != "" {
-			fmt.Fprintf(&s, "Start charging with this temporary token: %s", b.AdHocToken.TokenUID)
-			if b.AdHocToken.ValidUntil != nil {
-				fmt.Fprintf(&s, " (valid until %s)", b.AdHocToken.ValidUntil.In(zone).Format("02 Jan 15:04"))
-			}
-			s.WriteString("\n")
-		} else {
-			s.WriteString("A temporary token for this booking will be sent to you.\n")
+		if b.AdHocToken == nil || b.AdHocToken.TokenUID == "" {
+			s.WriteString(w.adHocLater + "\n")
+			return
 		}
+		fmt.Fprintf(s, w.adHoc, b.AdHocToken.TokenUID)
+		if b.AdHocToken.ValidUntil != nil {
+			fmt.Fprintf(s, w.validUntil, b.AdHocToken.ValidUntil.In(zone).Format(w.validLayout))
+		}
+		s.WriteString("\n")
 	case GroupToken:
-		s.WriteString("Start charging with your fleet card.\n")
+		s.WriteString(w.group + "\n")
 	case Pipelet:
-		fmt.Fprintf(&s, "Start charging with the RFID card %s.\n", b.TokenUID)
+		fmt.Fprintf(s, w.pipelet+"\n", b.TokenUID)
 	}
-	ref := b.ExternalID
-	if ref == "" {
-		ref = b.ID
-	}
-	fmt.Fprintf(&s, "Booking reference: %s", ref)
-	if b.CPOReservationID != "" {
-		fmt.Fprintf(&s, " (operator: %s)", b.CPOReservationID)
-	}
-	s.WriteString("\n")
-	return s.String()
 }
 
 func firstNonEmpty(ss ...string) string {

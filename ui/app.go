@@ -85,6 +85,7 @@ func New(o Options) *App {
 		o.NewExternalID = api.NewExternalID
 	}
 	c := &Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
+	c.lang = model.ParseLang(string(o.Mode.DriverLanguage))
 	c.watch = newWatchlist(c)
 	c.attempts = newAttempts(c)
 	if o.SaveHistory != nil {
@@ -101,7 +102,7 @@ func New(o Options) *App {
 
 // Init asks the terminal for its background colour and starts the heartbeat.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.heartbeat(), a.top().Init(), listenEvents(a.events), listenProblems(a.problemCh), usageCmd(a.c.Client)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, tea.RequestTerminalVersion, a.heartbeat(), a.top().Init(), listenEvents(a.events), listenProblems(a.problemCh), usageCmd(a.c.Client)}
 	for _, p := range a.pending {
 		cmds = append(cmds, resolveAttemptCmd(a.c.Client, p, a.forget))
 	}
@@ -129,6 +130,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.c.Styles = styles.New(msg.IsDark())
 		a.applyTheme()
 		return a, a.forward(themeChangedMsg{})
+	case tea.TerminalVersionMsg:
+		a.c.clipboardOK = takesOSC52(msg.Name)
+		return a, nil
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
 		a.help.SetWidth(msg.Width)
@@ -470,6 +474,19 @@ func (a *App) renderOverlay(w, h int) string {
 	inner := min(w-4, 90)
 	box := st.Overlay.Width(inner + 4).Render(st.Title.Render(o.title) + "\n\n" + lipgloss.NewStyle().Width(inner).Render(body))
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// takesOSC52 tells, from a terminal's XTVERSION answer, whether it is
+// known to take a clipboard copy (OSC 52): chargedesk says "copied" only
+// then.
+func takesOSC52(version string) bool {
+	v := strings.ToLower(version)
+	for _, t := range []string{"kitty", "wezterm", "iterm2", "foot", "alacritty", "ghostty", "xterm(", "contour", "konsole", "windows terminal"} {
+		if strings.Contains(v, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // attemptAnswered takes the answer to a booking attempt: the form showing

@@ -25,6 +25,8 @@ type Mode struct {
 	Insecure   bool // the key goes over plain http (--insecure-http)
 	// DemoCustomer prefills the confirm form in demo mode.
 	DemoCustomer string
+	// DriverLanguage is the driver message's language (German by default).
+	DriverLanguage model.Lang
 }
 
 // Common is what every screen shares: theme, keys, client, clock and mode.
@@ -55,6 +57,9 @@ type Common struct {
 	req int // request ids, unique across screens
 
 	problems map[string]bool // said already
+
+	lang        model.Lang // the driver message's language now
+	clipboardOK bool       // the terminal is known to take an OSC 52 copy
 }
 
 // Now reads the clock.

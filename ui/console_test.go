@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
@@ -276,12 +277,22 @@ func TestDriverMessage(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	bookUntilStatus(t, h, "cust_demo_001")
+	h.key("m") // not before the CPO confirmed
+	h.wantScreen("comes once the CPO has confirmed")
+	h.noScreen("Message for the driver")
 	h.advance(12 * time.Second)
+	h.send(tea.TerminalVersionMsg{Name: "kitty(0.35.2)"}) // a terminal that takes OSC 52
 	h.key("m")
-	h.wantScreen("Message for the driver", "EnBW Schnellladepark Marienplatz", "Marienplatz 8, 80331 München",
+	h.wantScreen("Message for the driver (Deutsch)", "Buchungsnummer: cd-test-001", "EnBW Schnellladepark Marienplatz",
+		"Marienplatz 8, 80331 München", "Mo 30.11.2026, 10:30–11:30 Uhr", "gewohnten Ladekarte oder App", "Copied to the clipboard")
+	if !strings.Contains(h.clipboard, "Buchungsnummer: cd-test-001") {
+		t.Fatalf("copied %q", h.clipboard)
+	}
+	h.key("d") // English
+	h.wantScreen("Message for the driver (English)", "EnBW Schnellladepark Marienplatz", "Marienplatz 8, 80331 München",
 		"https://www.google.com/maps/search/?api=1&query=48.137200,11.576100", "DE*ENB*E123456*1, connector 1",
 		"Mon 30 Nov 2026, 10:30–11:30 (German time)", "usual charging card or app", "Booking reference: cd-test-001",
-		"copied to the clipboard")
+		"Copied to the clipboard")
 	if !strings.Contains(h.clipboard, "Booking reference: cd-test-001") || !strings.Contains(h.clipboard, "Marienplatz 8, 80331 München") {
 		t.Fatalf("copied %q", h.clipboard)
 	}
@@ -298,7 +309,7 @@ func TestDriverMessageAdHoc(t *testing.T) {
 	b := model.Booking{ID: "b1", Status: model.Confirmed, ExternalID: "guest-1", EVSEUID: "DE*ALG*E1*1", LocationName: "Allego Mitte",
 		LocationCity: "Berlin", TokenStrategy: model.AdHoc, ReservationStart: &start, ReservationEnd: &end,
 		AdHocToken: &model.AdHocToken{TokenUID: "04A2B3C4D5E6F7", ValidFrom: &from, ValidUntil: &until}}
-	msg := model.DriverMessage(b, model.Location{}, zone)
+	msg := model.DriverMessage(b, model.Location{}, zone, model.English)
 	for _, want := range []string{"temporary token: 04A2B3C4D5E6F7", "valid until 30 Nov 13:02", "Allego Mitte", "Map: https://www.google.com/maps/search/?api=1&query=Allego+Mitte%2C+Berlin"} {
 		if !strings.Contains(msg, want) {
 			t.Fatalf("message lacks %q:\n%s", want, msg)

@@ -57,7 +57,7 @@ type BookKeys struct {
 
 // StatusKeys are the status screen's.
 type StatusKeys struct {
-	Refresh, Cancel, NewSearch, Another, NextBest, Message, CloseMessage key.Binding
+	Refresh, Cancel, NewSearch, Another, NextBest, Message, CloseMessage, Language key.Binding
 }
 
 // CancelKeys are the cancel dialog's.
@@ -149,6 +149,7 @@ func DefaultKeyMap() KeyMap {
 			NextBest:     bind(keys("x"), "x", "next best charger"),
 			Message:      bind(keys("m"), "m", "message for the driver"),
 			CloseMessage: bind(keys("esc", "m", "enter"), "m, enter or esc", "close"),
+			Language:     bind(keys("d"), "d", "Deutsch / English"),
 		},
 		Cancel: CancelKeys{
 			Confirm: bind(keys("enter"), "enter", "cancel the booking"),

@@ -73,7 +73,10 @@ func (s *statusScreen) ShortHelp() []key.Binding {
 	if b.Status.Rebookable() {
 		out = append(out, k.Another, k.NextBest)
 	}
-	return append(out, k.Message, k.NewSearch)
+	if messageReady(b.Status) {
+		out = append(out, k.Message)
+	}
+	return append(out, k.NewSearch)
 }
 
 func (s *statusScreen) FullHelp() [][]key.Binding {
@@ -81,10 +84,26 @@ func (s *statusScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Refresh, k.Cancel, k.Message}, {k.Another, k.NextBest, k.NewSearch}}
 }
 
-// driverMessage is the text for the driver.
+// driverMessage is the text for the driver, in the language chosen.
 func (s *statusScreen) driverMessage() string {
 	w := s.entry()
-	return model.DriverMessage(w.booking, w.loc, s.c.Zone)
+	return model.DriverMessage(w.booking, w.loc, s.c.Zone, s.c.lang)
+}
+
+// messageReady tells whether there is something to tell the driver: the
+// booking is confirmed (or the car is already there).
+func messageReady(st model.Status) bool { return st == model.Confirmed || st == model.Attending }
+
+// showMessage copies the driver message (OSC 52) and shows it; it claims
+// the copy only when the terminal is known to take one.
+func (s *statusScreen) showMessage() tea.Cmd {
+	s.msg = true
+	if s.c.clipboardOK {
+		s.note = "Copied to the clipboard (OSC 52); also shown here."
+	} else {
+		s.note = "Select and copy the text above: this terminal may not take a copy from chargedesk."
+	}
+	return tea.SetClipboard(s.driverMessage())
 }
 
 func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -115,15 +134,19 @@ func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.msg = false
 			return s, nil
 		}
+		if s.msg && key.Matches(msg, k.Language) {
+			s.c.lang = s.c.lang.Other()
+			return s, s.showMessage()
+		}
 		switch {
 		case key.Matches(msg, k.Refresh):
 			return s, s.c.watch.refresh(s.id)
 		case key.Matches(msg, k.Cancel):
 			s.note = s.dialog.start(w.booking)
+		case key.Matches(msg, k.Message) && messageReady(w.booking.Status):
+			return s, s.showMessage()
 		case key.Matches(msg, k.Message):
-			s.msg = true
-			s.note = "Message copied to the clipboard (OSC 52); it is also shown here to copy by hand."
-			return s, tea.SetClipboard(s.driverMessage())
+			s.note = "The message for the driver comes once the CPO has confirmed."
 		case key.Matches(msg, k.NewSearch):
 			return s, msgCmd(backToMsg{match: isSearch})
 		case key.Matches(msg, k.Another) && w.booking.Status.Rebookable():
@@ -166,7 +189,7 @@ func (s *statusScreen) View() string {
 		return out.String()
 	}
 	if s.msg {
-		out.WriteString(st.Title.Render("Message for the driver") + st.Subtle.Render("  ("+keyName(s.c.Keys.Status.CloseMessage)+" closes)") + "\n")
+		out.WriteString(st.Title.Render("Message for the driver ("+s.c.lang.Name()+")") + st.Subtle.Render("  "+keyName(s.c.Keys.Status.Language)+": "+s.c.lang.Other().Name()+" · "+keyName(s.c.Keys.Status.CloseMessage)+" closes") + "\n")
 		out.WriteString(lipgloss.NewStyle().Width(max(20, s.w-2)).Render(s.driverMessage()))
 		out.WriteString("\n" + st.Info.Render(s.note) + "\n")
 		return out.String()

@@ -24,6 +24,8 @@ type Profile struct {
 	BaseURL   string `toml:"base_url"`
 	APIKeyEnv string `toml:"api_key_env"` // name of an environment variable holding the key
 	APIKey    string `toml:"api_key"`     // the key itself (the file must then be private)
+	// DriverLanguage is the driver message's language: "de" (the default) or "en".
+	DriverLanguage string `toml:"driver_language"`
 }
 
 // FileConfig is config.toml.
@@ -84,12 +86,13 @@ type Inputs struct {
 
 // Resolved is the outcome: where to talk and with which key, and where each came from.
 type Resolved struct {
-	Demo      bool
-	Profile   string
-	BaseURL   string
-	APIKey    string
-	URLSource string
-	KeySource string
+	Demo           bool
+	DriverLanguage string // the profile's driver_language ("" the default)
+	Profile        string
+	BaseURL        string
+	APIKey         string
+	URLSource      string
+	KeySource      string
 }
 
 // Production tells whether the base URL is the production host.
@@ -149,7 +152,7 @@ func Resolve(in Inputs) (Resolved, error) {
 			return r, fmt.Errorf("profile %q is not in the config file (known: %s)", name, strings.Join(profileNames(in.File), ", "))
 		}
 		prof = p
-		r.Profile = name
+		r.Profile, r.DriverLanguage = name, p.DriverLanguage
 	}
 	switch {
 	case in.FlagURL != "":

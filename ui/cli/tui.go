@@ -89,7 +89,8 @@ func runTUI(cmd *cobra.Command, env Env, f tuiFlags) int {
 func tuiOptions(env Env, cn *conn, noHistory bool) ui.Options {
 	res := cn.res
 	opts := ui.Options{Client: cn.client, Clock: env.Clock, Warnings: cn.warnings, // shown again inside the TUI, where stderr is hidden
-		Mode: ui.Mode{Profile: res.Profile, Host: res.Host(), Production: res.Production(), ReadOnly: cn.readOnly}}
+		Mode: ui.Mode{Profile: res.Profile, Host: res.Host(), Production: res.Production(), ReadOnly: cn.readOnly,
+			DriverLanguage: model.ParseLang(res.DriverLanguage)}}
 	if cn.demo {
 		opts.Mode = ui.Mode{Demo: true, Speed: cn.speed, Host: "embedded simulator", ReadOnly: cn.readOnly, DemoCustomer: demoCustomer}
 		q, place, fe := model.ParseSearch(demoSearch, env.Clock.Now(), model.Berlin)
