@@ -327,21 +327,55 @@ func TestSaveHistoryOnAFullDisk(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "history.json")
-	if err := localstate.SaveHistory(path, model.History{Places: []string{"Berlin"}}); err != nil {
+	if err := localstate.SaveHistory(path, "demo", model.History{Places: []string{"Berlin"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink("/dev/full", path+".tmp"); err != nil {
 		t.Fatal(err)
 	}
-	err := localstate.SaveHistory(path, model.History{Places: []string{"Hamburg"}})
+	err := localstate.SaveHistory(path, "demo", model.History{Places: []string{"Hamburg"}})
 	if err == nil {
 		t.Fatal("writing to a full disk did not fail")
 	}
 	if _, err := os.Lstat(path + ".tmp"); err == nil {
 		t.Error("the temporary file stayed")
 	}
-	h, _ := localstate.LoadHistory(path)
+	h, _ := localstate.LoadHistory(path, "demo")
 	if len(h.Places) != 1 || h.Places[0] != "Berlin" {
 		t.Errorf("history after the failed save: %+v", h)
+	}
+}
+
+// A demo customer is never offered in a live session, nor one profile's in
+// another's; a file of the older form is read for live sessions only.
+func TestHistoryIsKeptPerProfile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "history.json")
+	demo := localstate.HistoryScope(true, "", "embedded simulator")
+	prod := localstate.HistoryScope(false, "prod", "api.petitmonde.energy")
+	if err := localstate.SaveHistory(path, demo, model.History{Customers: []string{"cust_demo_001"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := localstate.SaveHistory(path, prod, model.History{Customers: []string{"cust_4711"}}); err != nil {
+		t.Fatal(err)
+	}
+	for scope, want := range map[string]string{demo: "cust_demo_001", prod: "cust_4711"} {
+		h, err := localstate.LoadHistory(path, scope)
+		if err != nil || len(h.Customers) != 1 || h.Customers[0] != want {
+			t.Errorf("%s: %+v %v", scope, h, err)
+		}
+	}
+	if h, _ := localstate.LoadHistory(path, localstate.HistoryScope(false, "local", "127.0.0.1:8787")); len(h.Customers) != 0 {
+		t.Errorf("another profile sees %+v", h)
+	}
+	old := filepath.Join(t.TempDir(), "history.json")
+	if err := os.WriteFile(old, []byte(`{"places":["Köln"],"customers":["cust_old"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := localstate.LoadHistory(old, prod); len(h.Customers) != 1 || h.Customers[0] != "cust_old" {
+		t.Errorf("the older file for a live profile: %+v", h)
+	}
+	if h, _ := localstate.LoadHistory(old, demo); len(h.Customers) != 0 {
+		t.Errorf("the older file offered in the demo: %+v", h)
 	}
 }

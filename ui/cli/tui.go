@@ -107,8 +107,9 @@ func tuiOptions(env Env, cn *conn, noHistory bool) ui.Options {
 	}
 	if !noHistory && env.Getenv("CHARGEDESK_NO_HISTORY") == "" {
 		path := localstate.StatePath(env.Getenv)
-		opts.History, _ = localstate.LoadHistory(path)
-		opts.SaveHistory = func(h model.History) error { return localstate.SaveHistory(path, h) }
+		scope := localstate.HistoryScope(cn.demo, res.Profile, res.Host())
+		opts.History, _ = localstate.LoadHistory(path, scope)
+		opts.SaveHistory = func(h model.History) error { return localstate.SaveHistory(path, scope, h) }
 	}
 	return opts
 }
