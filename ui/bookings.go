@@ -403,25 +403,39 @@ func (s *bookingsScreen) row(i int, selected bool) string {
 	if selected {
 		cur = st.Focused.Render("▸ ")
 	}
-	who := model.TokenShort(bk)
+	cols := bookingColumns(s.w)
 	window := ""
 	if start, end := bk.Window(); !start.IsZero() {
-		window = start.In(s.c.Zone).Format("02 Jan 15:04") + "–" + end.In(s.c.Zone).Format("15:04")
+		window = start.In(s.c.Zone).Format(cols.day) + "–" + end.In(s.c.Zone).Format("15:04")
 	}
 	price := ""
 	if bk.ClientPrice != nil {
 		price = model.FormatPrice(*bk.ClientPrice, bk.ClientPriceCurrency)
 	}
-	status := pad(st.SmallBadge(string(bk.Status), statusTone(bk.Status)), 12)
-	extW := min(28, max(14, len(bk.ExternalID)))
-	ext := pad(bk.ExternalID, extW)
+	status := pad(st.SmallBadge(string(bk.Status), statusTone(bk.Status)), 11)
+	ext := pad(bk.ExternalID, cols.ext)
 	if selected {
 		ext = st.Selected.Render(ext)
 	}
 	loc := model.JoinNonEmpty(", ", bk.LocationName, bk.LocationCity)
-	// marker, status, external id, who, window, price; the location takes the rest.
-	fixed := 4 + 12 + 1 + extW + 1 + 14 + 1 + 18 + 1 + 9 + 1
-	locW := max(8, s.w-fixed-1)
-	line := cur + mark + status + " " + ext + " " + pad(who, 14) + " " + pad(window, 18) + " " + padLeft(price, 9) + " " + pad(loc, locW)
+	line := cur + mark + status + " " + ext + " " + pad(model.TokenShort(bk), cols.who) + " " + pad(window, cols.window) + " " +
+		padLeft(price, 9) + " " + pad(loc, max(8, s.w-cols.fixed()-1))
 	return trunc(line, s.w)
 }
+
+// bookingCols are the widths of the bookings list's columns: narrower on a
+// narrow terminal, never dropped, the location taking what is left.
+type bookingCols struct {
+	ext, who, window int
+	day              string // the window's date layout
+}
+
+func bookingColumns(w int) bookingCols {
+	if w < 110 {
+		return bookingCols{ext: 11, who: 9, window: 17, day: "02.01 15:04"}
+	}
+	return bookingCols{ext: 28, who: 14, window: 18, day: "02 Jan 15:04"}
+}
+
+// fixed is the width of everything but the location.
+func (c bookingCols) fixed() int { return 4 + 11 + 1 + c.ext + 1 + c.who + 1 + c.window + 1 + 9 + 1 }

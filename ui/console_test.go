@@ -64,7 +64,7 @@ func TestBookingsScreenFindAndCancel(t *testing.T) {
 	h.wantScreen("Cancel booking cd-test-001?", "may charge a cancellation fee")
 	h.key("enter")
 	h.wantScreen("Cancelled")
-	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "● CANCELLED  cd-test-001") {
+	if rows := bookingRows(h); len(rows) != 1 || !strings.Contains(rows[0], "● CANCELLED cd-test-001") {
 		t.Fatalf("after the cancel\n%s", strings.Join(rows, "\n"))
 	}
 	first := h.sim.Bookings()[0]

@@ -287,7 +287,8 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 		price = fmt.Sprintf("~%s", model.FormatPrice(p, l.Pricing.Currency))
 	}
 	dist := model.FormatDistance(l.DistanceKM)
-	right := padLeft(price, 10) + "  " + pad(tag, max(11, ansi.StringWidth(tag)))
+	power := fmt.Sprintf("%g kW", l.MaxPowerKW()) // on the first line: never cut off
+	right := padLeft(power, 6) + " " + padLeft(price, 10) + "  " + pad(tag, max(11, ansi.StringWidth(tag)))
 	nameW := w - 2 - len(dist) - 2 - ansi.StringWidth(right) - 1
 	cur := "  "
 	if sel {
@@ -304,8 +305,8 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 	for _, ct := range l.ConnectorTypes() {
 		conns = append(conns, ct.Short())
 	}
-	detail := fmt.Sprintf("%s · %s · %d/%d EVSEs free · %s max %g kW",
-		model.JoinNonEmpty(", ", l.Address, l.City), l.CPOName, l.AvailableCount(), len(l.EVSEs), strings.Join(conns, "/"), l.MaxPowerKW())
+	detail := fmt.Sprintf("%s · %d/%d EVSEs free · %s · %s",
+		strings.Join(conns, "/"), l.AvailableCount(), len(l.EVSEs), model.JoinNonEmpty(", ", l.Address, l.City), l.CPOName)
 	line2 := "            " + st.Subtle.Render(trunc(detail, w-12))
 	return trunc(line1, w) + "\n" + line2 + "\n"
 }
