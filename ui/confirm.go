@@ -276,6 +276,16 @@ func (s *confirmScreen) validate() bool {
 		s.topErr = strings.Join(loose, "; ")
 	}
 	s.built, s.ready = r, len(es) == 0
+	start := s.form.byName("reservation_start")
+	start.hint = keyName(s.c.Keys.Book.Earlier) + ": ∓15 min · at least 15 min ahead"
+	if !r.ReservationStart.IsZero() { // what was typed, as a date and a weekday
+		start.hint = "→ " + fmtLocal(r.ReservationStart, s.c.Zone) + " · " + start.hint
+	}
+	ext := s.form.byName("external_id")
+	ext.hint = "unique per booking attempt: how a lost answer is found again"
+	if b, used := s.c.watch.withExternalID(r.ExternalID); used && (s.attempt == nil || s.attempt.req.ExternalID != r.ExternalID) {
+		ext.hint = "⚠ already the reference of booking " + b.ID + " (" + string(b.Status) + "): give this one its own"
+	}
 	return s.ready
 }
 

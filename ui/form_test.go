@@ -68,3 +68,19 @@ func TestTypingIntoTheBookingForm(t *testing.T) {
 		t.Fatalf("sent a window of %v, want the 90 minutes typed", end.Sub(start))
 	}
 }
+
+// The start shows the day it resolved to; an external id already used by a
+// booking of this session is warned about.
+func TestStartHintAndExternalIDReuse(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo())
+	bookUntilStatus(t, h, "cust_demo_001")
+	h.key("esc", "down", "enter")
+	h.wantOn("Book")
+	h.focus("Start (Berlin)")
+	h.typeText("morgen 14:30")
+	h.wantScreen("→ Tue 01 Dec 14:30")
+	h.focus("External id")
+	h.typeText("cd-test-001")
+	h.wantScreen("already the reference of booking")
+}

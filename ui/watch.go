@@ -424,3 +424,21 @@ func (wl *watchlist) bookedAt(locationID string) []model.Booking {
 	}
 	return out
 }
+
+// withExternalID is a booking known to this session with that reference.
+func (wl *watchlist) withExternalID(ref string) (model.Booking, bool) {
+	if ref == "" {
+		return model.Booking{}, false
+	}
+	for _, w := range wl.items {
+		if w.booking.ExternalID == ref {
+			return w.booking, true
+		}
+	}
+	for _, k := range wl.known {
+		if k.b.ExternalID == ref {
+			return k.b, true
+		}
+	}
+	return model.Booking{}, false
+}

@@ -325,7 +325,7 @@ func TestCommandHelp(t *testing.T) {
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.runRaw("help")
 	wantCode(t, code, exitOK, out, errs)
-	wantContains(t, out, "chargedesk search --place", "chargedesk book --location", "chargedesk status ID [--wait]",
+	wantContains(t, out, "chargedesk search --place", "chargedesk book --location", "chargedesk status ID|REFERENCE [--wait]",
 		"chargedesk cancel ID", "chargedesk bookings", "Exit codes:", "130", "read-only")
 	for _, c := range []string{"search", "book", "status", "cancel", "bookings"} {
 		for _, args := range [][]string{{c, "-h"}, {c, "--help"}, {"help", c}} {

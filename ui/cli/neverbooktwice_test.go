@@ -129,3 +129,16 @@ func TestLogOnAFullDiskIsSaidOnce(t *testing.T) {
 		t.Fatalf("said %d times:\n%s", n, errs)
 	}
 }
+
+// The reference the driver reads out finds the booking.
+func TestStatusByTheDriversReference(t *testing.T) {
+	t.Parallel()
+	e := newCmdEnv(t, sim.Options{})
+	b := e.book(1, "cust_abc")
+	code, out, errs := e.run("status", b.ExternalID)
+	wantCode(t, code, exitOK, out, errs)
+	wantContains(t, out, b.ID, b.ExternalID)
+	code, out, errs = e.run("status", "drivers-own-ref-1")
+	wantCode(t, code, exitNotFound, out, errs)
+	wantContains(t, errs, "no booking has the id or the external id drivers-own-ref-1")
+}
