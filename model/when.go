@@ -144,11 +144,13 @@ type wall struct {
 }
 
 var (
-	clockRe = regexp.MustCompile(`(?i)^(\d{1,2})(?:[:.](\d{2}))?(?:\s*(?:uhr|h))?$`)
+	clockRe = regexp.MustCompile(`(?i)^(\d{1,2})(?:[:.]?(\d{2}))?(?:\s*(?:uhr|h))?$`)
 	dateRes = []string{"2006-01-02", "02.01.2006", "2.1.2006", "2006-01-02T15:04", "2006-01-02 15:04:05"}
 )
 
-var dayWords = map[string]int{"today": 0, "heute": 0, "tomorrow": 1, "morgen": 1, "übermorgen": 2, "uebermorgen": 2}
+var dayWords = map[string]int{"today": 0, "heute": 0, "tomorrow": 1, "morgen": 1, "übermorgen": 2, "uebermorgen": 2,
+	// what agents type in a hurry: unambiguous beginnings
+	"tod": 0, "heu": 0, "tom": 1, "tmrw": 1, "mor": 1, "morg": 1}
 
 var weekdays = map[string]time.Weekday{
 	"mon": time.Monday, "monday": time.Monday, "mo": time.Monday, "montag": time.Monday,

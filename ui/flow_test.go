@@ -78,7 +78,7 @@ func TestSearchValidationSendsNothingAndKeepsInput(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small)
 	h.typeText("48.1351, 11.5820")
-	h.key("tab")
+	h.focus("Radius (km)")
 	h.typeText("300")
 	h.key("enter")
 	h.wantScreen("radius: must be more than 0 and at most 200 km")

@@ -66,13 +66,25 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 	for i, d := range windowLengths {
 		lengths[i] = fmtDuration(d)
 	}
+	// In the order a driver says it: where, which plug, how fast, when, how
+	// long; the radius, rarely changed, last.
+	windowLength := newChoiceField("window_length", "Window length", lengths, 1)
+	windowLength.minutes = func(n int) (int, bool) {
+		for i, d := range windowLengths {
+			if d == time.Duration(n)*time.Minute {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	windowLength.hint = "←/→, or type the minutes (90 → 1 h 30)"
 	s.form.fields = []*field{
 		newTextField("place", "Place", place, "city (↑/↓ presets) or 48.1351, 11.5820"),
-		newTextField("radius", "Radius (km)", radius, "50"),
 		newChoiceField("connector_type", "Connector", labels, conn),
 		newTextField("power_min", "Min. power (kW)", power, "any"),
-		newTextField("start_time", "Window from", "", "optional: 14:30 or 2026-12-01 08:00"),
-		newChoiceField("window_length", "Window length", lengths, 1),
+		newTextField("start_time", "Window from", "", "optional: 14:30, morgen 14:30, Mi 9:00, in 2 h"),
+		windowLength,
+		newTextField("radius", "Radius (km)", radius, "50"),
 	}
 	p := s.form.fields[0]
 	p.options = s.places()

@@ -634,7 +634,7 @@ func TestE2EHostileNames(t *testing.T) {
 	_, base := startServe(t, "--key", key, "--hostile")
 	tm := start(t, 120, 36, pinnedEnv(t, "PETITMONDE_API_KEY="+key), "--api-url", base)
 	tm.waitFor(10*time.Second, "Find a charger")
-	tm.press("down", "tab", "25", "tab", "right", "tab", "50", "enter")
+	tm.press("down", "tab", "right", "tab", "50", "tab", "tab", "25", "enter") // place, connector, power, (window), radius
 	tm.waitFor(10*time.Second, "sorted by distance", "EnBW Schnellladepark Marienplatz")
 	for i := 0; i < 6; i++ {
 		tm.press("down")
@@ -665,4 +665,62 @@ func TestE2EHostileNames(t *testing.T) {
 	tm.press("ctrl+c")
 	tm.waitExit(5 * time.Second)
 	tm.restored()
+}
+
+// The driver's need, typed in the search, is what is booked: the plug, and
+// the window, without typing them again.
+func TestE2ESearchNeedCarriedToTheBooking(t *testing.T) {
+	t.Parallel()
+	logFile := filepath.Join(t.TempDir(), "calls.jsonl")
+	tm := start(t, 120, 36, pinnedEnv(t), "--log", logFile)
+	tm.waitFor(10*time.Second, "Find a charger", "München")
+	tm.press("tab", "right", "right") // CCS → Type 2 → CHAdeMO
+	tm.waitFor(5*time.Second, "CHAdeMO")
+	tm.press("tab", "50", "tab", "mor 1430", "tab", "120")
+	tm.waitFor(5*time.Second, "2 h")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "sorted by distance", "CHAdeMO")
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "EVSEs (")
+	tm.press("enter")
+	form := tm.waitFor(10*time.Second, "Ready")
+	if !regexp.MustCompile(`Connector\s+\d+ · CHAdeMO`).MatchString(form) {
+		t.Fatalf("the booking form did not preselect the CHAdeMO plug:\n%s", form)
+	}
+	tm.press("enter")
+	tm.waitFor(10*time.Second, "REQUESTED")
+	tm.press("ctrl+c")
+	tm.waitExit(5 * time.Second)
+
+	calls, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		ConnectorID string    `json:"connector_id"`
+		EVSE        string    `json:"evse_uid"`
+		Start       time.Time `json:"reservation_start"`
+		End         time.Time `json:"reservation_end"`
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(calls)), "\n") {
+		var ev struct {
+			Method string          `json:"method"`
+			Path   string          `json:"path"`
+			Body   json.RawMessage `json:"request_body"`
+		}
+		if json.Unmarshal([]byte(line), &ev) == nil && ev.Method == "POST" && ev.Path == "/bookings" {
+			if err := json.Unmarshal(ev.Body, &sent); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Now().In(berlin)
+	want := time.Date(now.Year(), now.Month(), now.Day()+1, 14, 30, 0, 0, berlin)
+	if !sent.Start.Equal(want) || sent.End.Sub(sent.Start) != 2*time.Hour {
+		t.Fatalf("booked %v – %v, want %v for 2 h", sent.Start.In(berlin), sent.End.In(berlin), want)
+	}
+	if !regexp.MustCompile(`Connector\s+` + sent.ConnectorID + ` · CHAdeMO`).MatchString(form) {
+		t.Fatalf("sent connector %q, which the form did not show as the CHAdeMO plug:\n%s", sent.ConnectorID, form)
+	}
 }
