@@ -49,8 +49,8 @@ type watchlist struct {
 	paused  time.Time   // after a 429: nobody polls before this
 	cancels map[string]context.CancelFunc
 	known   map[string]knownCopy // the newest copy of bookings seen but not watched (a list's rows)
-	gen     int                      // poll generations: an answer to an older one is dropped
-	focus   string // the booking on the agent's screen ("" none)
+	gen     int                  // poll generations: an answer to an older one is dropped
+	focus   string               // the booking on the agent's screen ("" none)
 }
 
 func newWatchlist(c *Common) *watchlist {
