@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -244,44 +243,26 @@ func (c *Client) Usage(ctx context.Context) (*model.Usage, error) {
 	return &out, nil
 }
 
-// get runs a GET with the retry policy: 429 (honouring Retry-After), 5xx and
-// network failures are retried with capped, jittered exponential backoff, at
-// most cfg.Retries times, never waiting longer than cfg.MaxRetryWait at once.
+// get runs a GET, retried by the client's policy (RetryPolicy with Max
+// cfg.Retries, from 0.5 s): 429 (honouring Retry-After), 5xx, network
+// failures and unreadable answers; never waiting longer than
+// cfg.MaxRetryWait at once (a longer 429 goes back to the caller, who can
+// show a countdown).
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
-	var err error
-	for attempt := 0; ; attempt++ {
-		_, err = c.do(ctx, http.MethodGet, path, q, nil, out)
+	policy := RetryPolicy{Base: 500 * time.Millisecond, Cap: 8 * time.Second, Max: c.cfg.Retries}
+	for n := 1; ; n++ {
+		_, err := c.do(ctx, http.MethodGet, path, q, nil, out)
 		if err == nil {
 			return nil
 		}
-		e, ok := AsError(err)
-		// An unreadable answer to a read is worth reading again, too (not
-		// one too large to read: it would be as large again).
-		if !ok || !(e.Retryable() || (e.Kind == KindDecode && !e.TooLarge)) || attempt >= c.cfg.Retries {
-			return err
-		}
-		wait := Backoff(attempt)
-		if e.Kind == KindRateLimited && e.RetryAfter > 0 {
-			wait = e.RetryAfter
-		}
-		if wait > c.cfg.MaxRetryWait {
+		wait, ok := policy.Wait(n, err)
+		if !ok || wait > c.cfg.MaxRetryWait {
 			return err
 		}
 		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
 			return err
 		}
 	}
-}
-
-// Backoff is the wait before retry n (0-based): 0.5 s, 1 s, 2 s, 4 s … capped
-// at 8 s, with ±20 % jitter so many clients do not retry in step.
-func Backoff(n int) time.Duration {
-	if n > 4 {
-		n = 4
-	}
-	d := time.Duration(500<<n) * time.Millisecond
-	j := 0.8 + 0.4*rand.Float64()
-	return time.Duration(float64(d) * j)
 }
 
 // do sends one HTTP request and decodes a 2xx body into out. It returns the

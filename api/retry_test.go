@@ -115,16 +115,45 @@ func TestRetriesIsTheBound(t *testing.T) {
 	}
 }
 
-func TestBackoffIsCapped(t *testing.T) {
+func TestRetryPolicy(t *testing.T) {
 	t.Parallel()
-	for n := range 10 {
-		nominal := time.Duration(500<<min(n, 4)) * time.Millisecond
+	p := api.DefaultRetry
+	server := &api.Error{Kind: api.KindServer, Status: 503}
+	for n := 1; n <= p.Max; n++ {
+		nominal := min(p.Base<<(n-1), p.Cap)
 		for range 50 {
-			d := api.Backoff(n)
-			if d < nominal*8/10 || d > nominal*12/10 {
-				t.Fatalf("Backoff(%d) = %v, want %v ± 20 %%", n, d, nominal)
+			d, ok := p.Wait(n, server)
+			if !ok || d < nominal*8/10 || d > nominal*12/10 {
+				t.Fatalf("retry %d: %v %v, want %v ± 20 %%", n, d, ok, nominal)
 			}
 		}
+	}
+	if _, ok := p.Wait(p.Max+1, server); ok {
+		t.Fatal("no end to the retries")
+	}
+	if d, ok := p.Wait(1, &api.Error{Kind: api.KindRateLimited, RetryAfter: 42 * time.Second}); !ok || d != 42*time.Second {
+		t.Fatalf("a 429's Retry-After: %v %v", d, ok)
+	}
+	for _, e := range []*api.Error{{Kind: api.KindBadRequest}, {Kind: api.KindConflict}, {Kind: api.KindDecode, TooLarge: true}} {
+		if _, ok := p.Wait(1, e); ok {
+			t.Errorf("%v is retried", e.Kind)
+		}
+	}
+	if _, ok := p.Wait(1, &api.Error{Kind: api.KindDecode}); !ok {
+		t.Error("an unreadable answer is not read again")
+	}
+	// A five-minute outage costs the first try and the retries that fit.
+	elapsed, tries := time.Duration(0), 1
+	for n := 1; ; n++ {
+		d, ok := p.Wait(n, server)
+		if !ok || elapsed+d > 5*time.Minute {
+			break
+		}
+		elapsed += d
+		tries++
+	}
+	if tries > 8 {
+		t.Fatalf("%d requests in a five-minute outage", tries)
 	}
 }
 

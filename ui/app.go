@@ -56,17 +56,18 @@ type Options struct {
 
 // App is the root model.
 type App struct {
-	c         *Common
-	events    <-chan api.Event
-	beats     int // heartbeats so far (the usage meter refreshes every 10 min)
-	stack     []Screen
-	overlay   *overlay
-	help      help.Model
-	pending   []localstate.Attempt
-	problemCh <-chan string
-	forget    func(string) error
-	w, h      int
-	quitting  bool
+	c          *Common
+	events     <-chan api.Event
+	lastKey    time.Time // the agent's last key: an idle desk asks nothing
+	usageAsked time.Time // when /usage was last asked
+	stack      []Screen
+	overlay    *overlay
+	help       help.Model
+	pending    []localstate.Attempt
+	problemCh  <-chan string
+	forget     func(string) error
+	w, h       int
+	quitting   bool
 }
 
 type overlay struct {
@@ -102,6 +103,7 @@ func New(o Options) *App {
 
 // Init asks the terminal for its background colour and starts the heartbeat.
 func (a *App) Init() tea.Cmd {
+	a.usageAsked = a.c.Now()
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, tea.RequestTerminalVersion, a.heartbeat(), a.top().Init(), listenEvents(a.events), listenProblems(a.problemCh), usageCmd(a.c.Client)}
 	for _, p := range a.pending {
 		cmds = append(cmds, resolveAttemptCmd(a.c.Client, p, a.forget))
@@ -110,6 +112,25 @@ func (a *App) Init() tea.Cmd {
 }
 
 func (a *App) heartbeat() tea.Cmd { return a.c.after(time.Second, heartbeatMsg{}) }
+
+// When /usage is asked: at start, on the usage view, and at most hourly
+// while the agent is at the desk (a key in the last ten minutes); never on a
+// timer for an idle desk. Between the answers the header counts what this
+// client spent.
+const (
+	usageEvery   = time.Hour
+	activeWithin = 10 * time.Minute
+)
+
+// refreshUsage asks /usage when it is due by that rule.
+func (a *App) refreshUsage() tea.Cmd {
+	now := a.c.Now()
+	if a.lastKey.IsZero() || now.Sub(a.lastKey) > activeWithin || now.Sub(a.usageAsked) < usageEvery {
+		return nil
+	}
+	a.usageAsked = now
+	return usageCmd(a.c.Client)
+}
 
 func (a *App) top() Screen { return a.stack[len(a.stack)-1] }
 
@@ -142,16 +163,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case heartbeatMsg:
-		a.beats++
 		a.c.watch.focus = ""
 		if st, ok := a.top().(*statusScreen); ok {
 			a.c.watch.focus = st.id
 		}
-		var usage tea.Cmd
-		if a.beats%600 == 0 {
-			usage = usageCmd(a.c.Client) // the monthly quota moves slowly: every 10 min
-		}
-		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), a.c.attempts.tick(), usage, a.forward(msg))
+		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), a.c.attempts.tick(), a.refreshUsage(), a.forward(msg))
 	case logEventMsg:
 		a.c.log = append(a.c.log, msg.ev)
 		if !msg.ev.Time.Before(a.c.usageAt) && msg.ev.Path != "/usage" {
@@ -170,6 +186,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.c.usage, a.c.usageAt, a.c.spentSince = msg.usage, a.c.Now(), 0
 		}
 		cmd, _ := a.c.authFailure(msg.err) // a wrong key, said at once
+		if _, open := a.top().(*usageScreen); open {
+			return a, tea.Batch(cmd, a.forward(msg))
+		}
 		return a, cmd
 	case bookingPolledMsg:
 		return a, a.c.watch.polled(msg)
@@ -190,6 +209,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case rebookMsg:
 		return a, a.rebook(msg.booking)
 	case tea.KeyPressMsg:
+		a.lastKey = a.c.Now()
 		return a.handleKey(msg)
 	case pushMsg:
 		msg.s.SetSize(a.contentSize())
@@ -266,6 +286,13 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		return a, push(newLogScreen(a.c))
+	}
+	if !typing && key.Matches(msg, k.Usage) {
+		if _, open := a.top().(*usageScreen); open {
+			a.pop()
+			return a, nil
+		}
+		return a, push(newUsageScreen(a.c))
 	}
 	if key.Matches(msg, k.FieldHelp) {
 		a.overlay = &overlay{help: true, title: "Keys"}
@@ -462,7 +489,7 @@ func (a *App) renderOverlay(w, h int) string {
 	if o.help {
 		groups := append([][]key.Binding{}, a.top().FullHelp()...)
 		k := a.c.Keys
-		groups = append(groups, []key.Binding{k.Bookings, k.BookingsAlways, k.Log, k.LogAlways, k.Notices, k.NoticesAlways},
+		groups = append(groups, []key.Binding{k.Bookings, k.BookingsAlways, k.Log, k.LogAlways, k.Notices, k.NoticesAlways, k.Usage},
 			[]key.Binding{k.Back, k.Help, k.FieldHelp, k.Quit, k.ForceQuit})
 		body = a.help.FullHelpView(groups) + "\n\n" + st.Subtle.Render(keyName(k.Dismiss)+" closes this help.")
 	} else {

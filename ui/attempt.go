@@ -94,14 +94,10 @@ func (a *attempt) answered(res *api.CreateResult, err error, now time.Time) verd
 		a.retry.schedule(now, err)
 		return waiting
 	case api.KindNetwork, api.KindServer, api.KindDecode:
-		// No booking was found under this external id: retry, looking it up first.
+		// No booking was found under this external id: retry, looking it up
+		// first; once the retries are used up, enter does (looking it up, too).
 		a.resume = true
-		if !a.retry.schedule(now, err) {
-			a.retry.at, a.retry.kind = now.Add(api.Backoff(1)), api.KindNetwork
-			if e, ok := api.AsError(err); ok {
-				a.retry.msg = e.Message
-			}
-		}
+		a.retry.schedule(now, err)
 		return waiting
 	case api.KindUnknownOutcome:
 		a.retry.clear()

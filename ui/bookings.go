@@ -115,6 +115,7 @@ func (s *bookingsScreen) filter() model.BookingFilter {
 }
 
 func (s *bookingsScreen) reload() tea.Cmd {
+	s.retry.clear()
 	s.loaded = nil
 	s.total = 0
 	s.list.Select(0)
@@ -194,7 +195,11 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			if cmd, ok := s.c.authFailure(msg.err); ok {
 				return s, cmd
 			}
-			if !s.retry.schedule(s.c.Now(), msg.err) {
+			switch {
+			case s.retry.schedule(s.c.Now(), msg.err):
+			case s.retry.gaveUp():
+				s.err = s.retry.gaveUpText(keyName(s.c.Keys.BookingList.Refresh))
+			default:
 				s.err = msg.err.Error()
 			}
 			return s, nil

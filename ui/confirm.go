@@ -526,6 +526,9 @@ func (s *confirmScreen) outcomeView() string {
 	case s.sending():
 		return lines(st.Info.Render("Booking… sent once; if the answer is lost chargedesk looks it up by external id before anything is sent again."),
 			keyName(s.c.Keys.Back)+" leaves this form; the booking goes on and is announced when it is made.")
+	case s.attempt != nil && s.attempt.retry.gaveUp():
+		return lines(st.ErrBanner.Render("⚠ "+s.attempt.retry.gaveUpText(keyName(k.Submit))),
+			"No booking was made under "+s.attempt.req.ExternalID+" as far as chargedesk could tell; the next try looks it up first.")
 	case s.attempt != nil && s.attempt.retry.pending():
 		second := ""
 		if s.attempt.resume {

@@ -44,28 +44,36 @@ func (c *Common) authHelp(err error) (title, body string) {
 			"Talking to: %s", msg, where, c.Client.BaseURL())
 }
 
-// retrier schedules automatic retries of a read or a refused (429) create:
-// from Retry-After on a 429, with backoff on network errors and 5xx.
+// retrier schedules the automatic retries of a read or of a refused (429)
+// create by the one retry policy (api.DefaultRetry): Retry-After on a 429,
+// growing waits on network errors and 5xx, and a bounded number of them.
+// After the last it gives up and the screen offers a key to try again:
+// nothing retries on every heartbeat.
 type retrier struct {
 	at      time.Time
 	attempt int
 	kind    api.Kind
 	msg     string
+	gave    bool // the retries are used up
 }
 
-// schedule sets the next retry for err and tells whether err is retryable.
+// schedule sets the next retry for err and tells whether there is one. It
+// is false for an error not worth retrying (cleared) and once the retries
+// are used up (then gaveUp is true).
 func (r *retrier) schedule(now time.Time, err error) bool {
 	e, ok := api.AsError(err)
-	if !ok || !e.Retryable() {
+	if !ok {
 		r.clear()
 		return false
 	}
-	wait := api.Backoff(r.attempt + 1)
-	if e.Kind == api.KindRateLimited {
-		wait = e.RetryAfter
-		if wait <= 0 {
-			wait = 5 * time.Second
+	wait, again := api.DefaultRetry.Wait(r.attempt+1, err)
+	if !again {
+		if r.attempt == 0 || !(e.Retryable() || e.Kind == api.KindDecode) {
+			r.clear()
+			return false
 		}
+		r.at, r.gave = time.Time{}, true
+		return false
 	}
 	r.attempt++
 	r.at = now.Add(wait)
@@ -75,6 +83,14 @@ func (r *retrier) schedule(now time.Time, err error) bool {
 		r.msg = e.Error()
 	}
 	return true
+}
+
+// gaveUp tells whether the retries are used up.
+func (r *retrier) gaveUp() bool { return r.gave }
+
+// gaveUpText says so, and which key tries again.
+func (r *retrier) gaveUpText(again string) string {
+	return fmt.Sprintf("Still failing after %d tries, so no more by itself (%s); %s tries again.", r.attempt+1, r.msg, again)
 }
 
 func (r *retrier) clear()                 { *r = retrier{} }

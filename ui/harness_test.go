@@ -296,7 +296,7 @@ func (h *harness) body() []string {
 }
 
 // screenNames are the names the header gives the screens.
-var screenNames = []string{"Search", "Results", "Location", "Book", "Booking status", "Bookings", "Request log"}
+var screenNames = []string{"Search", "Results", "Location", "Book", "Booking status", "Bookings", "Request log", "Usage"}
 
 // title is the screen's name as the header shows it, or "" when the header
 // has no room for it (a narrow terminal with a status change announced).
@@ -325,6 +325,7 @@ var headings = map[string]string{
 	"Book":        `^Book \S+ at `,
 	"Bookings":    `^Bookings · `,
 	"Request log": `^Request log · \d+ calls`,
+	"Usage":       `^Requests: the account.s one key`,
 }
 
 // bodyMatches tells whether a line of the body matches the expression.

@@ -16,6 +16,7 @@ type KeyMap struct {
 	Bookings, BookingsAlways    key.Binding // BookingsAlways works while typing
 	Log, LogAlways              key.Binding
 	Notices, NoticesAlways      key.Binding
+	Usage, UsageClose           key.Binding
 	Yes, No, Dismiss            key.Binding // overlays: confirm, refuse, close
 	FieldHelp                   key.Binding // help while a field has focus
 	List                        list.KeyMap
@@ -90,6 +91,8 @@ func DefaultKeyMap() KeyMap {
 		LogAlways:      bind(keys("f3"), "f3", "request log"),
 		Notices:        bind(keys("N"), "N", "notices"),
 		NoticesAlways:  bind(keys("f4"), "f4", "notices"),
+		Usage:          bind(keys("U"), "U", "usage"),
+		UsageClose:     bind(keys("U"), "U", "close usage"),
 		Yes:            bind(keys("y", "enter"), "y / enter", "yes"),
 		No:             bind(keys("n", "esc"), "n / esc", "no"),
 		Dismiss:        bind(keys("esc", "enter", "q", "n", "?"), "enter / esc", "close"),

@@ -263,6 +263,8 @@ func (s *searchScreen) done(msg searchDoneMsg) tea.Cmd {
 	s.pending = nil
 	e, _ := api.AsError(msg.err)
 	switch {
+	case s.retry.gaveUp():
+		s.topErr = s.retry.gaveUpText(keyName(s.c.Keys.Search.Submit))
 	case e != nil && e.Kind == api.KindValidation:
 		s.topErr = e.Message
 		s.form.judge(e.Fields, searchAliases)

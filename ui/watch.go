@@ -290,6 +290,11 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 			w.nextPoll = w.retry.at
 			return nil
 		}
+		if w.retry.gaveUp() { // checks stop until the agent asks (r)
+			w.err = w.retry.gaveUpText(keyName(wl.c.Keys.Status.Refresh))
+			w.nextPoll = time.Time{}
+			return nil
+		}
 		w.err = msg.err.Error()
 		wl.schedule(w)
 		return nil

@@ -29,6 +29,9 @@ type connFlags struct {
 	logPath  string
 	speed    float64
 	seed     int64
+	// screenRetries: the TUI's screens retry by themselves, with a countdown
+	// on screen (api.DefaultRetry); the client then retries nothing unseen.
+	screenRetries bool
 }
 
 // commonAnnotation marks the flags every scripting command shares, so that
@@ -129,7 +132,7 @@ func connect(env Env, f connFlags, onEvent func(api.Event), onProblem func(strin
 		return c, &setupError{"config", exitUsage, err}
 	}
 	cfg := api.Config{BaseURL: res.BaseURL, APIKey: res.APIKey, ReadOnly: f.readOnly,
-		UserAgent: "chargedesk/" + env.Version, MaxRetryWait: 3 * time.Second, Retries: 2,
+		UserAgent: "chargedesk/" + env.Version, MaxRetryWait: 3 * time.Second, Retries: clientRetries(f),
 		Now: env.Clock.Now, Sleep: env.Sleep, OnEvent: fanOut(logger, onEvent), AllowInsecureHTTP: f.insecure}
 	c.insecure = f.insecure && api.InsecureURL(res.BaseURL)
 	if dir := localstate.JournalDir(env.Getenv); dir != "" && !res.Demo {
@@ -148,6 +151,15 @@ func connect(env Env, f connFlags, onEvent func(api.Event), onProblem func(strin
 	}
 	c.client = api.New(cfg)
 	return c, nil
+}
+
+// clientRetries is how often the client retries a read by itself: twice
+// for a command, never under the TUI (whose screens do, one policy, seen).
+func clientRetries(f connFlags) int {
+	if f.screenRetries {
+		return -1
+	}
+	return 2
 }
 
 // resolve reads the config file and applies flag > environment > profile >

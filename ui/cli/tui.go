@@ -52,6 +52,7 @@ func runTUI(cmd *cobra.Command, env Env, f tuiFlags) int {
 	// the client never waits for the TUI.
 	events := make(chan api.Event, 256)
 	problems := make(chan string, 8)
+	f.conn.screenRetries = true
 	cn, err := connect(env, f.conn, func(ev api.Event) {
 		select {
 		case events <- ev:

@@ -45,16 +45,15 @@ func (inv *invocation) watch(b model.Booking, changed func(model.Booking)) (mode
 			if inv.ctx.Err() != nil {
 				return b, errInterrupted
 			}
-			e, ok := api.AsError(err)
-			if !ok || !e.Retryable() || failures >= maxWatchFailures {
+			failures++
+			policy := api.DefaultRetry
+			policy.Max = maxWatchFailures
+			w, again := policy.Wait(failures, err)
+			if !again {
 				return b, err
 			}
-			failures++
-			wait = api.Backoff(failures)
-			if e.Kind == api.KindRateLimited && e.RetryAfter > 0 {
-				wait = e.RetryAfter
-			}
-			inv.note(fmt.Sprintf("%s; checking again in %s", model.SanitizeLine(e.Error()), model.HumanDuration(wait)))
+			wait = w
+			inv.note(fmt.Sprintf("%s; checking again in %s", model.SanitizeLine(err.Error()), model.HumanDuration(wait)))
 			continue
 		}
 		failures = 0

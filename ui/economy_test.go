@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// An idle desk asks nothing: no /usage on a timer, no poll of a search.
+func TestIdleDeskOnTheSearchScreenCostsNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large)
+	before := len(h.events)
+	h.advance(time.Hour)
+	if n := len(h.events) - before; n != 0 {
+		t.Fatalf("%d requests in an idle hour, the first %s %s", n, h.events[before].Method, h.events[before].Path)
+	}
+	// At the desk, /usage is asked at most hourly.
+	for i := 0; i < 120; i++ {
+		h.advance(time.Minute)
+		h.key("right") // someone is typing
+	}
+	if n := h.count("GET", "/usage"); n > 3 {
+		t.Fatalf("%d /usage in two active hours", n)
+	}
+}
+
+// A CONFIRMED booking starting tomorrow, open on screen: at most one request an hour.
+func TestIdleDeskOnAConfirmedBookingForTomorrow(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large)
+	h.typeText("München")
+	h.focus("Window from")
+	h.typeText("morgen 14:30")
+	h.key("enter")
+	h.wantOn("Results")
+	h.key("enter", "enter")
+	h.wantOn("Book")
+	h.focus("Customer id")
+	h.typeText("cust_abc")
+	h.key("enter")
+	h.wantOn("Booking status")
+	h.advance(15 * time.Second)
+	h.wantStatus("CONFIRMED")
+	before := len(h.events)
+	h.advance(time.Hour)
+	if n := len(h.events) - before; n > 1 {
+		t.Fatalf("%d requests in an hour with tomorrow's booking on screen", n)
+	}
+}
+
+// A search failing through a five-minute 5xx outage is tried a bounded
+// number of times, then waits for the agent (it used to retry twice a
+// second for as long as the screen was open).
+func TestFailingSearchRetriesAreBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo(), withoutContract())
+	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/search") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"error":"upstream CPO down"}`))
+			return
+		}
+		h.sim.ServeHTTP(w, r)
+	})
+	h.key("enter")
+	h.advance(5 * time.Minute)
+	if n := h.count("GET", "/search"); n > 8 {
+		t.Fatalf("%d searches in a five-minute outage, want at most 8", n)
+	}
+	h.wantScreen("Still failing after", "enter tries again")
+	n := h.count("GET", "/search")
+	h.advance(30 * time.Minute)
+	if m := h.count("GET", "/search"); m != n {
+		t.Fatalf("%d more searches after giving up", m-n)
+	}
+	h.srv.Config.Handler = h.sim
+	h.key("enter")
+	h.wantOn("Results")
+}
+
+// While the car charges the booking is asked about once, after the end:
+// not once a minute.
+func TestAttendingIsNotPolledEveryMinute(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large)
+	h.typeText("München")
+	h.key("enter")
+	h.wantOn("Results")
+	h.key("enter", "enter")
+	h.wantOn("Book")
+	h.focus("Customer id")
+	h.typeText("cust_abc")
+	h.key("enter")
+	h.wantOn("Booking status")
+	h.key("B") // not on screen: the background schedule
+	id := h.sim.Bookings()[0].ID
+	attendingFrom := -1
+	for i := 0; i < 150; i++ {
+		h.advance(time.Minute)
+		if s := h.sim.Bookings()[0].Status; s == "ATTENDING" && attendingFrom < 0 {
+			attendingFrom = h.count("GET", "/bookings/"+id)
+		}
+	}
+	if attendingFrom < 0 || h.sim.Bookings()[0].Status != "COMPLETED" {
+		t.Fatalf("the booking never charged and completed: %s", h.sim.Bookings()[0].Status)
+	}
+	if n := h.count("GET", "/bookings/"+id) - attendingFrom; n > 3 {
+		t.Fatalf("%d polls while charging and after, want a check or two after the end", n)
+	}
+	if total := h.count("GET", "/bookings/"+id); total > 8 {
+		t.Fatalf("%d polls for the whole booking", total)
+	}
+}
+
+// The usage view: the month, the pace, the forecast, what each booking cost.
+func TestUsageView(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo())
+	bookUntilStatus(t, h, "cust_demo_001")
+	h.advance(15 * time.Second)
+	for _, ev := range h.events {
+		h.send(logEventMsg{ev}) // the request log, as the client's hook delivers it
+	}
+	usage := h.count("GET", "/usage")
+	h.key("U")
+	h.wantOn("Usage")
+	if h.count("GET", "/usage") != usage+1 {
+		t.Fatal("opening the usage view did not ask /usage")
+	}
+	h.wantScreen("Month", "left", "Pace", "requests an hour keep the month alive", "Forecast", "What each booking cost", "cd-test-001")
+	if row := h.row("cd-test-001"); !strings.Contains(row, "requests") {
+		t.Fatalf("no cost for the booking: %q", row)
+	}
+}
