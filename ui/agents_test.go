@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http/httptest"
 	"sort"
 	"strings"
@@ -16,152 +17,233 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// agent is one chargedesk of a team that shares one account key.
-type agent struct {
-	app    *App
-	client *api.Client
-	timers []timer
-	events []api.Event
-	next   time.Time // the next booking this agent makes
-	made   int
+// desk is one chargedesk of a team that shares one account key: the real
+// root model and watchlist, its client talking to the simulator over HTTP.
+type desk struct {
+	app       *App
+	client    *api.Client
+	events    []api.Event
+	plan      []time.Time // when this agent takes a call that ends in a booking
+	lastUsage time.Time
 }
 
-// TestManyAgentsOneAccount: 20 agents on one key (100 requests a minute for
-// all of them), each watching its 5 newest bookings and booking a new charger
-// every 3 minutes, for an hour of simulated time. No response may be a 429,
-// and every confirmation must be seen within 10 s.
-func TestManyAgentsOneAccount(t *testing.T) {
-	const (
-		agents   = 20
-		watchMax = 5
-		every    = 3 * time.Minute
-		duration = time.Hour
-	)
-	clock := sim.NewManualClock(t0)
+// teamMonth is what a simulated month of a team cost.
+type teamMonth struct {
+	requests, bookings, limited, confirmations int
+	usage                                      int // of the requests, /usage
+	worstConfirm                               time.Duration
+	exhaustedAt                                time.Time // zero: never
+	agentHours                                 float64
+}
+
+// workHours are the team's hours, Berlin time, Monday to Friday.
+const workStart, workEnd = 8, 18
+
+// TestEconomyTeamMonth: 20 agents on one key (100 requests a minute and
+// 10,000 a month for all of them) for the calendar month of December 2026,
+// on a compressed clock. Each agent books at the pace the quota allows and
+// its desk watches every booking to its final status; each desk opens in
+// the morning and asks /usage by the program's rule. No answer may be a
+// 429, the quota must last the month, and every confirmation must be seen
+// within 10 s.
+func TestEconomyTeamMonth(t *testing.T) {
+	t.Parallel()
+	const agents, bookingsPerAgent = 20, 60 // 1,200 bookings in the month
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, model.Berlin)
+	end := start.AddDate(0, 1, 0)
+	m := runTeamMonth(t, agents, bookingsPerAgent, start, end)
+	t.Logf("%d agents, December 2026: %d bookings, %d requests (%d of them /usage; %.1f per booking, %.2f per agent-hour), %d × 429, %d confirmations seen, the latest %v after it happened, quota exhausted: %v",
+		agents, m.bookings, m.requests, m.usage, float64(m.requests)/float64(m.bookings), float64(m.requests)/m.agentHours,
+		m.limited, m.confirmations, m.worstConfirm, !m.exhaustedAt.IsZero())
+	if m.limited > 0 || !m.exhaustedAt.IsZero() || m.worstConfirm > 10*time.Second || m.confirmations < m.bookings*9/10 {
+		t.Fatalf("%d × 429, exhausted at %v, latest confirmation %v, %d confirmations of %d bookings",
+			m.limited, m.exhaustedAt, m.worstConfirm, m.confirmations, m.bookings)
+	}
+}
+
+func runTeamMonth(t *testing.T, agents, perAgent int, start, end time.Time) teamMonth {
+	clock := sim.NewManualClock(start)
 	server := sim.New(sim.Options{Seed: 7, Clock: clock})
 	srv := httptest.NewServer(server)
-	defer srv.Close()
-
-	var evses []struct{ loc, evse string }
-	for _, l := range server.Locations() {
-		for _, e := range l.EVSEs {
-			if l.SupportsReservation && e.Status == model.EVSEAvailable {
-				evses = append(evses, struct{ loc, evse string }{l.LocationID, e.EVSEUID})
-			}
-		}
-	}
-	team := make([]*agent, agents)
+	t.Cleanup(srv.Close)
+	rng := rand.New(rand.NewPCG(7, 11))
+	team := make([]*desk, agents)
 	for i := range team {
-		ag := &agent{next: t0.Add(time.Duration(i) * every / agents)}
-		ag.client = api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey, Now: clock.Now, Retries: -1,
-			OnEvent: func(ev api.Event) { ag.events = append(ag.events, ev) }})
-		ag.app = New(Options{Client: ag.client, Clock: clock, Mode: Mode{Host: "shared"},
-			After: func(d time.Duration, msg tea.Msg) tea.Cmd {
-				ag.timers = append(ag.timers, timer{due: clock.Now().Add(d), msg: msg})
-				return nil
-			}})
-		team[i] = ag
+		team[i] = newDesk(srv.URL+sim.BasePath, clock, workTimes(rng, start, end, perAgent))
 	}
-	var run func(ag *agent, cmd tea.Cmd)
-	deliver := func(ag *agent, msg tea.Msg) {
-		_, cmd := ag.app.Update(msg)
-		run(ag, cmd)
-	}
-	run = func(ag *agent, cmd tea.Cmd) {
-		if cmd == nil {
-			return
+	var m teamMonth
+	for now := start; now.Before(end); now = clock.Now() {
+		for _, d := range team {
+			if d.dueBooking(now) {
+				m.bookings++
+				d.book(t, now)
+			}
+			if d.dueUsage(now) {
+				d.lastUsage = now
+				d.run(usageCmd(d.client))
+			}
+			d.run(d.app.c.watch.tick())
 		}
-		switch m := cmd().(type) {
-		case nil:
-		case tea.BatchMsg:
-			for _, c := range m {
-				run(ag, c)
-			}
-		default:
-			if strings.Contains(fmt.Sprintf("%T", m), "BackgroundColor") {
-				return
-			}
-			deliver(ag, m)
-		}
+		clock.Set(nextEvent(team, now, end))
 	}
-	for _, ag := range team {
-		run(ag, ag.app.Init())
-		deliver(ag, tea.WindowSizeMsg{Width: 100, Height: 30})
-	}
-
-	ctx := context.Background()
-	slot := 0
-	creates := 0
-	for clock.Now().Before(t0.Add(duration)) {
-		now := clock.Now()
-		for _, ag := range team {
-			// Book the next charger when it is time.
-			if !now.Before(ag.next) {
-				ag.next = ag.next.Add(every)
-				e := evses[slot%len(evses)]
-				slot++
-				start := model.DefaultStart(now)
-				res, err := ag.client.CreateBooking(ctx, model.BookingRequest{LocationID: e.loc, EVSEUID: e.evse,
-					ReservationStart: start, ReservationEnd: start.Add(30 * time.Minute), TokenStrategy: model.DriverToken,
-					CustomerID: fmt.Sprintf("cust_team_%d", ag.made), ExternalID: fmt.Sprintf("team-%d", slot)})
-				if err != nil {
-					t.Fatalf("create: %v", err)
-				}
-				creates++
-				ag.made++
-				wl := ag.app.c.watch
-				wl.track(*res.Booking, model.Location{}, false)
-				if len(wl.order) > watchMax { // each agent watches its 5 newest
-					old := wl.order[len(wl.order)-1]
-					wl.order = wl.order[:len(wl.order)-1]
-					delete(wl.items, old)
-				}
+	for _, d := range team {
+		m.requests += len(d.events)
+		for _, ev := range d.events {
+			if ev.Path == "/usage" {
+				m.usage++
 			}
-			// Fire this agent's due timers (its heartbeat).
-			sort.SliceStable(ag.timers, func(i, j int) bool { return ag.timers[i].due.Before(ag.timers[j].due) })
-			for len(ag.timers) > 0 && !ag.timers[0].due.After(now) {
-				tm := ag.timers[0]
-				ag.timers = ag.timers[1:]
-				deliver(ag, tm.msg)
-			}
-		}
-		clock.Advance(time.Second)
-	}
-
-	// Figures.
-	var total, limited int
-	var worst time.Duration
-	confirmations := 0
-	perMinute := map[int]int{}
-	for _, ag := range team {
-		for _, ev := range ag.events {
-			total++
 			if ev.Status == 429 {
-				limited++
+				m.limited++
+				if strings.Contains(strings.ToLower(ev.Err), "monthly") && m.exhaustedAt.IsZero() {
+					m.exhaustedAt = ev.Time
+				}
 			}
-			perMinute[int(ev.Time.Sub(t0)/time.Minute)]++
 		}
-		for _, w := range ag.app.c.watch.items {
+		for _, w := range d.app.c.watch.items {
 			for _, s := range w.timeline {
 				if s.status == model.Confirmed && !s.at.IsZero() {
-					confirmations++
-					if d := s.seenAt.Sub(s.at); d > worst {
-						worst = d
-					}
+					m.confirmations++
+					m.worstConfirm = max(m.worstConfirm, s.seenAt.Sub(s.at))
 				}
 			}
 		}
 	}
-	steady := 0
-	for m := 30; m < 60; m++ {
-		steady += perMinute[m]
+	m.agentHours = float64(agents) * workdays(start, end) * (workEnd - workStart)
+	return m
+}
+
+func newDesk(base string, clock *sim.ManualClock, plan []time.Time) *desk {
+	d := &desk{plan: plan}
+	d.client = api.New(api.Config{BaseURL: base, APIKey: sim.DefaultKey, Now: clock.Now, Retries: -1,
+		OnEvent: func(ev api.Event) { d.events = append(d.events, ev) }})
+	d.app = New(Options{Client: d.client, Clock: clock, Mode: Mode{Host: "shared"},
+		After: func(time.Duration, tea.Msg) tea.Cmd { return nil }}) // the loop drives the clock and the ticks
+	return d
+}
+
+// workTimes are n moments in working hours of the month, in order.
+func workTimes(rng *rand.Rand, start, end time.Time, n int) []time.Time {
+	var out []time.Time
+	days := int(end.Sub(start).Hours() / 24)
+	for len(out) < n {
+		day := start.AddDate(0, 0, rng.IntN(days))
+		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		out = append(out, day.Add(time.Duration(workStart)*time.Hour+time.Duration(rng.Int64N(int64((workEnd-workStart)*time.Hour)))))
 	}
-	t.Logf("%d agents, %d bookings made, %d requests in %v (%d/min over the last 30 min), %d × 429, %d confirmations seen, the latest %v after it happened",
-		agents, creates, total, duration, steady/30, limited, confirmations, worst)
-	if limited > 0 {
-		t.Errorf("%d responses were 429", limited)
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
+}
+
+func workdays(start, end time.Time) float64 {
+	n := 0.0
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
 	}
-	if worst > 10*time.Second {
-		t.Errorf("a confirmation was seen %v after it happened, want ≤ 10 s", worst)
+	return n
+}
+
+func (d *desk) dueBooking(now time.Time) bool { return len(d.plan) > 0 && !now.Before(d.plan[0]) }
+
+// dueUsage follows the program's rule for a desk in use: when it opens in
+// the morning, then as refreshUsage allows.
+func (d *desk) dueUsage(now time.Time) bool {
+	l := now.In(model.Berlin)
+	working := l.Weekday() != time.Saturday && l.Weekday() != time.Sunday && l.Hour() >= workStart && l.Hour() < workEnd
+	if !working {
+		return false
 	}
+	every := usageEvery
+	if b := d.app.c.monthBudget(); b.Stretch(now) > 1 || b.Paused(now) {
+		every = usageEveryTight
+	}
+	return d.lastUsage.In(model.Berlin).YearDay() != l.YearDay() || now.Sub(d.lastUsage) >= every
+}
+
+// book is one call: a search around a city, a booking of a free EVSE of
+// the results for a start 20–35 min ahead, watched by the desk.
+func (d *desk) book(t *testing.T, now time.Time) {
+	d.plan = d.plan[1:]
+	ctx := context.Background()
+	city := model.Cities[len(d.events)%len(model.Cities)]
+	resp, err := d.client.Search(ctx, model.SearchQuery{Lat: city.Lat, Lng: city.Lng, RadiusKM: 25, Limit: model.MaxSearchLimit})
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	startAt := model.DefaultStart(now)
+	for _, l := range resp.Results {
+		for _, e := range l.EVSEs {
+			if ok, _ := model.Bookable(l, e); !ok {
+				continue
+			}
+			if _, busy := d.app.c.watch.bookedFor(e.EVSEUID, startAt, startAt.Add(time.Hour)); busy {
+				continue
+			}
+			res, err := d.client.CreateBooking(ctx, model.BookingRequest{LocationID: l.LocationID, EVSEUID: e.EVSEUID,
+				ReservationStart: startAt, ReservationEnd: startAt.Add(time.Hour), TokenStrategy: model.DriverToken,
+				CustomerID: fmt.Sprintf("cust_team_%d", len(d.events)), ExternalID: api.NewExternalID(now)})
+			if api.IsConflict(err) {
+				continue // another agent took it: the next one
+			}
+			if err != nil {
+				t.Fatalf("create: %v", err)
+			}
+			d.app.c.watch.track(*res.Booking, l, false)
+			return
+		}
+	}
+	t.Fatalf("no free EVSE near %s at %v", city.Name, now)
+}
+
+// run runs a command to quiescence, delivering its messages to the desk.
+func (d *desk) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch m := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range m {
+			d.run(c)
+		}
+	default:
+		_, next := d.app.Update(m)
+		d.run(next)
+	}
+}
+
+// nextEvent is when anything of the team happens next: a call, a poll that
+// falls due (a second on when one is held back by the budget), a desk's
+// /usage; the clock jumps there.
+func nextEvent(team []*desk, now, end time.Time) time.Time {
+	next := end
+	for _, d := range team {
+		if len(d.plan) > 0 {
+			next = earlier(next, d.plan[0])
+		}
+		for _, w := range d.app.c.watch.items {
+			if w.active() && !w.inFlight && !w.nextPoll.IsZero() {
+				next = earlier(next, w.nextPoll)
+			}
+		}
+		if !d.app.c.watch.paused.IsZero() && d.app.c.watch.paused.After(now) {
+			next = earlier(next, d.app.c.watch.paused)
+		}
+		l := now.In(model.Berlin)
+		next = earlier(next, time.Date(l.Year(), l.Month(), l.Day(), l.Hour()+1, 0, 0, 0, model.Berlin)) // a desk's hourly look
+	}
+	if !next.After(now) {
+		return now.Add(time.Second)
+	}
+	return next
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

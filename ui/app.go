@@ -113,19 +113,25 @@ func (a *App) Init() tea.Cmd {
 
 func (a *App) heartbeat() tea.Cmd { return a.c.after(time.Second, heartbeatMsg{}) }
 
-// When /usage is asked: at start, on the usage view, and at most hourly
-// while the agent is at the desk (a key in the last ten minutes); never on a
-// timer for an idle desk. Between the answers the header counts what this
-// client spent.
+// When /usage is asked: at start, on the usage view, and while the agent
+// is at the desk (a key in the last ten minutes) every four hours, hourly
+// when the month is tight; never on a timer for an idle desk. Twenty desks
+// asking hourly would spend a sixth of the month on it. Between the answers
+// the header counts what this client spent.
 const (
-	usageEvery   = time.Hour
-	activeWithin = 10 * time.Minute
+	usageEvery      = 4 * time.Hour
+	usageEveryTight = time.Hour
+	activeWithin    = 10 * time.Minute
 )
 
 // refreshUsage asks /usage when it is due by that rule.
 func (a *App) refreshUsage() tea.Cmd {
 	now := a.c.Now()
-	if a.lastKey.IsZero() || now.Sub(a.lastKey) > activeWithin || now.Sub(a.usageAsked) < usageEvery {
+	every := usageEvery
+	if b := a.c.monthBudget(); b.Stretch(now) > 1 || b.Paused(now) {
+		every = usageEveryTight
+	}
+	if a.lastKey.IsZero() || now.Sub(a.lastKey) > activeWithin || now.Sub(a.usageAsked) < every {
 		return nil
 	}
 	a.usageAsked = now

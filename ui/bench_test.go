@@ -6,9 +6,9 @@ import (
 	"runtime"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
-	"github.com/petitmonde/chargedesk/styles"
 )
 
 // syntheticResults makes n plausible locations, sorted by distance.
@@ -30,8 +30,9 @@ func syntheticResults(n int) *model.SearchResponse {
 	return resp
 }
 
+// benchCommon is the Common of a program that was just started.
 func benchCommon() *Common {
-	return &Common{Styles: styles.New(true), Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}, Zone: model.Berlin}
+	return New(Options{Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}}).c
 }
 
 func benchResultsView(b *testing.B, n int) {
@@ -103,4 +104,24 @@ func BenchmarkResultsMemory10000(b *testing.B) {
 	b.ReportMetric(float64(live)/(1<<20), "MB-live")
 	b.ReportMetric(float64(peak)/(1<<20), "MB-peak")
 	b.ReportMetric(float64(len(raw))/(1<<20), "MB-json")
+}
+
+// BenchmarkAppKey10000 is a key press through the whole program and the
+// whole frame after it (header, the results screen, footer), as the
+// terminal gets it: App.Update then App.View, with 10,000 results.
+func BenchmarkAppKey10000(b *testing.B) {
+	app := New(Options{Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}})
+	app.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	rs := newResultsScreen(app.c, model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(10000))
+	app.Update(pushMsg{rs})
+	down := keyMsg("down")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if rs.list.Cursor() == len(rs.view)-1 {
+			rs.list.Select(0)
+		}
+		app.Update(down)
+		_ = app.View()
+	}
 }
