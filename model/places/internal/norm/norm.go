@@ -12,6 +12,7 @@
 package norm
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -53,34 +54,57 @@ type Query struct {
 // Parse reads s as a key. It never fails: text with nothing to search
 // for gives an empty Key.
 func Parse(s string) Query {
-	ws := words(s)
-	ws = abbreviate(ws)
-	kept := dropFillers(ws)
-	q := Query{Key: join(kept)}
-	if n := len(ws); len(kept) < n && ws[n-1].open && IsFiller(ws[n-1].text) {
-		q.Typing = q.Key + " " + ws[n-1].text
+	var bb [96]byte
+	var wb [12]word
+	b, ws := split(bb[:0], wb[:0], s)
+	p := parser{b: b, ws: ws}
+	p.abbreviate()
+	fillersOnly := true
+	for _, w := range p.ws {
+		if !w.filler {
+			fillersOnly = false
+		}
+	}
+	q := Query{Key: p.join(fillersOnly)}
+	if n := len(p.ws); n > 0 && !fillersOnly && p.ws[n-1].open && p.ws[n-1].filler {
+		q.Typing = q.Key + " " + p.text(p.ws[n-1])
 	}
 	return q
 }
 
-// word is one word of a text as folded. dotted: a full stop followed it
-// (an abbreviation); open: nothing followed it (it may still be typed).
-type word struct {
-	text   string
-	dotted bool
-	open   bool
+// parser holds a text's folded bytes and its words (for a short text, in
+// arrays on Parse's stack).
+type parser struct {
+	b  []byte
+	ws []word
 }
 
-// words splits s into folded words.
-func words(s string) []word {
-	var ws []word
-	var b []byte
-	flush := func(sep rune) {
-		if len(b) > 0 {
-			ws = append(ws, word{text: collapse(b), dotted: sep == '.'})
-			b = b[:0]
-		}
+// word is one word of the text: b[start:end], or long if an abbreviation
+// was spelled out. dotted: a full stop followed it; open: nothing did (it
+// may still be being typed).
+type word struct {
+	start, end     int
+	long           string
+	dotted, open   bool
+	filler, merged bool
+}
+
+func (p *parser) text(w word) string {
+	if w.long != "" {
+		return w.long
 	}
+	return string(p.b[w.start:w.end])
+}
+
+func (p *parser) is(w word, s string) bool {
+	return w.long == "" && string(p.b[w.start:w.end]) == s
+}
+
+// split folds s into words: appends its folded bytes to b and its words
+// to ws. (A function, not a method, so that short texts stay on the
+// caller's stack.)
+func split(b []byte, ws []word, s string) ([]byte, []word) {
+	start := 0
 	for _, r := range s {
 		switch {
 		case r == '\'' || r == '’' || r == '`' || r == 'ʼ':
@@ -90,83 +114,90 @@ func words(s string) []word {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b = foldRune(b, r)
 		default:
-			flush(r)
+			b, ws = endWord(b, ws, start, r == '.')
+			start = len(b)
 		}
 	}
-	if len(b) > 0 {
-		ws = append(ws, word{text: collapse(b), open: true})
+	b, ws = endWord(b, ws, start, false)
+	if n := len(ws); n > 0 && !endsWithSeparator(s) {
+		ws[n-1].open = true
 	}
-	return ws
+	return b, ws
 }
 
-// collapse folds the spelled-out umlauts ae, oe and ue to the vowel, as
-// foldRune does with ä, ö and ü.
-func collapse(b []byte) string {
-	out := b[:0]
-	for i := 0; i < len(b); i++ {
+// endWord ends the word b[start:], if there is one.
+func endWord(b []byte, ws []word, start int, dotted bool) ([]byte, []word) {
+	if len(b) == start {
+		return b, ws
+	}
+	end := collapse(b, start)
+	return b[:end], append(ws, word{start: start, end: end, dotted: dotted})
+}
+
+func endsWithSeparator(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return s != "" && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && !strings.ContainsRune("'’`ʼ", r)
+}
+
+// collapse folds the spelled-out umlauts ae, oe and ue of b[start:] to the
+// vowel, as foldRune does with ä, ö and ü, and returns the new end.
+func collapse(b []byte, start int) int {
+	out := start
+	for i := start; i < len(b); i++ {
 		c := b[i]
-		out = append(out, c)
+		b[out] = c
+		out++
 		if (c == 'a' || c == 'o' || c == 'u') && i+1 < len(b) && b[i+1] == 'e' {
 			i++
 		}
 	}
-	return string(out)
-}
-
-// abbreviate spells abbreviations out: a.M. is am Main, Hbf Hauptbahnhof,
-// and a word ending in "str" is a street.
-func abbreviate(ws []word) []word {
-	out := ws[:0]
-	for i := 0; i < len(ws); i++ {
-		w := ws[i]
-		if w.text == "a" && i+1 < len(ws) && ws[i+1].text == "m" {
-			// "a.M." and "a. M.": am Main.
-			w = word{text: "main", dotted: ws[i+1].dotted, open: ws[i+1].open}
-			i++
-		} else if long, ok := expansions[w.text]; ok {
-			w.text = long
-		} else if len(w.text) > 4 && strings.HasSuffix(w.text, "str") {
-			w.text += "asse" // Hauptstr.
-		}
-		out = append(out, w)
-	}
 	return out
 }
 
-// dropFillers leaves out filler words, unless nothing else is left.
-func dropFillers(ws []word) []word {
-	var kept []word
-	for _, w := range ws {
-		if !IsFiller(w.text) {
-			kept = append(kept, w)
+// abbreviate spells abbreviations out (a.M. is am Main, Hbf Hauptbahnhof,
+// a word ending in "str" is a street) and marks the filler words.
+func (p *parser) abbreviate() {
+	for i := range p.ws {
+		w := &p.ws[i]
+		if w.merged {
+			continue
 		}
+		t := p.b[w.start:w.end]
+		if p.is(*w, "a") && i+1 < len(p.ws) && p.is(p.ws[i+1], "m") {
+			// "a.M." and "a. M.": am Main.
+			next := &p.ws[i+1]
+			next.long, w.merged = "main", true
+			continue
+		}
+		if long, ok := expansions[string(t)]; ok {
+			w.long = long
+		} else if len(t) > 4 && bytes.HasSuffix(t, []byte("str")) {
+			w.long = string(t) + "asse" // Hauptstr.
+		}
+		w.filler = w.long == "" && fillers[string(t)]
 	}
-	if len(kept) == 0 {
-		return ws
-	}
-	return kept
 }
 
-func join(ws []word) string {
-	switch len(ws) {
-	case 0:
-		return ""
-	case 1:
-		return ws[0].text
-	}
-	n := len(ws) - 1
-	for _, w := range ws {
-		n += len(w.text)
-	}
-	var sb strings.Builder
-	sb.Grow(n)
-	for i, w := range ws {
-		if i > 0 {
-			sb.WriteByte(' ')
+// join writes the words with single spaces, leaving out merged words and,
+// unless there is nothing else, fillers.
+func (p *parser) join(keepFillers bool) string {
+	var out []byte
+	var ob [96]byte
+	out = ob[:0]
+	for _, w := range p.ws {
+		if w.merged || (w.filler && !keepFillers) {
+			continue
 		}
-		sb.WriteString(w.text)
+		if len(out) > 0 {
+			out = append(out, ' ')
+		}
+		if w.long != "" {
+			out = append(out, w.long...)
+		} else {
+			out = append(out, p.b[w.start:w.end]...)
+		}
 	}
-	return sb.String()
+	return string(out)
 }
 
 // foldRune appends r lower-cased and without its accent. Letters of

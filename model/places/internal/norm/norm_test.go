@@ -100,3 +100,9 @@ func TestWithoutParens(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkKey(b *testing.B) {
+	for b.Loop() {
+		Key("Frankfurt (Main) Hbf")
+	}
+}
