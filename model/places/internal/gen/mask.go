@@ -11,7 +11,8 @@ var (
 
 const maskRows, maskCols = 158, 124
 
-// buildMask marks the cells that hold a German place or postal code, then
+// buildMask marks the cells that hold a German place, postal code or
+// station, then
 // the cells next to those (so a point between two villages near the
 // border is still in), then the holes the marked cells enclose (forests,
 // lakes, military areas).
@@ -22,6 +23,9 @@ func buildMask(ds *wire.Dataset) wire.Mask {
 	}
 	for _, p := range ds.Postal {
 		g.mark(p.At)
+	}
+	for _, s := range ds.Stations {
+		g.mark(s.At)
 	}
 	g = g.grown()
 	g.fillHoles()
