@@ -140,7 +140,7 @@ func Resolve(query string) (Place, []Place, error) {
 	}
 	best := ix.bestGroup(hits)
 	if ix.clearlyFirst(best) {
-		return ix.place(ix.townOf(best)), nil, nil
+		return ix.place(ix.townOf(hits)), nil, nil
 	}
 	return Place{}, ix.places(best), &lookupError{query: query, err: ErrAmbiguous, n: len(best)}
 }

@@ -61,6 +61,8 @@ func TestResolveForms(t *testing.T) {
 		{"Neustadt a.d. Weinstrasse", "Neustadt an der Weinstraße", places.Town},
 		{"Neustadt Hessen", "Neustadt (Hessen)", places.Town},
 		{"Sachsenhausen Waldeck", "Sachsenhausen", places.Town},
+		{"Halle Westf", "Halle", places.Town}, // not its station "Halle (Westf)"
+		{"Appenweier", "Appenweier", places.Town},
 		// St./Sankt, hyphen or space.
 		{"St. Ingbert", "Sankt Ingbert", places.Town},
 		{"St Ingbert", "Sankt Ingbert", places.Town},

@@ -243,20 +243,21 @@ func (ix *index) withLabel(hs []hit, query string) (hit, bool) {
 	return hit{}, false
 }
 
-// townOf is the first of a clear group, or, when that is a station, the
-// town of the same name beside it: "Appenweier" is the village, not its
-// station.
-func (ix *index) townOf(g []hit) int32 {
-	first := &ix.ents[g[0].id]
+// townOf is the first hit, or, when that is a station, a town of the same
+// name (or alternate name) beside it: "Appenweier" is the village, not its
+// station, and "Halle Westf" the town, not "Halle (Westf)" station.
+func (ix *index) townOf(hs []hit) int32 {
+	first := &ix.ents[hs[0].id]
 	if first.kind != Station {
-		return g[0].id
+		return hs[0].id
 	}
-	for _, h := range g[1:] {
-		if e := &ix.ents[h.id]; isTown(e.kind) && distanceKM(first, e) <= samePlaceKM {
+	for _, h := range hs[1:] {
+		e := &ix.ents[h.id]
+		if h.stage <= stageExactAlt && isTown(e.kind) && distanceKM(first, e) <= samePlaceKM {
 			return h.id
 		}
 	}
-	return g[0].id
+	return hs[0].id
 }
 
 // distanceKM is the great-circle distance between two entries.
