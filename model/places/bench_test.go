@@ -18,8 +18,9 @@ import (
 //	go test -run XXX -bench . -benchmem ./model/places
 //
 // BenchmarkSuggestAll with BenchmarkSuggestSample (one op is the whole
-// mix), and BenchmarkSearchAll with BenchmarkSearchSample (the same
-// without making the Places).
+// mix), BenchmarkSearchAll with BenchmarkSearchSample (the same without
+// making the Places), and BenchmarkSuggestRatio, which alternates the two
+// indexes and reports the ratio itself.
 var benchQueries = []string{
 	"m", "b", "be", "ha", "Mün", "Frank", "Düss", "Aschh", "Neu", "Bad A",
 	"Berlin", "Frankfurt", "Muenchen", "Koeln", "Neustadt", "Sachsenhausen",
@@ -122,6 +123,30 @@ func BenchmarkSearchAll(b *testing.B) {
 func BenchmarkSearchSample(b *testing.B) {
 	_, small := benchIndexes(b)
 	benchSearch(b, small)
+}
+
+// BenchmarkSuggestRatio runs the mix on both indexes in turn, so that a
+// busy machine slows both alike, and reports the ratio of their times
+// (the budget: at most 2) with each one's time per lookup.
+func BenchmarkSuggestRatio(b *testing.B) {
+	full, small := benchIndexes(b)
+	var tFull, tSmall time.Duration
+	mix := func(ix *index) time.Duration {
+		start := time.Now()
+		for _, q := range benchQueries {
+			var buf [MaxSuggestions]hit
+			ix.places(ix.searchInto(buf[:0], q, 10))
+		}
+		return time.Since(start)
+	}
+	for b.Loop() {
+		tFull += mix(full)
+		tSmall += mix(small)
+	}
+	lookups := float64(b.N * len(benchQueries))
+	b.ReportMetric(float64(tFull.Nanoseconds())/lookups, "ns/lookup-all")
+	b.ReportMetric(float64(tSmall.Nanoseconds())/lookups, "ns/lookup-1%")
+	b.ReportMetric(float64(tFull)/float64(tSmall), "ratio")
 }
 
 // BenchmarkResolve is Resolve over the mix, on the real (lazily loaded)

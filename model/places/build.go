@@ -22,7 +22,7 @@ type keyed struct {
 // loader turns the decoded file into an index.
 type loader struct {
 	ds      *wire.Dataset
-	ents    []entry
+	ents    []draft
 	nameKey []string // each entry's name as a key: ranks ties, finds namesakes
 	keys    [3][]keyed
 	code    map[int]string // postal code → its text, a slice of codeText
@@ -35,7 +35,7 @@ func build(ds *wire.Dataset) *index {
 	n := len(ds.Towns) + len(ds.Stations) + 2*len(ds.Postal) // areas are fewer than codes
 	l := &loader{
 		ds: ds, code: make(map[int]string, len(ds.Postal)), areas: map[string]int32{},
-		ents: make([]entry, 0, n), nameKey: make([]string, 0, n),
+		ents: make([]draft, 0, n), nameKey: make([]string, 0, n),
 	}
 	for i := range l.keys {
 		l.keys[i] = make([]keyed, 0, 2*n)
@@ -46,6 +46,7 @@ func build(ds *wire.Dataset) *index {
 	l.addPostal()
 	l.addAreas()
 	l.setLabels()
+	l.setContexts()
 	return l.finish()
 }
 
@@ -66,7 +67,7 @@ func appendCode(b []byte, c int) []byte {
 	return append(b, byte('0'+c/10000%10), byte('0'+c/1000%10), byte('0'+c/100%10), byte('0'+c/10%10), byte('0'+c%10))
 }
 
-func (l *loader) add(e entry, nameKey string) int32 {
+func (l *loader) add(e draft, nameKey string) int32 {
 	l.ents = append(l.ents, e)
 	l.nameKey = append(l.nameKey, nameKey)
 	return int32(len(l.ents) - 1)
@@ -108,7 +109,7 @@ func point(p wire.Point) (int32, int32) { return p.Lat, p.Lng }
 func (l *loader) addTowns() {
 	parent := biggestTowns(l.ds.Towns, len(l.ds.Districts))
 	for _, t := range l.ds.Towns {
-		e := entry{
+		e := draft{
 			name: t.Name, postal: l.code[t.Postal], population: uint32(max(t.Population, 0)),
 			district: uint16(t.District), state: uint8(t.State), kind: townKind(t.Feature),
 		}
@@ -164,7 +165,7 @@ func biggestTowns(ts []wire.Town, districts int) []int {
 func (l *loader) addStations() {
 	for _, s := range l.ds.Stations {
 		city := norm.Key(s.City)
-		e := entry{
+		e := draft{
 			name: s.Name, postal: l.code[s.Postal], ctx: city, weight: uint32(max(s.Weight, 0)),
 			district: uint16(s.District), state: uint8(s.State), kind: Station,
 		}

@@ -31,12 +31,11 @@ func data() *index {
 	return loaded
 }
 
-// entry is one place as the index keeps it: small fields, strings that
-// are slices of shared ones.
-type entry struct {
+// draft is an entry being built, with its strings.
+type draft struct {
 	name, label string
 	postal      string // PostalCode of the Place
-	ctx         string // a station's city as a key, for qualifiers
+	ctx         string // what qualifiers may name, as keys: district, state, a station's city
 	lat, lng    int32  // 1e-5 degrees
 	population  uint32
 	weight      uint32 // what ranks it among matches of the same quality
@@ -45,18 +44,36 @@ type entry struct {
 	kind        Kind
 }
 
+// entry is a draft as the index keeps it: its strings are spans of one
+// text, so entries hold no pointers and the garbage collector never scans
+// them — the index costs a program's collections next to nothing.
+type entry struct {
+	name, label, postal, ctx span
+	words                    wordMask // the word starts of ctx and postal
+	lat, lng                 int32
+	population, weight       uint32
+	district                 uint16
+	state                    uint8
+	kind                     Kind
+}
+
+// span is a string as a slice of index.text.
+type span struct {
+	off uint32
+	n   uint16
+}
+
 // index is everything a lookup needs.
 type index struct {
-	ents        []entry // in rank order: a smaller id is a better place
-	states      []string
-	districts   []string
-	stateCtx    []string         // each state's key words, for qualifiers
-	districtCtx []string         // each district's
-	primary     *keyIndex        // names, their short forms, station names
-	alt         *keyIndex        // alternate names (exonyms, old names)
-	inner       *keyIndex        // the later words of primary keys ("augustin")
-	codes       []int32          // the PostalCode entries in code order
-	areas       map[string]int32 // first digits → PostalArea entry
+	text      string  // the entries' strings
+	ents      []entry // in rank order: a smaller id is a better place
+	states    []string
+	districts []string
+	primary   *keyIndex        // names, their short forms, station names
+	alt       *keyIndex        // alternate names (exonyms, old names)
+	inner     *keyIndex        // the later words of primary keys ("augustin")
+	codes     []int32          // the PostalCode entries in code order
+	areas     map[string]int32 // first digits → PostalArea entry
 }
 
 func (ix *index) place(id int32) Place {
@@ -69,9 +86,9 @@ func (ix *index) place(id int32) Place {
 // every key press, so this avoids copying each Place twice.
 func (ix *index) fill(p *Place, id int32) {
 	e := &ix.ents[id]
-	p.Name, p.Label, p.Kind = e.name, e.label, e.kind
+	p.Name, p.Label, p.Kind = ix.str(e.name), ix.str(e.label), e.kind
 	p.Lat, p.Lng = float64(e.lat)/1e5, float64(e.lng)/1e5
-	p.Population, p.PostalCode = int(e.population), e.postal
+	p.Population, p.PostalCode = int(e.population), ix.str(e.postal)
 	if int(e.state) < len(ix.states) {
 		p.State = ix.states[e.state]
 	}
@@ -79,6 +96,8 @@ func (ix *index) fill(p *Place, id int32) {
 		p.District = ix.districts[e.district]
 	}
 }
+
+func (ix *index) str(s span) string { return ix.text[s.off : s.off+uint32(s.n)] }
 
 func (ix *index) places(hs []hit) []Place {
 	if len(hs) == 0 {

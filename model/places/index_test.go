@@ -36,12 +36,12 @@ func TestLabelsResolveBack(t *testing.T) {
 	ix := data()
 	for id := range ix.ents {
 		e := &ix.ents[id]
-		p, cands, err := Resolve(e.label)
-		if err == nil && p.Label == e.label {
+		p, cands, err := Resolve(ix.str(e.label))
+		if err == nil && p.Label == ix.str(e.label) {
 			continue
 		}
-		if !hasLabel(cands, e.label) {
-			t.Errorf("Resolve(%q) = %q, %v, %d candidates", e.label, p.Label, err, len(cands))
+		if !hasLabel(cands, ix.str(e.label)) {
+			t.Errorf("Resolve(%q) = %q, %v, %d candidates", ix.str(e.label), p.Label, err, len(cands))
 		}
 	}
 }
@@ -50,7 +50,7 @@ func TestLabelsResolveBack(t *testing.T) {
 func TestEveryPlaceInGermany(t *testing.T) {
 	for _, e := range data().ents {
 		if lat, lng := float64(e.lat)/1e5, float64(e.lng)/1e5; !InGermany(lat, lng) {
-			t.Errorf("%s at %v, %v: not InGermany", e.label, lat, lng)
+			t.Errorf("%s at %v, %v: not InGermany", data().str(e.label), lat, lng)
 		}
 	}
 }
@@ -84,7 +84,7 @@ func checkHits(t *testing.T, ix *index, query string, n int, hs []hit) {
 				t.Fatalf("search(%q): hit %d (stage %d, id %d) after stage %d, id %d", query, i, h.stage, h.id, prev.stage, prev.id)
 			}
 		}
-		if l := ix.ents[h.id].label; !printable(l) {
+		if l := ix.str(ix.ents[h.id].label); !printable(l) {
 			t.Fatalf("search(%q): label %q is not printable", query, l)
 		}
 	}

@@ -17,8 +17,22 @@ type keyIndex struct {
 	text  string   // the sorted keys, one after the other
 	off   []uint32 // key i is text[off[i]:off[i+1]]
 	ids   []int32  // the entry of key i
-	top   map[uint64][]int32
 	start []uint32 // start[b] is the first key in bucket b or later
+	// top holds the precomputed best entries of the big ranges, as
+	// places in tops; neither holds pointers, for the garbage collector's
+	// sake.
+	top  map[uint64]topRef
+	tops []int32
+}
+
+type topRef struct {
+	off uint32
+	n   uint8
+}
+
+func (x *keyIndex) store(lo, hi int, ids []int32) {
+	x.top[rangeKey(lo, hi)] = topRef{uint32(len(x.tops)), uint8(len(ids))}
+	x.tops = append(x.tops, ids...)
 }
 
 // scanLimit is the largest range read key by key; a bigger one has its
@@ -37,7 +51,7 @@ func newKeyIndex(ks []keyed) *keyIndex {
 	for _, k := range ks {
 		n += len(k.key)
 	}
-	x := &keyIndex{off: make([]uint32, 0, len(ks)+1), ids: make([]int32, 0, len(ks)), top: map[uint64][]int32{}}
+	x := &keyIndex{off: make([]uint32, 0, len(ks)+1), ids: make([]int32, 0, len(ks)), top: map[uint64]topRef{}}
 	var sb strings.Builder
 	sb.Grow(n)
 	for _, k := range ks {
@@ -163,8 +177,8 @@ func (x *keyIndex) bestPrefix(dst []int32, p string, n int) []int32 {
 // best appends to dst the first n distinct entries of a range, best first.
 func (x *keyIndex) best(dst []int32, lo, hi, n int) []int32 {
 	if hi-lo > scanLimit {
-		if top, ok := x.top[span(lo, hi)]; ok {
-			return append(dst, top[:min(n, len(top))]...)
+		if t, ok := x.top[rangeKey(lo, hi)]; ok {
+			return append(dst, x.tops[t.off:t.off+uint32(min(n, int(t.n)))]...)
 		}
 	}
 	return x.scan(dst, lo, hi, n)
@@ -184,7 +198,7 @@ func (x *keyIndex) scan(dst []int32, lo, hi, n int) []int32 {
 	return dst[:start+min(n, len(got))]
 }
 
-func span(lo, hi int) uint64 { return uint64(lo)<<32 | uint64(hi) }
+func rangeKey(lo, hi int) uint64 { return uint64(lo)<<32 | uint64(hi) }
 
 // precompute stores the best MaxSuggestions entries of every range bigger
 // than scanLimit that a lookup can ask for: the keys with a given prefix,
@@ -203,7 +217,7 @@ func (x *keyIndex) precompute(lo, hi, depth int) []int32 {
 	if i > lo {
 		exact := x.scan(nil, lo, i, MaxSuggestions)
 		if i-lo > scanLimit {
-			x.top[span(lo, i)] = exact
+			x.store(lo, i, exact)
 		}
 		parts = append(parts, exact)
 	}
@@ -217,7 +231,7 @@ func (x *keyIndex) precompute(lo, hi, depth int) []int32 {
 	for _, p := range parts[1:] {
 		top = mergeBest(top, p, MaxSuggestions)
 	}
-	x.top[span(lo, hi)] = top
+	x.store(lo, hi, top)
 	return top
 }
 

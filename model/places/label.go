@@ -61,7 +61,7 @@ func isTown(k Kind) bool { return k == Town || k == District || k == Locality }
 // townLabel: "Aschheim · Bayern", "Sachsenhausen · Waldeck-Frankenberg,
 // Hessen"; a city's district always names its city ("Altona · Hamburg"),
 // a locality its district.
-func (l *loader) townLabel(e *entry, namesakes, sameDistrict bool) string {
+func (l *loader) townLabel(e *draft, namesakes, sameDistrict bool) string {
 	var parts []string
 	if d := l.districtName(e.district); namesakes || e.kind != Town {
 		parts = appendPart(parts, e.name, d)
@@ -75,7 +75,7 @@ func (l *loader) townLabel(e *entry, namesakes, sameDistrict bool) string {
 
 // stationLabel: "Frankfurt (Main) Hbf · station, Hessen"; the city too
 // when the name does not start with it ("Ostkreuz · station, Berlin").
-func (l *loader) stationLabel(e *entry, city string) string {
+func (l *loader) stationLabel(e *draft, city string) string {
 	parts := []string{"station"}
 	if first, _, _ := strings.Cut(e.ctx, " "); first != "" && !strings.HasPrefix(norm.Key(e.name), first) {
 		parts = appendPart(parts, e.name, city)
@@ -86,7 +86,7 @@ func (l *loader) stationLabel(e *entry, city string) string {
 
 // postalLabel: "60329 · Frankfurt am Main, Hessen", or with several places
 // "99439 · Berlstedt and 16 more, Thüringen".
-func (l *loader) postalLabel(e *entry, towns []int) string {
+func (l *loader) postalLabel(e *draft, towns []int) string {
 	var parts []string
 	if t, ok := l.mainTown(towns); ok {
 		place := l.ents[t].name

@@ -7,7 +7,7 @@ import "strings"
 func (l *loader) addPostal() {
 	for _, p := range l.ds.Postal {
 		code := l.code[p.Code]
-		e := entry{
+		e := draft{
 			name: code, postal: code, district: uint16(p.District), state: uint8(p.State), kind: PostalCode,
 		}
 		e.lat, e.lng = point(p.At)
@@ -53,7 +53,7 @@ func (l *loader) addAreas() {
 	for _, p := range prefixes {
 		t := &l.ents[best[p]]
 		name := p + strings.Repeat("x", 5-len(p))
-		e := entry{
+		e := draft{
 			name: name + " " + t.name, label: joinLabel(name, appendPart([]string{t.name}, t.name, l.stateName(t.state))),
 			postal: p, lat: t.lat, lng: t.lng, district: t.district, state: t.state, kind: PostalArea,
 		}

@@ -12,14 +12,14 @@ import (
 func (l *loader) finish() *index {
 	order := l.rankOrder()
 	newID := make([]int32, len(order))
+	var a arena
 	ents := make([]entry, len(order))
 	for n, old := range order {
 		newID[old] = int32(n)
-		ents[n] = l.ents[old]
+		ents[n] = a.entry(&l.ents[old])
 	}
 	ix := &index{
-		ents: ents, states: l.ds.States, districts: l.ds.Districts,
-		stateCtx: stateContext(l.ds.States), districtCtx: keys(l.ds.Districts),
+		text: a.b.String(), ents: ents, states: l.ds.States, districts: l.ds.Districts,
 		areas: make(map[string]int32, len(l.areas)),
 	}
 	var kx [3]*keyIndex
@@ -37,6 +37,51 @@ func (l *loader) finish() *index {
 		ix.areas[p] = newID[id]
 	}
 	return ix
+}
+
+// arena writes the entries' strings into one text. An entry's label,
+// name and postal code lie together (the name is usually the label's
+// start), so making a Place reads one stretch of memory; the qualifier
+// words, shared by a district's places, are written once.
+type arena struct {
+	b    strings.Builder
+	ctxs map[string]span
+}
+
+func (a *arena) entry(d *draft) entry {
+	e := entry{
+		lat: d.lat, lng: d.lng, population: d.population, weight: d.weight,
+		district: d.district, state: d.state, kind: d.kind,
+	}
+	e.label = a.write(d.label)
+	if strings.HasPrefix(d.label, d.name) {
+		e.name = span{e.label.off, uint16(len(d.name))}
+	} else {
+		e.name = a.write(d.name)
+	}
+	e.postal = a.write(d.postal)
+	e.ctx = a.shared(d.ctx)
+	e.words = maskOf(d.ctx).with(d.postal)
+	return e
+}
+
+func (a *arena) write(s string) span {
+	s = s[:min(len(s), 1<<16-1)]
+	sp := span{off: uint32(a.b.Len()), n: uint16(len(s))}
+	a.b.WriteString(s)
+	return sp
+}
+
+func (a *arena) shared(s string) span {
+	if sp, ok := a.ctxs[s]; ok {
+		return sp
+	}
+	if a.ctxs == nil {
+		a.ctxs = map[string]span{}
+	}
+	sp := a.write(s)
+	a.ctxs[s] = sp
+	return sp
 }
 
 // rankOrder sorts the entries by weight (population, or a station's size),
@@ -63,6 +108,38 @@ func (l *loader) rankOrder() []int32 {
 		return int(a - b)
 	})
 	return order
+}
+
+// setContexts gives each entry the words a qualifier may use for it: its
+// district's and state's, and a station's city. Places of one district
+// share one string.
+func (l *loader) setContexts() {
+	districts, states := keys(l.ds.Districts), stateContext(l.ds.States)
+	type place struct {
+		district uint16
+		state    uint8
+	}
+	shared := map[place]string{}
+	for i := range l.ents {
+		e := &l.ents[i]
+		p := place{e.district, e.state}
+		ctx, ok := shared[p]
+		if !ok {
+			ctx = at(districts, int(e.district)) + " " + at(states, int(e.state))
+			shared[p] = ctx
+		}
+		if e.kind == Station {
+			ctx += " " + e.ctx + " station bahnhof"
+		}
+		e.ctx = ctx
+	}
+}
+
+func at(ss []string, i int) string {
+	if i < len(ss) {
+		return ss[i]
+	}
+	return ""
 }
 
 func keys(names []string) []string {

@@ -142,18 +142,47 @@ func (ix *index) fits(e *entry, tail string) bool {
 	for tail != "" {
 		var w string
 		w, tail, _ = strings.Cut(tail, " ")
-		if !ix.mentions(e, w) {
+		if !e.words.may(w) || !ix.mentions(e, w) {
 			return false
 		}
 	}
 	return true
 }
 
+// A wordMask is a 64-bit sketch of the starts (up to three bytes) of some
+// words: a word whose start is not in it cannot start one of them. It lets
+// a qualifier skip most namesakes ("Neustadt Hessen" has dozens) without
+// reading their words.
+type wordMask uint64
+
+func startBit(w string) wordMask {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(w) && i < 3; i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return 1 << (h % 64)
+}
+
+// maskOf sketches the words of s: each word's starts of one to three bytes.
+func maskOf(s string) wordMask {
+	var m wordMask
+	for _, w := range strings.Fields(s) {
+		m = m.with(w)
+	}
+	return m
+}
+
+func (m wordMask) with(w string) wordMask {
+	for n := 1; n <= len(w) && n <= 3; n++ {
+		m |= startBit(w[:n])
+	}
+	return m
+}
+
+func (m wordMask) may(w string) bool { return m&startBit(w) != 0 }
+
 func (ix *index) mentions(e *entry, w string) bool {
-	return (int(e.district) < len(ix.districtCtx) && hasWord(ix.districtCtx[e.district], w)) ||
-		(int(e.state) < len(ix.stateCtx) && hasWord(ix.stateCtx[e.state], w)) ||
-		hasWord(e.ctx, w) || strings.HasPrefix(e.postal, w) ||
-		(e.kind == Station && hasWord("station bahnhof", w))
+	return hasWord(ix.str(e.ctx), w) || strings.HasPrefix(ix.str(e.postal), w)
 }
 
 // hasWord says whether a word of s starts with w.
@@ -189,10 +218,9 @@ func postalQuery(k string) (string, bool) {
 
 // postal adds the code, or the area and then its codes in order.
 func (ix *index) postal(dst []hit, n int, digits string) []hit {
-	lo := sort.Search(len(ix.codes), func(i int) bool { return ix.ents[ix.codes[i]].postal >= digits })
-	hi := lo + sort.Search(len(ix.codes)-lo, func(i int) bool {
-		return !strings.HasPrefix(ix.ents[ix.codes[lo+i]].postal, digits)
-	})
+	code := func(i int) string { return ix.str(ix.ents[ix.codes[i]].postal) }
+	lo := sort.Search(len(ix.codes), func(i int) bool { return code(i) >= digits })
+	hi := lo + sort.Search(len(ix.codes)-lo, func(i int) bool { return !strings.HasPrefix(code(lo+i), digits) })
 	if len(digits) == 5 {
 		return add(dst, n, ix.codes[lo:hi], stagePostal)
 	}
@@ -236,7 +264,7 @@ func (ix *index) clearlyFirst(g []hit) bool {
 func (ix *index) withLabel(hs []hit, query string) (hit, bool) {
 	query = strings.TrimSpace(query)
 	for _, h := range hs {
-		if strings.EqualFold(ix.ents[h.id].label, query) {
+		if strings.EqualFold(ix.str(ix.ents[h.id].label), query) {
 			return h, true
 		}
 	}
