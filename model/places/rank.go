@@ -13,13 +13,14 @@ func (l *loader) finish() *index {
 	order := l.rankOrder()
 	newID := make([]int32, len(order))
 	var a arena
+	a.grow(l.ents)
 	ents := make([]entry, len(order))
 	for n, old := range order {
 		newID[old] = int32(n)
 		ents[n] = a.entry(&l.ents[old])
 	}
 	ix := &index{
-		text: a.b.String(), ents: ents, states: l.ds.States, districts: l.ds.Districts,
+		text: a.b.String(), ents: ents, states: clones(l.ds.States), districts: clones(l.ds.Districts),
 		areas: make(map[string]int32, len(l.areas)),
 	}
 	var kx [3]*keyIndex
@@ -39,13 +40,27 @@ func (l *loader) finish() *index {
 	return ix
 }
 
+// clones copies strings out of the decoded file, which can then be freed.
+func clones(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
+}
+
 // arena writes the entries' strings into one text. An entry's label,
 // name and postal code lie together (the name is usually the label's
 // start), so making a Place reads one stretch of memory; the qualifier
 // words, shared by a district's places, are written once.
 type arena struct {
 	b    strings.Builder
-	ctxs map[string]span
+	ctxs map[string]sharedCtx
+}
+
+type sharedCtx struct {
+	span
+	words wordMask
 }
 
 func (a *arena) entry(d *draft) entry {
@@ -60,9 +75,18 @@ func (a *arena) entry(d *draft) entry {
 		e.name = a.write(d.name)
 	}
 	e.postal = a.write(d.postal)
-	e.ctx = a.shared(d.ctx)
-	e.words = maskOf(d.ctx).with(d.postal)
+	ctx := a.shared(d.ctx)
+	e.ctx, e.words = ctx.span, ctx.words.with(d.postal)
 	return e
+}
+
+// grow makes room for the drafts' strings at once.
+func (a *arena) grow(ds []draft) {
+	n := 0
+	for i := range ds {
+		n += len(ds[i].label) + len(ds[i].postal) + len(ds[i].name)
+	}
+	a.b.Grow(n + n/8)
 }
 
 func (a *arena) write(s string) span {
@@ -72,16 +96,16 @@ func (a *arena) write(s string) span {
 	return sp
 }
 
-func (a *arena) shared(s string) span {
-	if sp, ok := a.ctxs[s]; ok {
-		return sp
+func (a *arena) shared(s string) sharedCtx {
+	if c, ok := a.ctxs[s]; ok {
+		return c
 	}
 	if a.ctxs == nil {
-		a.ctxs = map[string]span{}
+		a.ctxs = map[string]sharedCtx{}
 	}
-	sp := a.write(s)
-	a.ctxs[s] = sp
-	return sp
+	c := sharedCtx{a.write(s), maskOf(s)}
+	a.ctxs[s] = c
+	return c
 }
 
 // rankOrder sorts the entries by weight (population, or a station's size),
