@@ -129,13 +129,13 @@ func readPostal(dir string) ([]postalRow, int, error) {
 			return nil, 0, err
 		}
 		get := func(name string) string { return strings.TrimSpace(rec[col[name]]) }
-		if !placeStateCode.MatchString(get("state_code")) || orgName.MatchString(get("place")) {
-			orgs++
-			continue
-		}
 		if get("place") == "" || get("state") == "" {
 			// 87491 Jungholz: an Austrian village with a German postal
 			// code and no German state.
+			continue
+		}
+		if !placeStateCode.MatchString(get("state_code")) || orgName.MatchString(get("place")) {
+			orgs++
 			continue
 		}
 		row, err := parsePostal(get)
