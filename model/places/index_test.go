@@ -30,6 +30,16 @@ func TestEmbeddedFileDecodes(t *testing.T) {
 	}
 }
 
+// A broken file leaves an index that finds nothing, and does not panic.
+func TestEmptyIndex(t *testing.T) {
+	ix := build(&wire.Dataset{})
+	for _, q := range []string{"Berlin", "b", "603", "60329", "Neustadt Hessen"} {
+		if hs := ix.search(q, 10); len(hs) != 0 {
+			t.Errorf("empty index: search(%q) = %v", q, hs)
+		}
+	}
+}
+
 // Every place's label leads back to it: an agent may paste a suggestion,
 // and a history of places stores labels.
 func TestLabelsResolveBack(t *testing.T) {

@@ -15,6 +15,7 @@ package places
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind is what sort of place a Place is.
@@ -96,7 +97,7 @@ func (e *lookupError) Error() string {
 	switch {
 	case e.err == ErrAmbiguous:
 		return fmt.Sprintf("%q matches more than one place (%d shown): add the district or state, or pick one", e.query, e.n)
-	case e.query == "":
+	case strings.TrimSpace(e.query) == "":
 		return "no place given"
 	}
 	return fmt.Sprintf("no town, postal code or station matches %q", e.query)
