@@ -15,6 +15,8 @@ package places
 import (
 	"errors"
 	"fmt"
+	"iter"
+	"slices"
 	"strings"
 )
 
@@ -153,3 +155,24 @@ const resolveCandidates = 10
 // program that would rather pay the few tens of milliseconds before the
 // first key press (go places.Preload() as the search form opens).
 func Preload() { data() }
+
+// All yields every place of the given kinds (every kind when none is
+// given), best ranked first, for a program that lays something out over the
+// whole country, such as the simulator's chargers. Each place is yielded
+// once; stations are yielded as stations, not as the town they serve.
+func All(kinds ...Kind) iter.Seq[Place] {
+	return func(yield func(Place) bool) {
+		ix := data()
+		var p Place
+		for id := range ix.ents {
+			k := ix.ents[id].kind
+			if len(kinds) > 0 && !slices.Contains(kinds, k) {
+				continue
+			}
+			ix.fill(&p, int32(id))
+			if !yield(p) {
+				return
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ package places_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -327,4 +328,37 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestAllYieldsEachKindOnce(t *testing.T) {
+	counts := map[places.Kind]int{}
+	seen := map[string]bool{}
+	biggest := ""
+	for p := range places.All(places.Town) {
+		if biggest == "" {
+			biggest = p.Name
+		}
+		counts[p.Kind]++
+		key := fmt.Sprintf("%s %.5f %.5f", p.Label, p.Lat, p.Lng)
+		if seen[key] {
+			t.Errorf("%q yielded twice", key)
+		}
+		seen[key] = true
+	}
+	if counts[places.Town] < 10000 || len(counts) != 1 {
+		t.Errorf("places.All(places.Town) = %v, want only towns, more than 10,000", counts)
+	}
+	if biggest != "Berlin" {
+		t.Errorf("first town = %q, want Berlin (best ranked first)", biggest)
+	}
+	n := 0
+	for range places.All() {
+		n++
+		if n == 5 {
+			break
+		}
+	}
+	if n != 5 {
+		t.Errorf("stopping early: %d places", n)
+	}
 }
