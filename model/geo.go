@@ -32,35 +32,6 @@ var Cities = []City{
 	{"Hannover", 52.3759, 9.7320},
 }
 
-// FindCity looks a preset up by name, ignoring case and umlaut spelling
-// (Muenchen, Munich, Koeln, Cologne work too).
-func FindCity(name string) (City, bool) {
-	n := foldName(name)
-	if n == "" {
-		return City{}, false
-	}
-	for _, c := range Cities {
-		if foldName(c.Name) == n {
-			return c, true
-		}
-	}
-	if alias, ok := cityAliases[n]; ok {
-		return FindCity(alias)
-	}
-	return City{}, false
-}
-
-var cityAliases = map[string]string{
-	"munich": "München", "cologne": "Köln", "frankfurt": "Frankfurt am Main",
-	"nuremberg": "Nürnberg", "hanover": "Hannover",
-}
-
-func foldName(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	r := strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
-	return r.Replace(s)
-}
-
 // DistanceKM is the great-circle distance between two points (haversine).
 func DistanceKM(lat1, lng1, lat2, lng2 float64) float64 {
 	const earthRadiusKM = 6371.0
@@ -81,11 +52,16 @@ var (
 // ParseCoordinates reads a point in the forms people paste: "48.1351, 11.5820",
 // "48.1351 11.5820", "48.1351;11.5820", "48.1351° N, 11.5820° E",
 // DMS such as 48°08'06.4"N 11°34'55.2"E, the German decimal comma
-// "48,1351; 11,5820", and map links with "@48.1351,11.5820" or "q=48.1351,11.5820".
+// "48,1351; 11,5820", map links with "@48.1351,11.5820" or "q=48.1351,11.5820",
+// and geo: URIs (RFC 5870: "geo:48.1351,11.5820;u=35", with an altitude, or
+// Android's "geo:0,0?q=48.1351,11.5820(Marienplatz)").
 func ParseCoordinates(s string) (lat, lng float64, err error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, 0, errors.New("coordinates: empty")
+	}
+	if rest, ok := cutPrefixFold(s, "geo:"); ok {
+		return parseGeoURI(rest)
 	}
 	if i := strings.Index(s, "@"); i >= 0 {
 		// Map links: "@48.1351,11.5820,15z/data…": the pair is the first two fields.
@@ -105,6 +81,37 @@ func ParseCoordinates(s string) (lat, lng float64, err error) {
 		}
 	}
 	return parsePair(s)
+}
+
+// parseGeoURI reads what follows "geo:": the point, an optional altitude and
+// parameters; a q= query with coordinates (Android) names the point when
+// the path is 0,0.
+func parseGeoURI(s string) (float64, float64, error) {
+	path, query, _ := strings.Cut(s, "?")
+	if i := strings.Index(query, "q="); i >= 0 {
+		q := query[i+2:]
+		if j := strings.IndexAny(q, "(&"); j >= 0 {
+			q = q[:j]
+		}
+		if lat, lng, err := parsePair(strings.ReplaceAll(q, "%2C", ",")); err == nil {
+			return lat, lng, nil
+		}
+	}
+	if i := strings.Index(path, ";"); i >= 0 {
+		path = path[:i] // ;crs=wgs84;u=35
+	}
+	parts := strings.Split(path, ",")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, 0, errors.New(`coordinates: a geo: URI is "geo:LAT,LNG" such as "geo:48.1351,11.5820"`)
+	}
+	return parsePair(parts[0] + "," + parts[1])
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }
 
 func parsePair(s string) (float64, float64, error) {

@@ -1,7 +1,9 @@
 package model_test
 
 import (
+	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/petitmonde/chargedesk/model"
@@ -184,49 +186,62 @@ func FuzzParseCoordinates(f *testing.F) {
 	})
 }
 
-func TestFindCity(t *testing.T) {
+// ResolvePlace: the gazetteer's forms (model/places has the full table),
+// coordinates in every form, and what the forms must question.
+func TestResolvePlace(t *testing.T) {
 	for _, tt := range []struct {
-		in       string
-		wantName string
-		ok       bool
+		in, name, kind     string
+		outside, swapped   bool
+		ambiguous, unknown bool
 	}{
-		{"München", "München", true},
-		{"münchen", "München", true},
-		{"muenchen", "München", true},
-		{"MUENCHEN", "München", true},
-		{"Munich", "München", true},
-		{"  munich  ", "München", true},
-		{"KÖLN", "Köln", true},
-		{"Koeln", "Köln", true},
-		{"cologne", "Köln", true},
-		{"Berlin", "Berlin", true},
-		{"Frankfurt", "Frankfurt am Main", true},
-		{"frankfurt am main", "Frankfurt am Main", true},
-		{"Nuremberg", "Nürnberg", true},
-		{"nuernberg", "Nürnberg", true},
-		{"DÜSSELDORF", "Düsseldorf", true},
-		{"Hanover", "Hannover", true},
-		{"Paris", "", false},
-		{"", "", false},
-		{"   ", "", false},
-		{"Mün", "", false},
-		{"Berlin-Mitte", "", false},
+		{in: "München", name: "München", kind: "town"},
+		{in: "muenchen", name: "München", kind: "town"},
+		{in: "Munich", name: "München", kind: "town"},
+		{in: "  KOELN ", name: "Köln", kind: "town"},
+		{in: "Frankfurt", name: "Frankfurt am Main", kind: "town"},
+		{in: "Frankfurt Hbf", name: "Frankfurt (Main) Hbf", kind: "station"},
+		{in: "Aschheim", name: "Aschheim", kind: "town"},
+		{in: "Garching b. München", name: "Garching bei München", kind: "town"},
+		{in: "Halle an der Saale", name: "Halle (Saale)", kind: "town"},
+		{in: "80331", name: "80331 München", kind: "postal code"},
+		{in: "603", name: "603xx Frankfurt am Main", kind: "postal area"},
+		{in: "48.1351, 11.5820", name: "48.13510, 11.58200"},
+		{in: "geo:48.1351,11.5820", name: "48.13510, 11.58200"},
+		{in: "geo:48.1351,11.5820,520;u=35", name: "48.13510, 11.58200"},
+		{in: "geo:0,0?q=48.1351,11.5820(Marienplatz)", name: "48.13510, 11.58200"},
+		{in: "11.5820, 48.1351", name: "11.58200, 48.13510", outside: true, swapped: true},
+		{in: "0,0", name: "0.00000, 0.00000", outside: true},
+		{in: "48.8566, 2.3522", name: "48.85660, 2.35220", outside: true}, // Paris
+		{in: "Neustadt", ambiguous: true},
+		{in: "Atlantis", unknown: true},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
-			c, ok := model.FindCity(tt.in)
-			if ok != tt.ok {
-				t.Fatalf("FindCity(%q) ok = %v, want %v", tt.in, ok, tt.ok)
-			}
-			if !ok {
-				if c != (model.City{}) {
-					t.Errorf("FindCity(%q) = %+v with ok=false, want zero City", tt.in, c)
+			p, err := model.ResolvePlace(tt.in)
+			switch {
+			case tt.ambiguous:
+				if !errors.Is(err, model.ErrPlaceAmbiguous) || len(p.Candidates) < 2 {
+					t.Fatalf("ResolvePlace(%q) = %+v, %v; want ambiguous with candidates", tt.in, p, err)
 				}
 				return
+			case tt.unknown:
+				if !errors.Is(err, model.ErrPlaceUnknown) || !strings.Contains(err.Error(), "check the spelling") {
+					t.Fatalf("ResolvePlace(%q) = %+v, %v; want unknown", tt.in, p, err)
+				}
+				return
+			case err != nil:
+				t.Fatalf("ResolvePlace(%q): %v", tt.in, err)
 			}
-			if c.Name != tt.wantName {
-				t.Errorf("FindCity(%q) = %q, want %q", tt.in, c.Name, tt.wantName)
+			if p.Name != tt.name || p.Kind != tt.kind || p.Outside != tt.outside || p.Swapped != tt.swapped {
+				t.Errorf("ResolvePlace(%q) = %+v; want %q (%s), outside %v, swapped %v", tt.in, p, tt.name, tt.kind, tt.outside, tt.swapped)
+			}
+			if tt.swapped && (p.Swap().Outside || !strings.Contains(p.OutsideText(), "look swapped")) {
+				t.Errorf("swapped %+v: %q", p.Swap(), p.OutsideText())
 			}
 		})
+	}
+	// A broken pair of numbers is told as coordinates, not as an unknown town.
+	if _, err := model.ResolvePlace("48.1351, 191"); err == nil || !strings.Contains(err.Error(), "not coordinates we can read") {
+		t.Errorf("broken pair: %v", err)
 	}
 }
 
@@ -247,8 +262,8 @@ func TestCities(t *testing.T) {
 		if c.Lat < 47 || c.Lat > 55.1 || c.Lng < 5.8 || c.Lng > 15.1 {
 			t.Errorf("%s at (%v, %v) is not in Germany", c.Name, c.Lat, c.Lng)
 		}
-		if got, ok := model.FindCity(c.Name); !ok || got != c {
-			t.Errorf("FindCity(%q) = %+v, %v; want itself", c.Name, got, ok)
+		if got, err := model.ResolvePlace(c.Name); err != nil || model.DistanceKM(got.Lat, got.Lng, c.Lat, c.Lng) > 2 {
+			t.Errorf("ResolvePlace(%q) = %+v, %v; want the town within 2 km of the preset", c.Name, got, err)
 		}
 	}
 }
@@ -274,5 +289,27 @@ func TestDistanceKM(t *testing.T) {
 				t.Errorf("DistanceKM = %v, want %v ± %v", got, tt.want, tt.tol)
 			}
 		})
+	}
+}
+
+// An address the gazetteer cannot know resolves to the place it names, the
+// street kept as what is not known offline.
+func TestResolvePlaceAddressOffline(t *testing.T) {
+	for _, tt := range []struct{ in, name, unknown string }{
+		{"Leopoldstraße 12, 80802 München", "80802 München", "Leopoldstraße 12"},
+		{"Kaiserstraße 10 Frankfurt am Main", "Frankfurt am Main", "Kaiserstraße 10"},
+		{"Marienplatz 1, München", "München", "Marienplatz 1"},
+		{"Bahnhofstraße 3, Neustadt bei Coburg", "Neustadt bei Coburg", "Bahnhofstraße 3"},
+	} {
+		p, err := model.ResolvePlace(tt.in)
+		if err != nil || p.Name != tt.name || p.Unknown != tt.unknown || !strings.Contains(p.Hint(), "not known offline") {
+			t.Errorf("ResolvePlace(%q) = %+v, %v; want %q with %q unknown", tt.in, p, err, tt.name, tt.unknown)
+		}
+	}
+	if p, err := model.ResolvePlace("Bahnhofstraße 3, Neustadt"); !errors.Is(err, model.ErrPlaceAmbiguous) || len(p.Candidates) < 2 {
+		t.Errorf("ambiguous town in an address: %+v, %v", p, err)
+	}
+	if _, err := model.ResolvePlace("Hauptstraße 5"); !errors.Is(err, model.ErrPlaceUnknown) {
+		t.Errorf("a street alone: %v", err)
 	}
 }

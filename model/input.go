@@ -14,46 +14,30 @@ import (
 
 // SearchInput is a search as typed: every value as text.
 type SearchInput struct {
-	Place     string // a city or coordinates in any common form
+	Place     string // a town, postal code, station or coordinates (ResolvePlace)
 	Radius    string // km; "" is the API's default
 	Connector string // an OCPI name, a short name (CCS, T2) or a label; "" is any
 	PowerMin  string // kW; "" is any
 	From      string // the optional reservation window's start (Berlin time)
 	Length    string // the window's length; "" is DefaultWindow
 	Limit     int    // 0 is the API's default
+	// Found is what Place already resolved to, when something other than
+	// the gazetteer found it (an online geocoder); it is used while Place
+	// is still the text it answered.
+	Found *Place
+	// OutsideOK: the agent confirmed coordinates outside Germany.
+	OutsideOK bool
+}
+
+func (in SearchInput) resolvePlace() (Place, error) {
+	if in.Found != nil && strings.TrimSpace(in.Found.Input) == strings.TrimSpace(in.Place) {
+		return *in.Found, nil
+	}
+	return ResolvePlace(in.Place)
 }
 
 // DefaultWindow is the length of a search window when none is given.
 const DefaultWindow = time.Hour
-
-// Place is where a typed place resolved to.
-type Place struct {
-	Name     string // the city's name, or the coordinates as text
-	Lat, Lng float64
-	City     bool // a named place (not coordinates)
-}
-
-// Hint says what the place resolved to, for the line under the field.
-func (p Place) Hint() string {
-	if p.City {
-		return fmt.Sprintf("→ %s centre %.4f, %.4f", p.Name, p.Lat, p.Lng)
-	}
-	return fmt.Sprintf("→ %.5f, %.5f", p.Lat, p.Lng)
-}
-
-// ResolvePlace reads a city name or coordinates. The error explains what
-// the text is not.
-func ResolvePlace(s string) (Place, error) {
-	s = strings.TrimSpace(s)
-	if c, ok := FindCity(s); ok {
-		return Place{Name: c.Name, Lat: c.Lat, Lng: c.Lng, City: true}, nil
-	}
-	lat, lng, err := ParseCoordinates(s)
-	if err != nil {
-		return Place{}, fmt.Errorf("not a known city or coordinates (%s)", strings.TrimPrefix(err.Error(), "coordinates: "))
-	}
-	return Place{Name: fmt.Sprintf("%.5f, %.5f", lat, lng), Lat: lat, Lng: lng}, nil
-}
 
 // ParseSearch reads a typed search as of now (times in zone). It returns the
 // query, where the place resolved to, and every broken rule, each naming its
@@ -64,12 +48,14 @@ func ParseSearch(in SearchInput, now time.Time, zone *time.Location) (SearchQuer
 	var es FieldErrors
 	fail := func(field, msg string) { es = append(es, FieldError{field, msg}) }
 
-	place, err := ResolvePlace(in.Place)
+	place, err := in.resolvePlace()
 	switch {
 	case strings.TrimSpace(in.Place) == "":
-		fail("place", "place: choose a city (↑/↓) or enter coordinates")
+		fail("place", "place: type a town, postal code or station, or paste coordinates")
 	case err != nil:
 		fail("place", "place: "+err.Error())
+	case place.Outside && !in.OutsideOK:
+		fail("place", "place: "+place.OutsideText())
 	default:
 		q.Lat, q.Lng = place.Lat, place.Lng
 	}

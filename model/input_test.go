@@ -16,18 +16,18 @@ func TestParseSearchReadsWhatPeopleType(t *testing.T) {
 	if len(es) > 0 {
 		t.Fatalf("errors: %v", es)
 	}
-	if place.Name != "München" || !place.City || q.Lat != 48.1351 || q.RadiusKM != 25.5 ||
+	if place.Name != "München" || !place.Named || q.Lat != place.Lat || q.RadiusKM != 25.5 ||
 		q.ConnectorType != model.CCS2 || q.PowerMinKW != 50 {
 		t.Fatalf("query %+v place %+v", q, place)
 	}
 	if got := q.Start.In(model.Berlin).Format("15:04"); got != "14:30" || q.End.Sub(q.Start) != 90*time.Minute {
 		t.Fatalf("window %v – %v", q.Start, q.End)
 	}
-	if !strings.Contains(place.Hint(), "München centre 48.1351") {
+	if place.Hint() != "→ München (town, Bayern) 48.1374, 11.5755" {
 		t.Fatalf("hint %q", place.Hint())
 	}
 	_, place, es = model.ParseSearch(model.SearchInput{Place: "48.1351, 11.5820"}, inputNow, model.Berlin)
-	if len(es) > 0 || place.City || place.Hint() != "→ 48.13510, 11.58200" {
+	if len(es) > 0 || place.Named || place.Hint() != "→ 48.13510, 11.58200" {
 		t.Fatalf("coordinates: %v %+v", es, place)
 	}
 }
@@ -36,7 +36,7 @@ func TestParseSearchNamesEveryBrokenField(t *testing.T) {
 	_, _, es := model.ParseSearch(model.SearchInput{Place: "Atlantis", Radius: "500", PowerMin: "lots",
 		From: "soon", Length: "ages"}, inputNow, model.Berlin)
 	want := map[string]string{
-		"place":      "place: not a known city or coordinates",
+		"place":      `place: no town, postal code or station called "Atlantis"`,
 		"radius":     "radius: must be more than 0 and at most 200 km",
 		"power_min":  "min. power: a number of kW, 0 or more (such as 50)",
 		"start_time": "window from: use",
@@ -48,7 +48,7 @@ func TestParseSearchNamesEveryBrokenField(t *testing.T) {
 		}
 	}
 	_, _, es = model.ParseSearch(model.SearchInput{}, inputNow, model.Berlin)
-	if es.For("place") != "place: choose a city (↑/↓) or enter coordinates" {
+	if es.For("place") != "place: type a town, postal code or station, or paste coordinates" {
 		t.Errorf("empty place: %v", es)
 	}
 	// The API's own rules come after the typed values parse.
@@ -192,5 +192,34 @@ func TestNeedClosestMatchAndDescribe(t *testing.T) {
 	}
 	if d := need.Describe(); d != "CCS (Type 2 Combo) ≥ 150 kW" {
 		t.Errorf("describe %q", d)
+	}
+}
+
+// Coordinates outside Germany are refused until the agent confirms them; an
+// ambiguous name is refused with its candidates; a place a geocoder found
+// counts while the text is the one it answered.
+func TestParseSearchQuestionsThePlace(t *testing.T) {
+	_, place, es := model.ParseSearch(model.SearchInput{Place: "11.5820, 48.1351"}, inputNow, model.Berlin)
+	if !strings.Contains(es.For("place"), "outside Germany") || !place.Swapped {
+		t.Fatalf("swapped: %v %+v", es, place)
+	}
+	q, _, es := model.ParseSearch(model.SearchInput{Place: "11.5820, 48.1351", OutsideOK: true}, inputNow, model.Berlin)
+	if len(es) > 0 || q.Lat != 11.582 {
+		t.Fatalf("confirmed: %v %+v", es, q)
+	}
+	_, place, es = model.ParseSearch(model.SearchInput{Place: "Neustadt"}, inputNow, model.Berlin)
+	if !strings.Contains(es.For("place"), "more than one place") || len(place.Candidates) < 2 {
+		t.Fatalf("ambiguous: %v %+v", es, place)
+	}
+	found := &model.Place{Name: "Leopoldstraße 12, München", Lat: 48.16, Lng: 11.586, Named: true, Input: "Leopoldstr. 12 München"}
+	q, place, es = model.ParseSearch(model.SearchInput{Place: "Leopoldstr. 12 München", Found: found}, inputNow, model.Berlin)
+	if len(es) > 0 || q.Lat != 48.16 || place.Name != found.Name {
+		t.Fatalf("found: %v %+v %+v", es, q, place)
+	}
+	// Another text: the gazetteer's answer, the town, with the street it
+	// does not know said.
+	_, place, _ = model.ParseSearch(model.SearchInput{Place: "Leopoldstr. 14 München", Found: found}, inputNow, model.Berlin)
+	if place.Name != "München" || place.Unknown != "Leopoldstr. 14" {
+		t.Fatalf("an answer for another text counted: %+v", place)
 	}
 }
