@@ -214,3 +214,10 @@ func looksLikeCoordinates(s string) bool {
 	}
 	return digits > 0 && other == 0 && strings.ContainsAny(s, ".,; °")
 }
+
+// WantsGeocoder tells whether an online geocoder could do better for a text
+// than the gazetteer: it knows none of it, or not its street.
+func WantsGeocoder(text string) bool {
+	p, err := ResolvePlace(text)
+	return errors.Is(err, ErrPlaceUnknown) || (err == nil && p.Unknown != "")
+}

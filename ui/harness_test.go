@@ -62,7 +62,7 @@ func withDemo() harnessOpt {
 	return func(so *sim.Options, o *Options, _ *api.Config) {
 		so.Speed = 60
 		o.Mode = Mode{Demo: true, Speed: 60, Host: "embedded simulator", DemoCustomer: "cust_demo_001"}
-		munich, _ := model.FindCity("München")
+		munich, _ := model.ResolvePlace("München")
 		o.Query = &model.SearchQuery{Lat: munich.Lat, Lng: munich.Lng, RadiusKM: 25, ConnectorType: model.CCS2, PowerMinKW: 50}
 		o.PlaceText = munich.Name
 	}

@@ -26,6 +26,9 @@ type Profile struct {
 	APIKey    string `toml:"api_key"`     // the key itself (the file must then be private)
 	// DriverLanguage is the driver message's language: "de" (the default) or "en".
 	DriverLanguage string `toml:"driver_language"`
+	// GeocoderURL names an online geocoder with the Nominatim search API
+	// for street addresses; "" (the default) keeps every lookup offline.
+	GeocoderURL string `toml:"geocoder_url"`
 }
 
 // FileConfig is config.toml.
@@ -33,6 +36,9 @@ type FileConfig struct {
 	DefaultProfile string             `toml:"default_profile"`
 	Profiles       map[string]Profile `toml:"profiles"`
 }
+
+// EnvGeocoderURL names a geocoder for this run, over the profile's.
+const EnvGeocoderURL = "CHARGEDESK_GEOCODER_URL"
 
 // ConfigPath is $XDG_CONFIG_HOME/chargedesk/config.toml (default ~/.config/…).
 func ConfigPath(getenv func(string) string) string {
@@ -88,6 +94,7 @@ type Inputs struct {
 type Resolved struct {
 	Demo           bool
 	DriverLanguage string // the profile's driver_language ("" the default)
+	GeocoderURL    string // the profile's geocoder_url, or $CHARGEDESK_GEOCODER_URL ("" none)
 	Profile        string
 	BaseURL        string
 	APIKey         string
@@ -116,15 +123,19 @@ func (r Resolved) Host() string {
 
 // String describes the resolution with the key masked (for `chargedesk config`).
 func (r Resolved) String() string {
+	geo := "geocoder: off (every place is looked up offline)\n"
+	if r.GeocoderURL != "" {
+		geo = "geocoder: " + r.GeocoderURL + " (street addresses the offline gazetteer does not know are sent there)\n"
+	}
 	if r.Demo {
-		return "mode: demo (embedded simulator)\n"
+		return "mode: demo (embedded simulator)\n" + geo
 	}
 	prof := r.Profile
 	if prof == "" {
 		prof = "(none)"
 	}
 	return fmt.Sprintf("mode: live\nprofile: %s\nbase_url: %s (from %s)\napi_key: %s (from %s)\n",
-		prof, r.BaseURL, r.URLSource, api.MaskKey(r.APIKey), r.KeySource)
+		prof, r.BaseURL, r.URLSource, api.MaskKey(r.APIKey), r.KeySource) + geo
 }
 
 // Resolve applies the precedence flag > environment > profile > demo default.
@@ -135,7 +146,7 @@ func Resolve(in Inputs) (Resolved, error) {
 		getenv = os.Getenv
 	}
 	if in.ForceDemo {
-		return Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}, nil
+		return Resolved{Demo: true, URLSource: "demo", KeySource: "demo", GeocoderURL: getenv(EnvGeocoderURL)}, nil
 	}
 	var r Resolved
 	name := in.FlagProfile
@@ -152,7 +163,10 @@ func Resolve(in Inputs) (Resolved, error) {
 			return r, fmt.Errorf("profile %q is not in the config file (known: %s)", name, strings.Join(profileNames(in.File), ", "))
 		}
 		prof = p
-		r.Profile, r.DriverLanguage = name, p.DriverLanguage
+		r.Profile, r.DriverLanguage, r.GeocoderURL = name, p.DriverLanguage, p.GeocoderURL
+	}
+	if g := getenv(EnvGeocoderURL); g != "" {
+		r.GeocoderURL = g
 	}
 	switch {
 	case in.FlagURL != "":
@@ -184,7 +198,7 @@ func Resolve(in Inputs) (Resolved, error) {
 	if r.APIKey == "" {
 		if r.URLSource == "default" {
 			// Nothing configured at all: the demo.
-			return Resolved{Demo: true, URLSource: "demo", KeySource: "demo"}, nil
+			return Resolved{Demo: true, URLSource: "demo", KeySource: "demo", GeocoderURL: r.GeocoderURL}, nil
 		}
 		if prof.APIKeyEnv != "" {
 			return r, fmt.Errorf("no API key: profile %q reads it from $%s, which is not set", name, prof.APIKeyEnv)

@@ -297,8 +297,27 @@ func TestResolvedStringMasksTheKey(t *testing.T) {
 	if !strings.Contains(s, "profile: (none)") || !strings.Contains(s, "api_key: (none) (from none)") {
 		t.Errorf("no profile, no key:\n%s", s)
 	}
-	if s := (localstate.Resolved{Demo: true}).String(); s != "mode: demo (embedded simulator)\n" {
+	if s := (localstate.Resolved{Demo: true}).String(); s != "mode: demo (embedded simulator)\ngeocoder: off (every place is looked up offline)\n" {
 		t.Errorf("demo: %q", s)
+	}
+}
+
+// A geocoder is named by the profile or, over it, by the environment; none
+// is the default, so addresses stay on the machine.
+func TestResolveGeocoder(t *testing.T) {
+	t.Parallel()
+	fc := localstate.FileConfig{DefaultProfile: "team", Profiles: map[string]localstate.Profile{
+		"team": {BaseURL: "https://api.example.test/api/v1/client", APIKey: "key-0123456789", GeocoderURL: "https://geo.example.test"}}}
+	r, err := localstate.Resolve(localstate.Inputs{Getenv: envOf(nil), File: fc})
+	if err != nil || r.GeocoderURL != "https://geo.example.test" || !strings.Contains(r.String(), "geocoder: https://geo.example.test") {
+		t.Fatalf("profile: %+v %v", r, err)
+	}
+	r, _ = localstate.Resolve(localstate.Inputs{Getenv: envOf(map[string]string{localstate.EnvGeocoderURL: "http://127.0.0.1:8787/nominatim"}), File: fc})
+	if r.GeocoderURL != "http://127.0.0.1:8787/nominatim" {
+		t.Errorf("environment: %q", r.GeocoderURL)
+	}
+	if r, _ := localstate.Resolve(localstate.Inputs{Getenv: envOf(nil)}); r.GeocoderURL != "" || !r.Demo {
+		t.Errorf("default: %+v", r)
 	}
 }
 

@@ -3,6 +3,7 @@ package places
 import (
 	_ "embed"
 	"sync"
+	"sync/atomic"
 
 	"github.com/petitmonde/chargedesk/model/places/internal/wire"
 )
@@ -15,6 +16,7 @@ var file []byte
 var (
 	loadOnce sync.Once
 	loaded   *index
+	ready    atomic.Bool // loaded is set
 )
 
 // data is the index, decoded and built on the first call, so that a
@@ -27,6 +29,7 @@ func data() *index {
 			ds = &wire.Dataset{}
 		}
 		loaded = build(ds)
+		ready.Store(true)
 	})
 	return loaded
 }

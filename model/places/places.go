@@ -156,6 +156,11 @@ const resolveCandidates = 10
 // first key press (go places.Preload() as the search form opens).
 func Preload() { data() }
 
+// Loaded tells whether the data is decoded, so that a lookup now costs
+// microseconds: an interactive program preloads in the background and,
+// until then, does not look places up on every key.
+func Loaded() bool { return ready.Load() }
+
 // All yields every place of the given kinds (every kind when none is
 // given), best ranked first, for a program that lays something out over the
 // whole country, such as the simulator's chargers. Each place is yielded

@@ -46,7 +46,10 @@ type Env struct {
 type Demo struct {
 	BaseURL string
 	Key     string // the key it accepts
-	Stop    func()
+	// GeocoderURL is its Nominatim-style geocoder ("" none): in the demo,
+	// addresses are looked up on this machine too.
+	GeocoderURL string
+	Stop        func()
 }
 
 // ServeConfig is what chargedesk serve was asked for.

@@ -271,7 +271,7 @@ func TestCommandSearchValidation(t *testing.T) {
 	e := newCmdEnv(t, sim.Options{})
 	code, out, errs := e.run("search", "--place", "Atlantis", "--radius", "500", "--power-min", "lots")
 	wantCode(t, code, exitInvalid, out, errs)
-	wantContains(t, errs, "invalid request (nothing was sent)", "--place: not a known city or coordinates",
+	wantContains(t, errs, "invalid request (nothing was sent)", `--place: no town, postal code or station called "Atlantis"`,
 		"--radius: must be more than 0 and at most 200 km", "--power-min: a number of kW, 0 or more (such as 50)")
 
 	// The model's own rule, in its words, as JSON.

@@ -62,12 +62,32 @@ func completeStrategies(_ *cobra.Command, _ []string, toComplete string) ([]cobr
 	return matching(toComplete, c)
 }
 
+// completePlaces offers the gazetteer's places for what has been typed,
+// each as the label that resolves to it; with nothing typed, the big
+// cities.
 func completePlaces(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	var c [][2]string
-	for _, city := range model.Cities {
-		c = append(c, [2]string{city.Name, "city centre"})
+	var out []cobra.Completion
+	if strings.TrimSpace(toComplete) == "" {
+		for _, city := range model.Cities {
+			out = append(out, cobra.CompletionWithDesc(city.Name, "city"))
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
 	}
-	return matching(toComplete, c)
+	ps := model.SuggestPlaces(toComplete, 20)
+	names := map[string]int{}
+	for _, p := range ps {
+		names[p.Name]++
+	}
+	for _, p := range ps {
+		// The name where it is the only one of the list, else the label
+		// that tells namesakes apart (and resolves to the one).
+		v := p.Name
+		if names[p.Name] > 1 {
+			v = p.Label
+		}
+		out = append(out, cobra.CompletionWithDesc(v, model.JoinNonEmpty(", ", p.Kind, p.Region)))
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeProfiles offers the profiles of the config file, each with its

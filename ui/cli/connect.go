@@ -79,7 +79,8 @@ type conn struct {
 	demo     bool                // on the embedded simulator
 	speed    float64
 	readOnly bool
-	insecure bool // the key goes over plain http (--insecure-http to another host)
+	insecure bool          // the key goes over plain http (--insecure-http to another host)
+	geocoder *api.Geocoder // nil: places are looked up offline only
 	closers  []func()
 }
 
@@ -148,8 +149,19 @@ func connect(env Env, f connFlags, onEvent func(api.Event), onProblem func(strin
 		c.closers = append(c.closers, d.Stop)
 		cfg.BaseURL, cfg.APIKey = d.BaseURL, d.Key
 		c.demo, c.speed = true, f.speed
+		if res.GeocoderURL == "" {
+			res.GeocoderURL = d.GeocoderURL // the simulator's own, on this machine
+		}
 	}
 	c.client = api.New(cfg)
+	if res.GeocoderURL != "" {
+		g, err := api.NewGeocoder(api.GeocoderConfig{URL: res.GeocoderURL, UserAgent: cfg.UserAgent})
+		if err != nil {
+			c.close()
+			return c, &setupError{"config", exitUsage, err}
+		}
+		c.geocoder = g
+	}
 	return c, nil
 }
 

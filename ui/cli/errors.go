@@ -17,6 +17,8 @@ type failure struct {
 	Status     int          `json:"status"`
 	RetryAfter int          `json:"retry_after_s,omitempty"`
 	Fields     []fieldIssue `json:"fields,omitempty"`
+	// Candidates are the places an ambiguous --place could be.
+	Candidates []string `json:"candidates,omitempty"`
 }
 
 type fieldIssue struct {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -20,15 +21,19 @@ func searchCommand(env Env) *cobra.Command {
 		Use: `search --place PLACE [--radius KM] [--connector TYPE] [--power-min KW]
                     [--from WHEN [--duration D]] [--limit N] [--bookable] [--evses]`,
 		Short: "find chargers near a place",
-		Long: `Searches chargers around a city (München, Berlin, Hamburg, Köln, … — or Munich,
-Cologne) or coordinates in any common form ("48.1351, 11.5820", 48°08'06"N 11°34'55"E,
-a maps link). Prints one row per location, nearest first: distance, id, name, address,
+		Long: `Searches chargers around a place in Germany: a town or district (Aschheim, Garching
+b. München, Halle an der Saale, Munich), a postal code (80331, or 603 for the 603xx
+area), a station (Frankfurt Hbf), or coordinates in any common form ("48.1351, 11.5820",
+48°08'06"N 11°34'55"E, a maps link, geo:48.1351,11.5820). A name that could be several
+places lists them (exit 3); coordinates outside Germany are refused with a hint. A street
+address is looked up by the profile's geocoder_url when one is set, else by the place
+it names. Prints one row per location, nearest first: distance, id, name, address,
 CPO, free/total EVSEs, connectors and max power, price estimate, and whether it can be
 booked. --evses adds a table of every EVSE: the ids chargedesk book needs.
 With --from, only locations that can take a reservation in that window are returned.`,
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.in.Place, "place", "", "search around `PLACE`: a city or coordinates such as \"48.1351, 11.5820\" (required)")
+	fs.StringVar(&o.in.Place, "place", "", "search around `PLACE`: a town, postal code, station or coordinates such as \"48.1351, 11.5820\" (required)")
 	fs.StringVar(&o.in.Radius, "radius", "", "search radius in `KM`: more than 0, at most 200 (the API's default: 50)")
 	fs.StringVar(&o.in.Connector, "connector", "", "connector `TYPE`: OCPI name such as IEC_62196_T2_COMBO, or CCS, T2, CHADEMO …")
 	fs.StringVar(&o.in.PowerMin, "power-min", "", "minimum power in `KW`")
@@ -50,9 +55,15 @@ func (o *searchOptions) run(inv *invocation, args []string) int {
 	case len(args) > 0:
 		return inv.usageError(fmt.Sprintf("unexpected argument %q", model.SanitizeLine(args[0])))
 	case strings.TrimSpace(o.in.Place) == "":
-		return inv.usageError(`--place is required: a city (München, Berlin, …) or coordinates such as "48.1351, 11.5820"`)
+		return inv.usageError(`--place is required: a town, postal code or station (Aschheim, 80331, Frankfurt Hbf) or coordinates such as "48.1351, 11.5820"`)
 	case o.in.Length != "" && o.in.From == "":
 		return inv.usageError("--duration needs --from (the start of the reservation window)")
+	}
+	if model.WantsGeocoder(o.in.Place) {
+		if code := inv.connect(); code >= 0 {
+			return code
+		}
+		o.geocode(inv)
 	}
 	q, place, fe := model.ParseSearch(o.in, inv.now(), model.Berlin)
 	// Given but blank means something else than left out: the API's rule
@@ -63,11 +74,23 @@ func (o *searchOptions) run(inv *invocation, args []string) int {
 	if inv.given("limit") && o.in.Limit == 0 {
 		fe = append(fe, model.FieldError{Field: "limit", Msg: fmt.Sprintf("Invalid limit: must be between 1 and %d", model.MaxSearchLimit)})
 	}
-	if len(fe) > 0 {
+	switch {
+	case len(place.Candidates) > 0:
+		return inv.ambiguous(fe, place.Candidates)
+	case len(fe) > 0 && place.Swapped:
+		code := inv.invalid(fe)
+		inv.errLine(fmt.Sprintf("Swapped, that is --place %q.", place.Swap().Name))
+		return code
+	case len(fe) > 0:
 		return inv.invalid(fe)
 	}
-	if code := inv.connect(); code >= 0 {
-		return code
+	if inv.conn == nil {
+		if code := inv.connect(); code >= 0 {
+			return code
+		}
+	}
+	if place.Unknown != "" {
+		inv.errLine(fmt.Sprintf("chargedesk: %q is not known offline: searching near %s", place.Unknown, place.Name))
 	}
 	found, err := inv.client().Search(inv.ctx, q)
 	if err != nil {
@@ -96,6 +119,44 @@ func (o *searchOptions) run(inv *invocation, args []string) int {
 		inv.out("\n" + evsesTable(shown))
 	}
 	return exitOK
+}
+
+// geocode asks the configured geocoder for a place the gazetteer does not
+// know; when it is slow, down or finds nothing, the offline answer stands
+// and stderr says so.
+func (o *searchOptions) geocode(inv *invocation) {
+	g := inv.conn.geocoder
+	if g == nil {
+		return
+	}
+	ps, err := g.Search(inv.ctx, o.in.Place)
+	if err != nil {
+		inv.errLine("chargedesk: " + model.SanitizeLine(err.Error()) + ": the offline answer is used")
+		return
+	}
+	o.in.Found = &ps[0]
+	inv.errLine(fmt.Sprintf("chargedesk: place found by %s: %s", g.Host(), ps[0].Name))
+}
+
+// ambiguous reports a place that could be several (exit 3), listing them
+// as --place values that each resolve to one.
+func (inv *invocation) ambiguous(fe model.FieldErrors, candidates []model.Place) int {
+	var labels []string
+	for _, c := range candidates {
+		labels = append(labels, c.Label)
+	}
+	if inv.json {
+		e := &api.Error{Kind: api.KindValidation, Message: fe.Error(), Fields: fe, Err: fe}
+		f := inv.failureOf(e)
+		f.Candidates = labels
+		return inv.report(f, exitInvalid, "")
+	}
+	code := inv.invalid(fe)
+	inv.errLine("It could be:")
+	for _, l := range labels {
+		inv.errLine(fmt.Sprintf("  --place %q", l))
+	}
+	return code
 }
 
 // searchJSON is the API's answer with the locations shown and the CPOs'

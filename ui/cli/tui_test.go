@@ -21,7 +21,7 @@ func TestTUIOptionsDemo(t *testing.T) {
 	defer cn.close()
 	o := tuiOptions(env, cn, false)
 	q := o.Query
-	munich, _ := model.FindCity("München")
+	munich, _ := model.ResolvePlace("München")
 	if q == nil || q.Lat != munich.Lat || q.Lng != munich.Lng || q.RadiusKM != 25 || q.ConnectorType != model.CCS2 ||
 		q.PowerMinKW != 50 || o.PlaceText != "München" {
 		t.Errorf("demo search %+v %q", q, o.PlaceText)
