@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/petitmonde/chargedesk/model/places"
@@ -188,7 +189,7 @@ func (p Place) Swap() Place {
 // OutsideText says why coordinates outside Germany are questioned, and what
 // they would be swapped.
 func (p Place) OutsideText() string {
-	msg := fmt.Sprintf("%.5f, %.5f is outside Germany, and the API covers Germany only", p.Lat, p.Lng)
+	msg := fmt.Sprintf("%.5f, %.5f is outside Germany, all the API covers", p.Lat, p.Lng)
 	if p.Swapped {
 		msg += fmt.Sprintf("; latitude and longitude look swapped (%.5f, %.5f is in Germany)", p.Lng, p.Lat)
 	}
@@ -212,8 +213,12 @@ func looksLikeCoordinates(s string) bool {
 			other++
 		}
 	}
-	return digits > 0 && other == 0 && strings.ContainsAny(s, ".,; °")
+	return (digits > 0 && other == 0 && strings.ContainsAny(s, ".,; °")) || len(decimalRe.FindAllString(s, 3)) >= 2
 }
+
+// decimalRe is a number with decimals: two of them are a pair of
+// coordinates, even with a typo after ("48.1351, 11.5820x").
+var decimalRe = regexp.MustCompile(`\d+[.,]\d+`)
 
 // WantsGeocoder tells whether an online geocoder could do better for a text
 // than the gazetteer: it knows none of it, or not its street.

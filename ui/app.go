@@ -52,6 +52,9 @@ type Options struct {
 	// its outcome is known.
 	Pending []localstate.Attempt
 	Forget  func(externalID string) error
+	// Geocoder looks street addresses up online (the profile's
+	// geocoder_url); nil keeps every place lookup offline.
+	Geocoder *api.Geocoder
 }
 
 // App is the root model.
@@ -87,6 +90,7 @@ func New(o Options) *App {
 	}
 	c := &Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
 	c.lang = model.ParseLang(string(o.Mode.DriverLanguage))
+	c.geocoder = o.Geocoder
 	c.watch = newWatchlist(c)
 	c.attempts = newAttempts(c)
 	if o.SaveHistory != nil {
@@ -104,7 +108,7 @@ func New(o Options) *App {
 // Init asks the terminal for its background colour and starts the heartbeat.
 func (a *App) Init() tea.Cmd {
 	a.usageAsked = a.c.Now()
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, tea.RequestTerminalVersion, a.heartbeat(), a.top().Init(), listenEvents(a.events), listenProblems(a.problemCh), usageCmd(a.c.Client)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, tea.RequestTerminalVersion, a.heartbeat(), a.top().Init(), listenEvents(a.events), listenProblems(a.problemCh), usageCmd(a.c.Client), preloadPlacesCmd}
 	for _, p := range a.pending {
 		cmds = append(cmds, resolveAttemptCmd(a.c.Client, p, a.forget))
 	}

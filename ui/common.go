@@ -60,6 +60,8 @@ type Common struct {
 
 	lang        model.Lang // the driver message's language now
 	clipboardOK bool       // the terminal is known to take an OSC 52 copy
+
+	geocoder *api.Geocoder // street addresses online; nil: offline only
 }
 
 // Now reads the clock.

@@ -327,7 +327,7 @@ func TestMapKeepsSelectionInSync(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, size, withDemo())
 			h.key("enter", "m")
-			h.wantScreen("N↑", "rings every", "◉ 0.5 km  EnBW Schnellladepark Marienplatz")
+			h.wantScreen("N↑", "rings every", "◉ 0.1 km  EnBW Schnellladepark Marienplatz")
 			h.key("down", "down")
 			var sel string
 			for _, l := range h.body() {

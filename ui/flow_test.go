@@ -93,20 +93,21 @@ func TestSearchValidationSendsNothingAndKeepsInput(t *testing.T) {
 	h.focus("Place")
 	h.key("end")
 	h.typeText("x")
-	h.wantScreen("place: not a known city or coordinates")
+	h.wantScreen("place: not coordinates we can read")
 }
 
 func TestSearchFormPresetsAndCoordinates(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small)
 	h.key("down")
-	h.wantScreen("München", "48.1351, 11.5820")
+	h.wantScreen("München", "→ München (town, Bayern) 48.1374, 11.5755")
 	h.key("down")
 	h.wantScreen("Berlin")
 	h.key("enter")
 	h.wantOn("Results")
 	q := h.query("GET", "/search")
-	if lat, _ := strconv.ParseFloat(q.Get("lat"), 64); lat != 52.52 {
+	berlin, _ := model.ResolvePlace("Berlin")
+	if lat, _ := strconv.ParseFloat(q.Get("lat"), 64); lat != berlin.Lat {
 		t.Fatalf("searched at lat %q", q.Get("lat"))
 	}
 	h.wantScreen("Berlin", "locations within 50 km")
@@ -883,12 +884,12 @@ func TestConfirmValidationMirrorsAPI(t *testing.T) {
 	h.focus("Start (Berlin)")
 	h.clearAndType(h.clock.Now().Add(5 * time.Minute).In(model.Berlin).Format("2006-01-02 15:04"))
 	h.key("enter")
-	h.wantScreen("customer_id or token_id is required", "at least 15 minutes in the future")
+	h.wantScreen("customer_id or token_id is required", "must be at least 15 minutes in")
 	h.choose("Token", "pipelet")
 	h.focus("RFID UID")
 	h.typeText("04A2B3")
 	h.key("enter")
-	h.wantScreen("token_uid must be 8, 14 or 20 hexadecimal characters")
+	h.wantScreen("token_uid must be 8, 14 or 20 hexadecimal")
 	if h.count("POST", "/bookings") != 0 {
 		t.Fatal("an invalid booking was sent")
 	}

@@ -24,9 +24,15 @@ type field struct {
 	// remembered customers); opt is the one shown, -1 when typed.
 	options []string
 	opt     int
-	err     string
-	hint    string
-	hidden  bool
+	// sugg is what the text could mean, listed under it as it is typed
+	// (places from the gazetteer); ↑/↓ then move through the list.
+	sugg suggestions
+	err  string
+	hint string
+	// longHint: the hint may take two lines (what a place resolved to);
+	// other hints are cut to one. Errors always may.
+	longHint bool
+	hidden   bool
 	// fresh: the field has focus and its prefilled value is untouched, like a
 	// selected field in a browser: the first printable key replaces it.
 	fresh bool
@@ -92,6 +98,7 @@ func (f *field) cycleOption(d int) {
 		f.opt = ((f.opt+d)%n + n) % n
 	}
 	f.setValue(f.options[f.opt])
+	f.sugg.clear()
 }
 
 // form is an ordered set of fields with one focused. The server's refusal
@@ -201,8 +208,16 @@ func (fm *form) navigate(f *field, k tea.KeyPressMsg) (cmd tea.Cmd, edited, done
 	case key.Matches(k, fm.keys.ClearField):
 		f.setValue("")
 		f.fresh, f.opt = false, -1
+		f.sugg.clear()
 		fm.changed(f)
 		return nil, true, true
+	case f.sugg.open() && key.Matches(k, fm.keys.Up, fm.keys.Down):
+		d := 1
+		if key.Matches(k, fm.keys.Up) {
+			d = -1
+		}
+		f.sugg.move(d)
+		return nil, false, true
 	case len(f.options) > 0 && key.Matches(k, fm.keys.Up, fm.keys.Down):
 		d := 1
 		if key.Matches(k, fm.keys.Up) {
@@ -259,6 +274,7 @@ func (fm *form) typeInto(f *field, msg tea.Msg) (tea.Cmd, bool) {
 			case m.Code == tea.KeyBackspace || m.Code == tea.KeyDelete:
 				f.input.SetValue("")
 				f.fresh = false
+				f.sugg.clear()
 				fm.changed(f)
 				return nil, true
 			}
@@ -270,10 +286,26 @@ func (fm *form) typeInto(f *field, msg tea.Msg) (tea.Cmd, bool) {
 	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
 		f.opt = -1
+		f.sugg.refresh(f.input.Value())
 		fm.changed(f)
 		return cmd, true
 	}
 	return cmd, false
+}
+
+// pick puts the highlighted suggestion of the focused field in it, closing
+// the list; false when none is highlighted (enter then submits).
+func (fm *form) pick() bool {
+	f := fm.focused()
+	v, ok := f.sugg.picked()
+	if !ok {
+		return false
+	}
+	f.setValue(v)
+	f.sugg.clear()
+	f.opt = -1
+	fm.changed(f)
+	return true
 }
 
 // changed forgets the server's word on f once it is edited.
@@ -367,15 +399,26 @@ func (fm *form) view(st styles.Styles, labelW int) string {
 			val = f.input.View()
 		}
 		b.WriteString(marker + label + " " + val + "\n")
+		if focused && f.sugg.open() {
+			b.WriteString(f.sugg.view(st, labelW+3, fm.width))
+		}
 		hint := f.hint
 		if focused && f.fresh {
 			hint = model.JoinNonEmpty(" · ", hint, "typing replaces it, "+keyName(fm.keys.ClearField)+" clears")
 		}
+		indent := strings.Repeat(" ", labelW+3)
+		width := max(20, fm.width-labelW-3)
 		switch {
 		case f.err != "":
-			b.WriteString(strings.Repeat(" ", labelW+3) + st.Error.Render("✗ "+f.err) + "\n")
+			for _, l := range wrap("✗ "+f.err, width, 2) {
+				b.WriteString(indent + st.Error.Render(l) + "\n")
+			}
+		case hint != "" && f.longHint:
+			for _, l := range wrap(hint, width, 2) {
+				b.WriteString(indent + st.Subtle.Render(l) + "\n")
+			}
 		case hint != "":
-			b.WriteString(strings.Repeat(" ", labelW+3) + st.Subtle.Render(hint) + "\n")
+			b.WriteString(indent + st.Subtle.Render(hint) + "\n") // the frame cuts it
 		}
 	}
 	return b.String()

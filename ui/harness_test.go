@@ -20,6 +20,7 @@ import (
 	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/model/places"
 )
 
 // t0 is the tests' fixed "now": a Monday morning in Berlin.
@@ -88,6 +89,10 @@ func withSuspended(k string) harnessOpt {
 
 func newHarness(t *testing.T, size [2]int, opts ...harnessOpt) *harness {
 	t.Helper()
+	// The gazetteer decodes in the background as the program starts, done
+	// long before a person's first key; a test's keys come at once, so it
+	// waits here, and screens are the same whichever test runs first.
+	places.Preload()
 	h := &harness{t: t, clock: sim.NewManualClock(t0)}
 	so := sim.Options{Seed: 1, Clock: h.clock}
 	o := Options{Clock: h.clock, Mode: Mode{Host: "127.0.0.1"}}

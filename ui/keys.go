@@ -117,7 +117,7 @@ func DefaultKeyMap() KeyMap {
 			ChoicePrev: bind(keys("left", "up"), "←/→", "change choice"),
 			ChoiceNext: bind(keys("right", "down", "space"), "←/→", "change choice"),
 			ClearField: bind(keys("ctrl+u"), "ctrl+u", "clear field"),
-			Suggest:    bind(keys("up", "down"), "↑/↓", "city preset / choice"),
+			Suggest:    bind(keys("up", "down"), "↑/↓", "suggestions / choice"),
 		},
 		Search: SearchKeys{Submit: bind(keys("enter"), "enter", "search")},
 		Results: ResultsKeys{

@@ -33,6 +33,20 @@ func trunc(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
+// wrap breaks plain text into lines of at most w cells at spaces, at most
+// n lines, the last cut with an ellipsis when the text is longer.
+func wrap(s string, w, n int) []string {
+	if w <= 0 || n <= 0 {
+		return nil
+	}
+	lines := strings.Split(ansi.Wrap(s, w, ""), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = trunc(lines[n-1]+" …", w)
+	}
+	return lines
+}
+
 // pad right-pads to w cells (after truncating).
 func pad(s string, w int) string {
 	s = trunc(s, w)

@@ -46,7 +46,8 @@ type resultsScreen struct {
 	bookOn bool
 	marks  []marker
 	notice string
-	mapOn  bool // the map replaces the list; the selection is shared
+	mapOn  bool   // the map replaces the list; the selection is shared
+	place  string // what the search was near, as the agent knows it ("" coordinates)
 }
 
 func newResultsScreen(c *Common, q model.SearchQuery, resp *model.SearchResponse) *resultsScreen {
@@ -206,11 +207,9 @@ func (s *resultsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 
 func (s *resultsScreen) heading() string {
 	q := s.query
-	place := fmt.Sprintf("%.4f, %.4f", q.Lat, q.Lng)
-	for _, c := range model.Cities {
-		if model.DistanceKM(c.Lat, c.Lng, q.Lat, q.Lng) < 0.05 {
-			place = c.Name
-		}
+	place := s.place
+	if place == "" {
+		place = fmt.Sprintf("%.4f, %.4f", q.Lat, q.Lng)
 	}
 	count := fmt.Sprintf("%d locations", len(s.resp.Results))
 	if s.resp.Total > len(s.resp.Results) {

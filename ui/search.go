@@ -12,6 +12,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/model/places"
 )
 
 // windowLengths are the offered lengths of the optional reservation window.
@@ -33,6 +34,14 @@ type searchScreen struct {
 	pending *model.SearchQuery
 	retry   retrier
 	topErr  string // the server's text of a 400, or what the client refused
+
+	place        model.Place  // what the place field resolved to last
+	outsideOK    string       // coordinates outside Germany the agent confirmed (the text)
+	found        *model.Place // the geocoder's answer, for the text it answered
+	geocoding    string       // the text being looked up online ("" none)
+	geoFailedFor string       // the text the geocoder failed for: offline it is
+	geoNote      string       // what the geocoder did, said under the form
+	geoCancel    context.CancelFunc
 }
 
 func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScreen {
@@ -79,7 +88,7 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 	}
 	windowLength.hint = "←/→, or type the minutes (90 → 1 h 30)"
 	s.form.fields = []*field{
-		newTextField("place", "Place", place, "city (↑/↓ presets) or 48.1351, 11.5820"),
+		newTextField("place", "Place", place, "town, postal code, station or 48.1351, 11.5820"),
 		newChoiceField("connector_type", "Connector", labels, conn),
 		newTextField("power_min", "Min. power (kW)", power, "any"),
 		newTextField("start_time", "Window from", "", "optional: 14:30, morgen 14:30, Mi 9:00, in 2 h"),
@@ -88,9 +97,11 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 	}
 	p := s.form.fields[0]
 	p.options = s.places()
-	p.hint = "↑/↓ city presets · paste coordinates in any common form"
+	p.sugg.make = s.placeSuggestions
+	p.longHint = true
+	p.hint = "type a town, postal code or station (↑/↓ big cities) · or paste coordinates"
 	if len(c.history.Places) > 0 {
-		p.hint = "↑/↓ recent places, then city presets · or paste coordinates"
+		p.hint = "type a town, postal code or station (↑/↓ recent places) · or paste coordinates"
 	}
 	s.form.byName("radius").hint = "more than 0, at most 200 (default 50)"
 	s.form.byName("start_time").hint = "only chargers that can take a reservation then (Berlin time)"
@@ -154,6 +165,9 @@ func (s *searchScreen) Close() {
 	if s.cancel != nil {
 		s.cancel()
 	}
+	if s.geoCancel != nil {
+		s.geoCancel()
+	}
 }
 
 func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -166,6 +180,10 @@ func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 	case resubmitMsg:
 		return s, s.submit()
+	case placesLoadedMsg:
+		s.query(false)
+	case geocodedMsg:
+		return s, s.geocoded(msg)
 	case searchDoneMsg:
 		if msg.req != s.req {
 			return s, nil // stale
@@ -173,6 +191,10 @@ func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, s.done(msg)
 	case tea.KeyPressMsg:
 		if key.Matches(msg, s.c.Keys.Search.Submit) {
+			if s.form.pick() { // a suggestion highlighted: enter takes it
+				s.query(false)
+				return s, nil
+			}
 			return s, s.submit()
 		}
 		cmd, _ := s.form.update(msg)
@@ -202,6 +224,8 @@ func (s *searchScreen) input() model.SearchInput {
 	if in.From != "" {
 		in.Length = fmtDuration(windowLengths[s.form.byName("window_length").idx])
 	}
+	in.Found = s.found
+	in.OutsideOK = in.Place != "" && in.Place == s.outsideOK
 	return in
 }
 
@@ -210,11 +234,23 @@ func (s *searchScreen) input() model.SearchInput {
 // judged yet (no nagging before the agent has typed).
 func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
 	in := s.input()
-	q, place, es := model.ParseSearch(in, s.c.Now(), s.c.Zone)
-	s.form.judge(es, searchAliases)
 	placeF, start := s.form.byName("place"), s.form.byName("start_time")
-	if es.For("place") == "" && in.Place != "" {
+	if !final && !places.Loaded() {
+		// The gazetteer is still being decoded (a few tens of ms after
+		// start): a key must not wait for it. Enter would.
+		placeF.hint = "loading the place list…"
+		return model.SearchQuery{}, false
+	}
+	q, place, es := model.ParseSearch(in, s.c.Now(), s.c.Zone)
+	s.place = place
+	s.form.judge(es, searchAliases)
+	switch {
+	case es.For("place") == "" && place.Outside:
+		placeF.hint = "⚠ " + place.OutsideText() + " — confirmed: " + keyName(s.c.Keys.Search.Submit) + " searches there"
+	case es.For("place") == "" && in.Place != "":
 		placeF.hint = place.Hint()
+	case place.Outside:
+		placeF.err += " — " + keyName(s.c.Keys.Search.Submit) + " again searches there anyway"
 	}
 	if !final && in.Place == "" {
 		placeF.err = ""
@@ -227,8 +263,14 @@ func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
 }
 
 func (s *searchScreen) submit() tea.Cmd {
+	if cmd := s.geocode(); cmd != nil {
+		return cmd
+	}
 	q, ok := s.query(true)
 	if !ok {
+		if s.place.Outside {
+			s.outsideOK = s.form.byName("place").value() // asked once: the next enter confirms
+		}
 		return s.form.firstError()
 	}
 	s.retry.clear()
@@ -251,7 +293,11 @@ func (s *searchScreen) done(msg searchDoneMsg) tea.Cmd {
 	if msg.err == nil {
 		s.pending = nil
 		s.retry.clear()
-		return tea.Batch(s.c.remember(s.form.byName("place").value(), ""), push(newResultsScreen(s.c, msg.query, msg.resp)))
+		r := newResultsScreen(s.c, msg.query, msg.resp)
+		if s.place.Named {
+			r.place = s.place.Name
+		}
+		return tea.Batch(s.c.remember(s.form.byName("place").value(), ""), push(r))
 	}
 	if cmd, ok := s.c.authFailure(msg.err); ok {
 		s.pending = nil
@@ -287,6 +333,8 @@ func (s *searchScreen) View() string {
 	switch {
 	case s.retry.pending():
 		b.WriteString(s.retry.banner(st, s.c.Now(), s.c.Zone, s.form.width) + "\n")
+	case s.geocoding != "":
+		b.WriteString(st.Info.Render("Looking the address up with "+s.c.geocoder.Host()+"…") + "\n")
 	case s.pending != nil:
 		b.WriteString(st.Info.Render("Searching…") + "\n")
 	case s.topErr != "":
@@ -294,6 +342,9 @@ func (s *searchScreen) View() string {
 		b.WriteString(st.Subtle.Render("Check the fields above; your input is kept.") + "\n")
 	default:
 		b.WriteString(st.Subtle.Render(keyName(s.c.Keys.Search.Submit)+" searches from any field.") + "\n")
+	}
+	for _, l := range wrap(s.geoNote, max(20, s.form.width), 2) {
+		b.WriteString(st.Subtle.Render(l) + "\n")
 	}
 	return b.String()
 }

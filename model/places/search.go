@@ -201,9 +201,14 @@ func hasWord(s, w string) bool {
 }
 
 // postalQuery says whether a key is a postal code or its first digits
-// ("80331", "603", or "603xx" from a label), returning the digits.
+// ("80331", "603", or "603xx" from a label), returning the digits. A
+// number right after makes it something else ("48 1351 11 5820",
+// coordinates with a typo): a postal code is followed by a name.
 func postalQuery(k string) (string, bool) {
-	w, _, _ := strings.Cut(k, " ")
+	w, rest, _ := strings.Cut(k, " ")
+	if rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		return "", false
+	}
 	digits := strings.TrimRight(w, "x")
 	if digits == "" {
 		return "", false

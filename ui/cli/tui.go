@@ -106,6 +106,7 @@ func tuiOptions(env Env, cn *conn, noHistory bool) ui.Options {
 	if cn.insecure {
 		opts.Mode.Insecure = true
 	}
+	opts.Geocoder = cn.geocoder
 	if !noHistory && env.Getenv("CHARGEDESK_NO_HISTORY") == "" {
 		path := localstate.StatePath(env.Getenv)
 		scope := localstate.HistoryScope(cn.demo, res.Profile, res.Host())
