@@ -783,15 +783,17 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 func TestEscGoesBackAndQuitRules(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small, withDemo())
-	// q types into the focused place field instead of quitting.
+	// q types into the focused place field instead of quitting (and
+	// replaces the prefilled place, untouched until then).
 	h.key("q")
 	if h.quit {
 		t.Fatal("q quit while typing")
 	}
-	if v := h.value("Place"); v != "Münchenq" {
+	if v := h.value("Place"); v != "q" {
 		t.Fatalf("place %q: q was not typed", v)
 	}
-	h.key("backspace")
+	h.key("ctrl+u")
+	h.typeText("München")
 	h.key("enter", "enter")
 	h.wantOn("Location")
 	h.key("esc")

@@ -264,9 +264,12 @@ func (fm *form) choose(f *field, k tea.KeyPressMsg) bool {
 // typeInto sends a key or a paste to a text field.
 func (fm *form) typeInto(f *field, msg tea.Msg) (tea.Cmd, bool) {
 	if f.fresh {
+		// Only the agent's keys touch the value: a cursor blink or any other
+		// message passing through leaves it fresh.
 		switch m := msg.(type) {
 		case tea.PasteMsg:
 			f.input.SetValue("")
+			f.fresh = false
 		case tea.KeyPressMsg:
 			switch {
 			case m.Text != "" && m.Mod&(tea.ModCtrl|tea.ModAlt) == 0:
@@ -278,8 +281,8 @@ func (fm *form) typeInto(f *field, msg tea.Msg) (tea.Cmd, bool) {
 				fm.changed(f)
 				return nil, true
 			}
+			f.fresh = false
 		}
-		f.fresh = false
 	}
 	before := f.input.Value()
 	var cmd tea.Cmd

@@ -84,3 +84,17 @@ func TestStartHintAndExternalIDReuse(t *testing.T) {
 	h.typeText("cd-test-001")
 	h.wantScreen("already the reference of booking")
 }
+
+// A prefilled value stays "typing replaces it" until the agent presses a
+// key: messages passing through the form (a cursor blink, an API answer)
+// do not make it typed.
+func TestFreshValueSurvivesOtherMessages(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, small, withDemo())
+	h.send(struct{}{}) // any message the search screen does not know
+	h.wantScreen("typing replaces")
+	h.typeText("Aschh")
+	if v := h.value("Place"); v != "Aschh" {
+		t.Fatalf("typing after a passing message gave %q", v)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -722,5 +723,41 @@ func TestE2ESearchNeedCarriedToTheBooking(t *testing.T) {
 	}
 	if !regexp.MustCompile(`Connector\s+` + sent.ConnectorID + ` · CHAdeMO`).MatchString(form) {
 		t.Fatalf("sent connector %q, which the form did not show as the CHAdeMO plug:\n%s", sent.ConnectorID, form)
+	}
+}
+
+// A driver says "Aschheim": the agent types the start of it, picks it
+// from the list under the field, and searches there.
+func TestE2EPlaceFromSuggestions(t *testing.T) {
+	t.Parallel()
+	logFile := filepath.Join(t.TempDir(), "calls.jsonl")
+	tm := start(t, 100, 30, pinnedEnv(t), "--log", logFile)
+	tm.waitFor(10*time.Second, "Find a charger", "München")
+	tm.press("A", "s", "c", "h", "h")
+	tm.waitFor(5*time.Second, "Aschheim · Bayern")
+	tm.press("down")
+	tm.waitFor(5*time.Second, "› Aschheim · Bayern")
+	tm.press("enter")
+	tm.waitFor(5*time.Second, "→ Aschheim (town, Landkreis München, Bayern) 48.1711, 11.7167")
+	tm.press("tab", "tab", "tab", "tab", "10") // to the radius: 10 km
+	tm.press("enter")
+	s := tm.waitFor(10*time.Second, "sorted by distance", "within 10 km of Aschheim")
+	rows := regexp.MustCompile(`(?m)^[▸ ] +(\d+\.\d) km  `).FindAllStringSubmatch(s, -1)
+	if len(rows) == 0 {
+		t.Fatalf("no chargers near Aschheim:\n%s", s)
+	}
+	for _, r := range rows {
+		if km, _ := strconv.ParseFloat(r[1], 64); km > 10 {
+			t.Errorf("a charger %s km away in a 10 km search", r[1])
+		}
+	}
+	tm.press("ctrl+c")
+	tm.waitExit(5 * time.Second)
+	calls, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(calls), "lat=48.17112") || !strings.Contains(string(calls), "lng=11.71675") {
+		t.Errorf("the search was not sent at Aschheim:\n%s", calls)
 	}
 }
