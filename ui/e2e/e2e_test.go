@@ -614,9 +614,9 @@ func TestE2EUnderFaults(t *testing.T) {
 		t.Fatalf("%d bookings after one lost answer, want 1:\n%s", n, out)
 	}
 
-	// Searches fail three times in a row (seed 1), more than the client's own
+	// Searches fail three times in a row (seed 5), more than the client's own
 	// retries: the banner shows the next retry, then the results come.
-	_, base2 := startServe(t, "--key", key, "--faults", "seed=1,only=GET /search,5xx=80%")
+	_, base2 := startServe(t, "--key", key, "--faults", "seed=5,only=GET /search,5xx=80%")
 	tm2 := start(t, 110, 32, env, "--api-url", base2)
 	tm2.waitFor(10*time.Second, "Find a charger")
 	tm2.press("down", "enter")
