@@ -267,3 +267,37 @@ func FuzzBookingRequestValidate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResolvePlace: whatever is typed, ResolvePlace answers without
+// panicking, and what it answers is usable: a place is a real point with a
+// name, ambiguity comes with candidates, and a point outside Germany is
+// always marked (the forms then ask).
+func FuzzResolvePlace(f *testing.F) {
+	for _, s := range []string{"Aschheim", "Aschh", "80331", "603", "Frankfurt Hbf", "Neustadt", "geo:48.1,11.5;u=3",
+		"11.58, 48.13", "0,0", "Leopoldstraße 12, 80802 München", "48.1351, 11.5820x", "", "ß", "St. Augustin"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := model.ResolvePlace(s)
+		switch {
+		case errors.Is(err, model.ErrPlaceAmbiguous):
+			if len(p.Candidates) < 2 {
+				t.Fatalf("%q: ambiguous with %d candidates", s, len(p.Candidates))
+			}
+		case err != nil:
+		default:
+			if model.ValidateLat(p.Lat) != "" || model.ValidateLng(p.Lng) != "" || p.Name == "" {
+				t.Fatalf("%q resolved to %+v", s, p)
+			}
+			if p.Named && p.Outside {
+				t.Fatalf("%q: a named place outside Germany: %+v", s, p)
+			}
+			if p.Swapped && !p.Outside {
+				t.Fatalf("%q: swapped but inside: %+v", s, p)
+			}
+			if !utf8.ValidString(p.Hint()) {
+				t.Fatalf("%q: hint not UTF-8", s)
+			}
+		}
+	})
+}
