@@ -63,6 +63,7 @@ type App struct {
 	events     <-chan api.Event
 	lastKey    time.Time // the agent's last key: an idle desk asks nothing
 	usageAsked time.Time // when /usage was last asked
+	usageRetry retrier   // while the month was never reported: the start's ask failed
 	stack      []Screen
 	overlay    *overlay
 	help       help.Model
@@ -135,6 +136,10 @@ func (a *App) refreshUsage() tea.Cmd {
 	if b := a.c.monthBudget(); b.Stretch(now) > 1 || b.Paused(now) {
 		every = usageEveryTight
 	}
+	if a.usageRetry.fire(now) {
+		a.usageAsked = now
+		return usageCmd(a.c.Client)
+	}
 	if a.lastKey.IsZero() || now.Sub(a.lastKey) > activeWithin || now.Sub(a.usageAsked) < every {
 		return nil
 	}
@@ -194,6 +199,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case usageMsg:
 		if msg.usage != nil {
 			a.c.usage, a.c.usageAt, a.c.spentSince = msg.usage, a.c.Now(), 0
+			a.usageRetry.clear()
+		} else if a.c.usage == nil {
+			a.usageRetry.schedule(a.c.Now(), msg.err) // no month figure at all: ask again, backing off
 		}
 		cmd, _ := a.c.authFailure(msg.err) // a wrong key, said at once
 		if _, open := a.top().(*usageScreen); open {

@@ -182,8 +182,7 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.list.SetInputStyles(inputStyles(s.c.Styles.IsDark))
 		s.custom.SetStyles(inputStyles(s.c.Styles.IsDark))
 	case heartbeatMsg:
-		if s.retry.due(s.c.Now()) {
-			s.retry.at = time.Time{}
+		if s.retry.fire(s.c.Now()) {
 			return s, s.fetch()
 		}
 	case bookingsListedMsg:

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/petitmonde/chargedesk/api"
 )
 
 // An idle desk asks nothing: no /usage on a timer, no poll of a search.
@@ -133,5 +135,70 @@ func TestUsageView(t *testing.T) {
 	h.wantScreen("Month", "left", "Pace", "requests an hour keep the month alive", "Forecast", "What each booking cost", "cd-test-001")
 	if row := h.row("cd-test-001"); !strings.Contains(row, "requests") {
 		t.Fatalf("no cost for the booking: %q", row)
+	}
+}
+
+// A retry that has been sent is not sent again by the next heartbeats while
+// its answer is on the way (a slow failing search took one request per
+// second before).
+func TestARetryInFlightIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo(), withoutContract())
+	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/search") || strings.HasSuffix(r.URL.Path, "/usage") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"error":"down"}`))
+			return
+		}
+		h.sim.ServeHTTP(w, r)
+	})
+	h.key("enter")
+	h.wantScreen("retry 1")
+	h.clock.Advance(time.Minute) // past the retry's time, without firing timers
+	n := h.count("GET", "/search")
+	_, inFlight := h.app.Update(heartbeatMsg{}) // the retry: its answer is on the way
+	for i := 0; i < 5; i++ {
+		h.clock.Advance(time.Second)
+		_, cmd := h.app.Update(heartbeatMsg{})
+		h.results(cmd) // what the program would run (its answers are dropped here)
+		if m := h.count("GET", "/search"); m != n {
+			t.Fatalf("the search was sent again on heartbeat %d while the retry was in flight", i+1)
+		}
+	}
+	h.results(inFlight)
+	if m := h.count("GET", "/search"); m != n+1 {
+		t.Fatalf("the retry sent %d searches, want 1", m-n)
+	}
+}
+
+// When the month could not be read at start, it is asked again with the
+// retry policy's backoff, not left blank for four hours nor asked each second.
+func TestUsageAskedAgainAfterAFailedStart(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo(), withoutContract())
+	down := true
+	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down && strings.HasSuffix(r.URL.Path, "/usage") {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		h.sim.ServeHTTP(w, r)
+	})
+	h.app.c.usage = nil // as if the start's ask had failed:
+	before := h.count("GET", "/usage")
+	h.send(usageMsg{err: &api.Error{Kind: api.KindServer, Status: 502}})
+	h.advance(10 * time.Second)
+	asked := h.count("GET", "/usage") - before
+	if asked < 1 || asked > 3 {
+		t.Fatalf("/usage asked %d times in the 10 s after a failed start; want a few, backing off", asked)
+	}
+	down = false
+	h.advance(5 * time.Minute)
+	h.wantScreen("month")
+	n := h.count("GET", "/usage")
+	h.advance(time.Hour)
+	if m := h.count("GET", "/usage"); m != n {
+		t.Fatalf("/usage asked %d more times within the hour after it answered", m-n)
 	}
 }

@@ -96,6 +96,17 @@ func (r *retrier) gaveUpText(again string) string {
 func (r *retrier) clear()                 { *r = retrier{} }
 func (r *retrier) pending() bool          { return !r.at.IsZero() }
 func (r *retrier) due(now time.Time) bool { return r.pending() && !now.Before(r.at) }
+
+// fire tells whether the retry is due and, if so, takes it: it is not due
+// again until the next failure schedules one, however long the request
+// takes (a heartbeat must not send it twice).
+func (r *retrier) fire(now time.Time) bool {
+	if !r.due(now) {
+		return false
+	}
+	r.at = time.Time{}
+	return true
+}
 func (r *retrier) remaining(now time.Time) int {
 	d := r.at.Sub(now)
 	if d < 0 {

@@ -35,6 +35,7 @@ type searchScreen struct {
 	retry   retrier
 	topErr  string // the server's text of a 400, or what the client refused
 
+	placeHint    string       // the place field's hint before anything is typed
 	place        model.Place  // what the place field resolved to last
 	outsideOK    string       // coordinates outside Germany the agent confirmed (the text)
 	found        *model.Place // the geocoder's answer, for the text it answered
@@ -99,10 +100,11 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 	p.options = s.places()
 	p.sugg.make = s.placeSuggestions
 	p.longHint = true
-	p.hint = "type a town, postal code or station (↑/↓ big cities) · or paste coordinates"
+	s.placeHint = "type a town, postal code or station (↑/↓ big cities) · or paste coordinates"
 	if len(c.history.Places) > 0 {
-		p.hint = "type a town, postal code or station (↑/↓ recent places) · or paste coordinates"
+		s.placeHint = "type a town, postal code or station (↑/↓ recent places) · or paste coordinates"
 	}
+	p.hint = s.placeHint
 	s.form.byName("radius").hint = "more than 0, at most 200 (default 50)"
 	s.form.byName("start_time").hint = "only chargers that can take a reservation then (Berlin time)"
 	s.form.focusOn(0)
@@ -175,7 +177,7 @@ func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case themeChangedMsg:
 		s.form.setStyles(s.c.Styles)
 	case heartbeatMsg:
-		if s.retry.due(s.c.Now()) && s.pending != nil {
+		if s.pending != nil && s.retry.fire(s.c.Now()) {
 			return s, s.send(*s.pending)
 		}
 	case resubmitMsg:
@@ -245,6 +247,8 @@ func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
 	s.place = place
 	s.form.judge(es, searchAliases)
 	switch {
+	case in.Place == "":
+		placeF.hint = s.placeHint
 	case es.For("place") == "" && place.Outside:
 		placeF.hint = "⚠ " + place.OutsideText() + " — confirmed: " + keyName(s.c.Keys.Search.Submit) + " searches there"
 	case es.For("place") == "" && in.Place != "":
