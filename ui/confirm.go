@@ -30,13 +30,17 @@ var bookServerWords = map[string]string{"reservation_end": "duration"}
 
 // confirmScreen is the booking form and its outcome handling.
 type confirmScreen struct {
-	c    *Common
-	loc  model.Location
-	evse model.EVSE
-	need model.Need // the driver's: its plug is preselected, its window proposed
-	form form
-	json bool
-	w, h int
+	c *Common
+	// tried: enter was pressed once. Until then an empty token field is
+	// not marked as an error: the agent has not had the chance to fill it.
+	tried     bool
+	untouched bool // an empty token field's error is held back
+	loc       model.Location
+	evse      model.EVSE
+	need      model.Need // the driver's: its plug is preselected, its window proposed
+	form      form
+	json      bool
+	w, h      int
 
 	attempt *attempt             // this form's booking attempt (nil before the first enter)
 	built   model.BookingRequest // the request as the form stands (validate keeps it)
@@ -276,6 +280,14 @@ func (s *confirmScreen) validate() bool {
 		s.topErr = strings.Join(loose, "; ")
 	}
 	s.built, s.ready = r, len(es) == 0
+	s.untouched = false
+	if !s.tried {
+		for _, name := range tokenFields {
+			if f := s.form.byName(name); f != nil && !f.hidden && f.value() == "" && f.err != "" {
+				f.err, s.untouched = "", true
+			}
+		}
+	}
 	start := s.form.byName("reservation_start")
 	start.hint = keyName(s.c.Keys.Book.Earlier) + ": ∓15 min · at least 15 min ahead"
 	if !r.ReservationStart.IsZero() { // what was typed, as a date and a weekday
@@ -390,6 +402,7 @@ func (s *confirmScreen) submit() tea.Cmd {
 	}
 	s.form.apiErrs = nil
 	s.outcome, s.topErr, s.conflict = 0, "", nil
+	s.tried = true
 	if !s.validate() {
 		return s.form.firstError()
 	}
@@ -558,5 +571,12 @@ func (s *confirmScreen) outcomeView() string {
 	case s.ready:
 		return st.Success.Render("Ready — "+keyName(k.Submit)+" books it.") + "\n"
 	}
+	if s.untouched && !s.form.hasError() {
+		return st.Subtle.Render("Fill in the driver's token to book.") + "\n"
+	}
 	return st.Warning.Render("Fix the marked fields to book.") + "\n"
 }
+
+// tokenFields are the fields a token strategy asks for, empty when the form
+// opens (the demo prefills its customer).
+var tokenFields = []string{"customer_id", "token_id", "fleet_group_id", "token_uid"}

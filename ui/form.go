@@ -427,6 +427,16 @@ func (fm *form) view(st styles.Styles, labelW int) string {
 	return b.String()
 }
 
+// hasError tells whether a visible field shows an error.
+func (fm *form) hasError() bool {
+	for _, f := range fm.fields {
+		if f.err != "" && !f.hidden {
+			return true
+		}
+	}
+	return false
+}
+
 // firstError focuses the first visible field with an error.
 func (fm *form) firstError() tea.Cmd {
 	for i, f := range fm.fields {

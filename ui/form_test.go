@@ -98,3 +98,22 @@ func TestFreshValueSurvivesOtherMessages(t *testing.T) {
 		t.Fatalf("typing after a passing message gave %q", v)
 	}
 }
+
+// The booking form does not mark the empty token field as wrong before the
+// agent has pressed enter: it says what is missing, then marks it on enter.
+func TestBookingFormDoesNotNagBeforeEnter(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, small)
+	h.typeText("München")
+	h.key("enter", "enter", "enter")
+	h.wantOn("Book")
+	h.wantScreen("Fill in the driver's token to book.")
+	h.noScreen("customer_id or token_id is required", "Fix the marked fields")
+	h.key("enter")
+	h.wantScreen("customer_id or token_id is required", "Fix the marked fields")
+	if h.count("POST", "/bookings") != 0 {
+		t.Fatal("a booking without a token was sent")
+	}
+	h.typeText("cust_4711")
+	h.wantScreen("Ready")
+}
