@@ -103,7 +103,7 @@ func (e placeError) Unwrap() error { return e.err }
 
 func fromGazetteer(p places.Place) Place {
 	region := p.State
-	if p.District != "" && p.District != p.Name && !strings.HasSuffix(p.Name, " "+p.District) {
+	if p.District != "" && !strings.HasPrefix(p.Name, p.District) && !strings.HasSuffix(p.Name, " "+p.District) {
 		region = JoinNonEmpty(", ", p.District, p.State)
 	}
 	return Place{Name: p.Name, Label: p.Label, Kind: p.Kind.String(), Region: region, Lat: p.Lat, Lng: p.Lng, Named: true}
