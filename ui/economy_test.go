@@ -18,6 +18,7 @@ func TestIdleDeskOnTheSearchScreenCostsNothing(t *testing.T) {
 	if n := len(h.events) - before; n != 0 {
 		t.Fatalf("%d requests in an idle hour, the first %s %s", n, h.events[before].Method, h.events[before].Path)
 	}
+	t.Logf("idle hour on the search screen: %d requests", len(h.events)-before)
 	// At the desk, /usage is asked at most hourly.
 	for i := 0; i < 120; i++ {
 		h.advance(time.Minute)
@@ -50,6 +51,7 @@ func TestIdleDeskOnAConfirmedBookingForTomorrow(t *testing.T) {
 	if n := len(h.events) - before; n > 1 {
 		t.Fatalf("%d requests in an hour with tomorrow's booking on screen", n)
 	}
+	t.Logf("an hour with tomorrow's CONFIRMED booking on screen: %d requests", len(h.events)-before)
 }
 
 // A search failing through a five-minute 5xx outage is tried a bounded
@@ -72,6 +74,7 @@ func TestFailingSearchRetriesAreBounded(t *testing.T) {
 	if n := h.count("GET", "/search"); n > 8 {
 		t.Fatalf("%d searches in a five-minute outage, want at most 8", n)
 	}
+	t.Logf("a five-minute 5xx outage on the search screen: %d searches sent", h.count("GET", "/search"))
 	h.wantScreen("Still failing after", "enter tries again")
 	n := h.count("GET", "/search")
 	h.advance(30 * time.Minute)
