@@ -615,13 +615,14 @@ func TestE2EUnderFaults(t *testing.T) {
 	}
 
 	// Searches fail three times in a row (seed 5), more than the client's own
-	// retries: the banner shows the next retry, then the results come.
+	// retries: the banner shows the next retry, then the results come with
+	// the third retry, 2+4+8 s (±20 %) after the first failure.
 	_, base2 := startServe(t, "--key", key, "--faults", "seed=5,only=GET /search,5xx=80%")
 	tm2 := start(t, 110, 32, env, "--api-url", base2)
 	tm2.waitFor(10*time.Second, "Find a charger")
 	tm2.press("down", "enter")
 	tm2.waitFor(10*time.Second, "Server error — retry 1", "nothing you entered is lost")
-	tm2.waitFor(15*time.Second, "sorted by distance")
+	tm2.waitFor(30*time.Second, "sorted by distance")
 	tm2.press("q")
 	tm2.waitExit(5 * time.Second)
 	tm2.restored()
