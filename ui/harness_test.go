@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -94,7 +95,7 @@ func newHarness(t *testing.T, size [2]int, opts ...harnessOpt) *harness {
 	// waits here, and screens are the same whichever test runs first.
 	places.Preload()
 	h := &harness{t: t, clock: sim.NewManualClock(t0)}
-	so := sim.Options{Seed: 1, Clock: h.clock}
+	so := sim.Options{Seed: 1, Clock: h.clock, IDs: rand.New(rand.NewSource(1))} // the same ids in every run, for the goldens
 	o := Options{Clock: h.clock, Mode: Mode{Host: "127.0.0.1"}}
 	cfg := api.Config{APIKey: sim.DefaultKey}
 	for _, f := range opts {

@@ -172,7 +172,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, key strin
 	d := drawFor(s.rng)
 	start, end := req.ReservationStart, req.ReservationEnd
 	b := model.Booking{
-		ID:                  d.uuid(),
+		ID:                  newBookingID(s.opts.IDs),
 		Status:              model.Requested,
 		ClientPriceCurrency: PriceCurrency,
 		ExternalID:          req.ExternalID,
@@ -207,7 +207,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, key strin
 	}
 	s.nextSeq++
 	rec := &record{
-		seq: s.nextSeq, owner: key, base: b, created: now, start: start,
+		seq: s.nextSeq, fate: d.fate(), owner: key, base: b, created: now, start: start,
 		events: schedule(now, start, end, s.opts.Speed, s.opts.ConfirmTimeout, triggerOf(req.CustomerID),
 			loc.CPOPartyID, estimate, d),
 	}

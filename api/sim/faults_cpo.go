@@ -49,7 +49,7 @@ func (fs *faultState) cpo(s *Server, rec *record) {
 	if ci < 0 {
 		return
 	}
-	id := rec.base.ID
+	id := rec.fate
 	if fs.drawn(fs.f.CPO.LateConfirm, "late-confirm", id) && !fs.confirmLate(rec, ci, s.opts.ConfirmTimeout) {
 		return // expired: there is no confirmation left to cancel
 	}
@@ -68,7 +68,7 @@ func confirmIndex(evs []event) int {
 	return -1
 }
 
-// drawn tells whether the booking id falls in share, by a hash seeded per salt.
+// drawn tells whether the booking's fate key falls in share, by a hash seeded per salt.
 func (fs *faultState) drawn(share float64, salt, id string) bool {
 	return share > 0 && hashUnit(fs.f.Seed, salt, id) < share
 }
@@ -106,7 +106,7 @@ func (fs *faultState) confirmLate(rec *record, ci int, timeout time.Duration) bo
 // U(CancelAfterMin, CancelAfterMax) after CONFIRMED (event ci), no later
 // than the step that would have followed it.
 func (fs *faultState) cancelAfterConfirm(rec *record, ci int, hostile bool) {
-	c, id := fs.f.CPO, rec.base.ID
+	c, id := fs.f.CPO, rec.fate
 	span := c.CancelAfterMax - c.CancelAfterMin
 	delay := c.CancelAfterMin + time.Duration(hashUnit(fs.f.Seed, "cpo-cancel-after", id)*float64(span))
 	at := rec.events[ci].at.Add(delay).Round(time.Millisecond)

@@ -464,17 +464,21 @@ func TestCPOCancelsAfterConfirming(t *testing.T) {
 	}
 }
 
-func TestCPOFaultsKeepIDsAndDelays(t *testing.T) {
-	ids := func(f sim.Faults) []string {
+// CPO faults draw from their own hash, not from the seeded stream: a
+// booking's other draws (here its ad hoc token) stay what they were.
+func TestCPOFaultsKeepTheOtherDraws(t *testing.T) {
+	tokens := func(f sim.Faults) []string {
 		e := lifecycleEnv(t, sim.Options{Seed: 5, Faults: f})
 		var out []string
 		for k := 0; k < 5; k++ {
-			out = append(out, e.create(e.request(time.Hour+time.Duration(k)*5*time.Hour, time.Hour)).ID)
+			r := e.request(time.Hour+time.Duration(k)*5*time.Hour, time.Hour)
+			r.TokenStrategy, r.CustomerID = model.AdHoc, ""
+			out = append(out, e.create(r).AdHocToken.TokenUID)
 		}
 		return out
 	}
-	if a, b := ids(sim.Faults{}), ids(sim.Faults{CPO: sim.CPOFaults{LateConfirm: 0.5, Cancel: 0.5}}); !reflect.DeepEqual(a, b) {
-		t.Errorf("CPO faults changed the ids:\n%v\n%v", a, b)
+	if a, b := tokens(sim.Faults{}), tokens(sim.Faults{CPO: sim.CPOFaults{LateConfirm: 0.5, Cancel: 0.5}}); !reflect.DeepEqual(a, b) {
+		t.Errorf("CPO faults changed the seeded draws:\n%v\n%v", a, b)
 	}
 }
 

@@ -154,7 +154,7 @@ func applyHostile(locs []model.Location) {
 func hostileReasons(rec *record) {
 	for i := range rec.events {
 		if rec.events[i].status == model.Cancelled && strings.HasPrefix(rec.events[i].reason, "Rejected by CPO: ") {
-			n := int(hashUnit(int64(rec.seq), "hostile-reason", rec.base.ID) * float64(len(hostileCancelReasons)))
+			n := int(hashUnit(int64(rec.seq), "hostile-reason", rec.fate) * float64(len(hostileCancelReasons)))
 			rec.events[i].reason = "Rejected by CPO: " + strings.TrimPrefix(hostileCancelReasons[n], "Cancelled by CPO: ")
 		}
 	}

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	cryptorand "crypto/rand"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -116,8 +118,27 @@ func drawFor(rng *rand.Rand) draws {
 	return d
 }
 
-func (d draws) uuid() string {
-	x := d.id
+// fate is the seeded key a booking's CPO faults are drawn by: the same seed
+// and the same creates in the same order meet the same fates, while the
+// booking ids themselves (newBookingID) differ from run to run.
+func (d draws) fate() string { return formatUUID(d.id) }
+
+// newBookingID is a random version 4 UUID from src (Options.IDs), else from
+// the system's random source.
+func newBookingID(src io.Reader) string {
+	if src == nil {
+		src = cryptorand.Reader
+	}
+	var x [16]byte
+	if _, err := io.ReadFull(src, x[:]); err != nil {
+		_, _ = cryptorand.Read(x[:]) // never fails (crypto/rand panics instead)
+	}
+	x[6] = x[6]&0x0f | 0x40
+	x[8] = x[8]&0x3f | 0x80
+	return formatUUID(x)
+}
+
+func formatUUID(x [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", x[0:4], x[4:6], x[6:8], x[8:10], x[10:16])
 }
 
@@ -183,6 +204,7 @@ func schedule(created, start, end time.Time, speed float64, timeout time.Duratio
 // record is a stored booking: the fields fixed at create, plus its schedule.
 type record struct {
 	seq     int
+	fate    string // draws.fate: what its CPO faults are drawn by
 	owner   string // the API key that created it
 	base    model.Booking
 	created time.Time

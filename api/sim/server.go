@@ -52,6 +52,10 @@ type Options struct {
 	Faults Faults
 	// Hostile serves terminal-hostile names in the demo search (hostile.go).
 	Hostile bool
+	// IDs is where booking ids come from; nil → crypto/rand, so that two
+	// runs with the same Seed never hand out the same id. A test that
+	// compares screens passes a seeded reader.
+	IDs io.Reader
 }
 
 // Server is the simulator: an http.Handler serving the contract under BasePath.
