@@ -50,8 +50,13 @@ func signals(ctx context.Context) (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 }
 
-// listen serves h on addr until stop is called.
-func listen(addr string, h http.Handler) (base string, stop func(), serveErr <-chan error, err error) {
+// listen serves the simulator, and its geocoder under sim.GeocoderPath, on
+// addr until stop is called. It returns the server's root URL.
+func listen(addr string, s *sim.Server) (root string, stop func(), serveErr <-chan error, err error) {
+	go s.Prepare() // the network is ready before the first search
+	h := http.NewServeMux()
+	h.Handle(sim.GeocoderPath+"/", http.StripPrefix(sim.GeocoderPath, sim.Geocoder()))
+	h.Handle("/", s)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, nil, err
@@ -65,16 +70,16 @@ func listen(addr string, h http.Handler) (base string, stop func(), serveErr <-c
 		_ = srv.Shutdown(ctx)
 		<-errc
 	}
-	return "http://" + ln.Addr().String() + sim.BasePath, stop, errc, nil
+	return "http://" + ln.Addr().String(), stop, errc, nil
 }
 
 // startDemo serves the simulator on a loopback port for demo mode.
 func startDemo(speed float64, seed int64) (cli.Demo, error) {
-	base, stop, _, err := listen("127.0.0.1:0", sim.New(sim.Options{Speed: speed, Seed: seed}))
+	root, stop, _, err := listen("127.0.0.1:0", sim.New(sim.Options{Speed: speed, Seed: seed}))
 	if err != nil {
 		return cli.Demo{}, err
 	}
-	return cli.Demo{BaseURL: base, Key: sim.DefaultKey, Stop: stop}, nil
+	return cli.Demo{BaseURL: root + sim.BasePath, GeocoderURL: root + sim.GeocoderPath, Key: sim.DefaultKey, Stop: stop}, nil
 }
 
 // serve is `chargedesk serve`: the simulator on c.Addr until ctx ends.
@@ -86,13 +91,14 @@ func serve(ctx context.Context, c cli.ServeConfig, stdout, stderr io.Writer) int
 	}
 	h := sim.New(sim.Options{Key: c.Key, RateLimit: c.RateLimit, MonthlyQuota: c.MonthlyQuota, Speed: c.Speed,
 		Seed: c.Seed, Faults: faults, Hostile: c.Hostile, ConfirmTimeout: c.ConfirmTimeout})
-	base, stop, serveErr, err := listen(c.Addr, h)
+	root, stop, serveErr, err := listen(c.Addr, h)
 	if err != nil {
 		fmt.Fprintln(stderr, "chargedesk serve:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "chargedesk simulator listening\n  base URL: %s\n  API key:  %s\n  rate limit %d/min, quota %d/month, speed ×%g, seed %d\n",
-		base, c.Key, c.RateLimit, c.MonthlyQuota, c.Speed, c.Seed)
+	base := root + sim.BasePath
+	fmt.Fprintf(stdout, "chargedesk simulator listening\n  base URL: %s\n  API key:  %s\n  geocoder: %s (geocoder_url, Nominatim's search API)\n  rate limit %d/min, quota %d/month, speed ×%g, seed %d\n",
+		base, c.Key, root+sim.GeocoderPath, c.RateLimit, c.MonthlyQuota, c.Speed, c.Seed)
 	if f := faults.String(); f != "" {
 		fmt.Fprintf(stdout, "  faults: %s\n", f)
 	}

@@ -166,14 +166,16 @@ func (s *detailScreen) evseLine(i int, selected bool) string {
 	uid := pad(e.EVSEUID, 20)
 	status := pad(string(e.Status), 11)
 	text := strings.Join(conns, " · ")
+	// Why an EVSE does not meet the need comes before its connectors, so a
+	// long list of plugs cannot push it off a narrow screen.
 	meets, why := s.need.Meets(e)
 	switch {
 	case selected && !meets:
-		return st.Focused.Render("▸ ") + st.Selected.Render(uid+" "+status) + " " + text + st.Warning.Render(" — "+why) + flag
+		return st.Focused.Render("▸ ") + st.Selected.Render(uid+" "+status) + " " + st.Warning.Render(why+" —") + " " + text + flag
 	case selected:
 		return st.Focused.Render("▸ ") + st.Selected.Render(uid+" "+status) + " " + text + flag
 	case ok && !meets:
-		return st.Dim.Render("  "+uid+" "+status+" "+text+" — "+why) + flag
+		return st.Dim.Render("  "+uid+" "+status+" "+why+" — "+text) + flag
 	case ok:
 		return "  " + uid + " " + st.Colored(string(e.Status), evseTone(e.Status)) + strings.Repeat(" ", max(0, 11-len(e.Status))) + " " + text + flag
 	default:

@@ -125,12 +125,13 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, key strin
 		req.TokenStrategy = model.AdHoc
 	}
 
-	li, ok := s.locByID[req.LocationID]
+	data := s.dataset()
+	li, ok := data.byID[req.LocationID]
 	if !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("Location %s not found", req.LocationID))
 		return
 	}
-	loc := &s.locs[li]
+	loc := &data.locs[li]
 	var evse *model.EVSE
 	for i := range loc.EVSEs {
 		if loc.EVSEs[i].EVSEUID == req.EVSEUID {

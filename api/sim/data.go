@@ -44,50 +44,6 @@ func CPOs() []CPO {
 	return out
 }
 
-type cityExtra struct {
-	plzLo, plzHi int
-	inner, outer []string
-}
-
-var cityExtras = map[string]cityExtra{
-	"München": {80331, 81929,
-		[]string{"Altstadt", "Schwabing", "Maxvorstadt", "Haidhausen", "Sendling", "Giesing", "Bogenhausen", "Neuhausen", "Au", "Westend", "Lehel", "Isarvorstadt", "Glockenbachviertel"},
-		[]string{"Pasing", "Riem", "Trudering", "Moosach", "Freiham", "Aschheim", "Garching", "Unterföhring", "Ismaning", "Unterhaching", "Neuperlach", "Feldmoching", "Allach", "Fürstenried"}},
-	"Berlin": {10115, 14199,
-		[]string{"Mitte", "Kreuzberg", "Friedrichshain", "Prenzlauer Berg", "Charlottenburg", "Schöneberg", "Neukölln", "Moabit", "Wedding", "Tiergarten"},
-		[]string{"Spandau", "Marzahn", "Köpenick", "Tegel", "Steglitz", "Lichtenberg", "Pankow", "Adlershof", "Schönefeld", "Reinickendorf", "Zehlendorf"}},
-	"Hamburg": {20095, 22769,
-		[]string{"Altona", "St. Pauli", "HafenCity", "Eimsbüttel", "Winterhude", "Barmbek", "Eppendorf", "St. Georg", "Ottensen"},
-		[]string{"Harburg", "Bergedorf", "Wandsbek", "Billstedt", "Norderstedt", "Rahlstedt", "Blankenese", "Niendorf", "Wilhelmsburg"}},
-	"Köln": {50667, 51149,
-		[]string{"Altstadt", "Deutz", "Ehrenfeld", "Nippes", "Sülz", "Lindenthal", "Südstadt", "Kalk"},
-		[]string{"Porz", "Chorweiler", "Rodenkirchen", "Mülheim", "Frechen", "Hürth", "Pulheim", "Bergisch Gladbach"}},
-	"Frankfurt am Main": {60306, 60599,
-		[]string{"Innenstadt", "Sachsenhausen", "Bornheim", "Nordend", "Westend", "Bockenheim", "Gallus", "Ostend"},
-		[]string{"Höchst", "Niederrad", "Flughafen", "Offenbach", "Bad Vilbel", "Eschborn", "Bergen-Enkheim", "Nieder-Eschbach"}},
-	"Stuttgart": {70173, 70629,
-		[]string{"Mitte", "West", "Ost", "Süd", "Nord", "Bad Cannstatt"},
-		[]string{"Vaihingen", "Degerloch", "Zuffenhausen", "Feuerbach", "Möhringen", "Esslingen", "Ludwigsburg", "Fellbach", "Sindelfingen", "Leinfelden"}},
-	"Düsseldorf": {40210, 40629,
-		[]string{"Altstadt", "Pempelfort", "Bilk", "Oberkassel", "Flingern", "Derendorf", "Unterbilk", "Medienhafen"},
-		[]string{"Benrath", "Garath", "Gerresheim", "Kaiserswerth", "Ratingen", "Neuss", "Hilden", "Eller", "Lierenfeld"}},
-	"Leipzig": {4103, 4357,
-		[]string{"Zentrum", "Südvorstadt", "Plagwitz", "Gohlis", "Connewitz", "Reudnitz", "Lindenau"},
-		[]string{"Grünau", "Paunsdorf", "Markkleeberg", "Schkeuditz", "Taucha", "Wiederitzsch", "Engelsdorf", "Möckern"}},
-	"Dortmund": {44135, 44388,
-		[]string{"Innenstadt", "Kreuzviertel", "Hörde", "Phoenix-See", "Nordstadt", "Westfalenhallen"},
-		[]string{"Aplerbeck", "Brackel", "Huckarde", "Lütgendortmund", "Mengede", "Hombruch", "Schwerte", "Lünen", "Castrop-Rauxel"}},
-	"Nürnberg": {90402, 90491,
-		[]string{"Altstadt", "Gostenhof", "St. Johannis", "Südstadt", "Maxfeld", "Wöhrd"},
-		[]string{"Langwasser", "Fürth", "Erlangen", "Schwabach", "Zirndorf", "Eibach", "Mögeldorf", "Flughafen"}},
-	"Dresden": {1067, 1328,
-		[]string{"Altstadt", "Neustadt", "Johannstadt", "Striesen", "Löbtau", "Pieschen"},
-		[]string{"Klotzsche", "Prohlis", "Gorbitz", "Radebeul", "Heidenau", "Freital", "Weißig", "Coschütz"}},
-	"Hannover": {30159, 30669,
-		[]string{"Mitte", "List", "Linden", "Südstadt", "Oststadt", "Nordstadt"},
-		[]string{"Laatzen", "Langenhagen", "Messe", "Garbsen", "Misburg", "Bothfeld", "Ricklingen", "Lehrte", "Ronnenberg"}},
-}
-
 var streets = []string{
 	"Hauptstraße", "Bahnhofstraße", "Industriestraße", "Gewerbering", "Lindenallee", "Schillerstraße",
 	"Goethestraße", "Ringstraße", "Am Messesee", "Friedrichstraße", "Kirchweg", "Gartenstraße",
@@ -100,10 +56,6 @@ var compass = []string{"Nord", "Süd", "Ost", "West"}
 
 // Generation parameters.
 const (
-	locationsMunich   = 40   // Munich gets more: the provider's guide searches there
-	locationsPerCity  = 28   // every other city of model.Cities
-	cityRadiusKM      = 30.0 // locations are scattered up to this far from the centre
-	generatedMinKM    = 0.8  // …and at least this far, so the flagship stays the closest
 	pricingCurrency   = "EUR"
 	countryCode       = "DEU"
 	fixedExampleEVSEs = 4
@@ -121,29 +73,6 @@ const (
 	ExampleLocationBerlin  = "DE-ALG-E456789"
 	ExampleLocationHamburg = "DE-ALG-E999888"
 )
-
-// generateLocations builds the seeded data set. The same seed gives the same
-// locations, in the same order.
-func generateLocations(seed int64) []model.Location {
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
-	g := &gen{rng: rng, used: map[string]bool{
-		FlagshipLocationID: true, ExampleLocationBerlin: true, ExampleLocationHamburg: true,
-	}}
-	var locs []model.Location
-	locs = append(locs, g.flagship())
-	for i, c := range model.Cities {
-		n := locationsPerCity
-		if i == 0 {
-			n = locationsMunich
-		}
-		for j := 0; j < n; j++ {
-			locs = append(locs, g.location(c))
-		}
-	}
-	locs = append(locs, g.example(ExampleLocationBerlin, "Allego Potsdamer Platz", "Potsdamer Platz 1", "10785", "Berlin", 52.5096, 13.3760))
-	locs = append(locs, g.example(ExampleLocationHamburg, "Allego Ladehof Billbrook", "Billbrookdeich 210", "22113", "Hamburg", 53.5313, 10.0862))
-	return locs
-}
 
 type gen struct {
 	rng  *rand.Rand
@@ -295,59 +224,6 @@ func (g *gen) name(p cpoProfile, dc bool, place, street string) string {
 		return "Tesla Supercharger " + place
 	}
 	return p.Name + " " + place
-}
-
-// location draws one location around the city centre: uniformly in angle,
-// denser near the centre (distance ∝ u^1.8).
-func (g *gen) location(c model.City) model.Location {
-	ex, ok := cityExtras[c.Name]
-	if !ok {
-		ex = cityExtra{plzLo: 10000, plzHi: 99999, inner: []string{"Zentrum"}, outer: []string{"Gewerbegebiet"}}
-	}
-	p := g.pickCPO()
-	r := generatedMinKM + (cityRadiusKM-generatedMinKM)*math.Pow(g.rng.Float64(), 1.8)
-	theta := g.rng.Float64() * 2 * math.Pi
-	lat := c.Lat + r*math.Cos(theta)/111.32
-	lng := c.Lng + r*math.Sin(theta)/(111.32*math.Cos(c.Lat*math.Pi/180))
-	place := g.pick(ex.inner)
-	if r > 8 || p.PartyID == "ION" || p.PartyID == "FST" || p.PartyID == "TSL" {
-		place = g.pick(ex.outer) // motorway-style operators sit on the outskirts
-	}
-	street := g.pick(streets)
-	dc := g.rng.Float64() < p.dcShare
-	loc := model.Location{
-		LocationID:          g.newID(p.PartyID),
-		Name:                g.name(p, dc, place, street),
-		CPOName:             p.Name,
-		CPOPartyID:          p.PartyID,
-		SupportsReservation: g.rng.Float64() >= p.noReserve,
-		Address:             fmt.Sprintf("%s %d", street, 1+g.rng.IntN(180)),
-		City:                c.Name,
-		PostalCode:          fmt.Sprintf("%05d", ex.plzLo+g.rng.IntN(ex.plzHi-ex.plzLo+1)),
-		Country:             countryCode,
-		Coordinates:         &model.Coordinates{Latitude: round6(lat), Longitude: round6(lng)},
-	}
-	var n int
-	var price float64
-	if dc {
-		n = 2 + g.rng.IntN(7) // 2..8
-		price = g.between(14, 35)
-	} else {
-		n = 1 + g.rng.IntN(6) // 1..6
-		price = g.between(8, 18)
-	}
-	for k := 1; k <= n; k++ {
-		e := model.EVSE{EVSEUID: evseUID(loc.LocationID, k), Status: g.evseStatus()}
-		if dc {
-			e.Connectors = g.dcConnectors(p.PartyID)
-		} else {
-			e.Connectors = g.acConnectors()
-		}
-		loc.EVSEs = append(loc.EVSEs, e)
-	}
-	price = round2(price)
-	loc.Pricing = &model.Pricing{EstimatedPrice: &price, Currency: pricingCurrency}
-	return loc
 }
 
 // flagship is the fixed, always bookable EnBW park next to Marienplatz.

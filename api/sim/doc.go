@@ -120,10 +120,23 @@
 //     Other statuses → 400 "Booking cannot be cancelled in status X".
 //
 // Data
-//   - ~350 locations: 40 around Munich, 28 around each other city of
-//     model.Cities, at 0.8–30 km from the centre (denser near it), from 9
-//     CPOs (CPOs). IDs DE-<PARTY>-E<6 digits>, EVSEs DE*<PARTY>*E…*n,
-//     connector ids "1".."3".
+//   - The country (country.go): sites near every town of the gazetteer
+//     (model/places), one per peoplePerSite inhabitants on average (a
+//     fraction drawn by the seed), within townRadiusKM of the centre, which
+//     grows with the population; about 13,000 locations for a seed, from 9
+//     CPOs (CPOs). A site's city is the town whose area covers it best, its
+//     name the nearest part of a city within 2.5 km (else the town), its
+//     postal code the nearest one. IDs DE-<PARTY>-E<6 digits>, EVSEs
+//     DE*<PARTY>*E…*n, connector ids "1".."3".
+//   - The network of a seed is built on the first request that needs it
+//     (Prepare builds it at once) and shared by every Server of that seed
+//     in the process; a grid index (grid.go) makes a search cost what the
+//     locations near its point cost, not the country.
+//   - Booking ids are random version 4 UUIDs (Options.IDs for fixed ones);
+//     the seed fixes each booking's delays and fate, not its id.
+//   - Geocoder answers Nominatim's /search for `serve` and demo mode: the
+//     streets of geoStreets as addresses, other text as the gazetteer
+//     resolves it.
 //   - Fixed in every seed: FlagshipLocationID (EnBW Schnellladepark
 //     Marienplatz, the closest result of the guide's Munich search, EVSEs 1
 //     and 2 AVAILABLE with 300 kW CCS) and the Allego ids the docs' examples

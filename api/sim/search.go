@@ -127,14 +127,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, now time.Time) {
 	}
 	var hits []hit
 	perCPO := map[string]int{}
-	for i := range s.locs {
-		l := &s.locs[i]
-		d := model.DistanceKM(q.Lat, q.Lng, l.Coordinates.Latitude, l.Coordinates.Longitude)
-		if d > q.RadiusKM {
-			continue
-		}
+	data := s.dataset()
+	data.grid.within(q.Lat, q.Lng, q.RadiusKM, func(i int, d float64) {
+		l := &data.locs[i]
 		if window && !l.SupportsReservation {
-			continue
+			return
 		}
 		ok := false
 		for _, e := range l.EVSEs {
@@ -148,11 +145,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, now time.Time) {
 			break
 		}
 		if !ok {
-			continue
+			return
 		}
 		hits = append(hits, hit{d, l})
 		perCPO[l.CPOPartyID]++
-	}
+	})
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].d != hits[j].d {
 			return hits[i].d < hits[j].d

@@ -94,6 +94,18 @@ func checkSorted(t *testing.T, sr model.SearchResponse, lat, lng, radius float64
 	}
 }
 
+// countNear counts the locations within radiusKM of (lat, lng) that keep
+// says yes to: what a search with those filters must report as its total.
+func countNear(locs []model.Location, lat, lng, radiusKM float64, keep func(model.Location) bool) int {
+	n := 0
+	for _, l := range locs {
+		if model.DistanceKM(lat, lng, l.Coordinates.Latitude, l.Coordinates.Longitude) <= radiusKM && keep(l) {
+			n++
+		}
+	}
+	return n
+}
+
 func TestSearchFilters(t *testing.T) {
 	e := newEnv(t, sim.Options{Seed: 7})
 	const lat, lng = 52.52, 13.405 // Berlin
@@ -117,12 +129,7 @@ func TestSearchFilters(t *testing.T) {
 	t.Run("radius", func(t *testing.T) {
 		sr := e.search("/search?lat=52.52&lng=13.405&radius=5&limit=100")
 		checkSorted(t, sr, lat, lng, 5)
-		n := 0
-		for _, l := range all.Results {
-			if l.DistanceKM <= 5 {
-				n++
-			}
-		}
+		n := countNear(e.srv.Locations(), lat, lng, 5, func(model.Location) bool { return true })
 		if sr.Total != n || n == 0 {
 			t.Errorf("radius 5: total %d, want %d (>0)", sr.Total, n)
 		}
@@ -133,12 +140,7 @@ func TestSearchFilters(t *testing.T) {
 		for _, ct := range []model.ConnectorType{model.CHAdeMO, model.T2, model.CCS2} {
 			sr := e.search("/search?lat=52.52&lng=13.405&limit=100&connector_type=" + string(ct))
 			checkSorted(t, sr, lat, lng, 50)
-			want := 0
-			for _, l := range all.Results {
-				if hasConnector(l, ct, 0) {
-					want++
-				}
-			}
+			want := countNear(e.srv.Locations(), lat, lng, 50, func(l model.Location) bool { return hasConnector(l, ct, 0) })
 			if sr.Total != want || want == 0 {
 				t.Errorf("%s: total %d, want %d (>0)", ct, sr.Total, want)
 			}

@@ -64,8 +64,8 @@ type Server struct {
 	opts  Options
 	clock model.Clock
 
-	locs    []model.Location // the seeded data set (DistanceKM 0)
-	locByID map[string]int
+	dataOnce sync.Once
+	data     *dataset // the seeded network: data() builds it on first use
 
 	mu       sync.Mutex
 	rng      *rand.Rand // lifecycle randomness
@@ -99,31 +99,47 @@ func New(o Options) *Server {
 	s := &Server{
 		opts:     o,
 		clock:    o.Clock,
-		locs:     generateLocations(o.Seed),
-		locByID:  map[string]int{},
 		rng:      rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed11fe)),
 		bookings: newBookingStore(),
 		usage:    map[string]*keyUsage{},
 	}
-	if o.Hostile {
-		applyHostile(s.locs)
-	}
 	if o.Faults.Enabled() {
 		s.faults = newFaultState(o.Faults, o.Seed)
 	}
-	for i, l := range s.locs {
-		s.locByID[l.LocationID] = i
-	}
 	return s
 }
+
+// dataset is the seed's network (shared with every Server of the seed),
+// built on the first request that needs it, so that starting a Server costs
+// nothing. A hostile Server changes a few names: it gets its own copy.
+func (s *Server) dataset() *dataset {
+	s.dataOnce.Do(func() {
+		d := datasetFor(s.opts.Seed)
+		if s.opts.Hostile {
+			locs := make([]model.Location, len(d.locs))
+			for i, l := range d.locs {
+				locs[i] = copyLocation(l)
+			}
+			applyHostile(locs)
+			d = indexed(locs)
+		}
+		s.data = d
+	})
+	return s.data
+}
+
+// Prepare builds the network now rather than on the first request that
+// needs it (a program that serves can run it in the background at start).
+func (s *Server) Prepare() { s.dataset() }
 
 // Options returns the options in effect (defaults filled in).
 func (s *Server) Options() Options { return s.opts }
 
 // Locations returns a copy of the seeded data set, in generation order.
 func (s *Server) Locations() []model.Location {
-	out := make([]model.Location, len(s.locs))
-	for i, l := range s.locs {
+	locs := s.dataset().locs
+	out := make([]model.Location, len(locs))
+	for i, l := range locs {
 		out[i] = copyLocation(l)
 	}
 	return out

@@ -122,7 +122,7 @@ func TestStoreIndexesStayConsistent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	type target struct{ loc, evse string }
 	var targets []target
-	for _, l := range s.locs {
+	for _, l := range s.dataset().locs {
 		for _, e := range l.EVSEs {
 			if l.SupportsReservation && e.Status == model.EVSEAvailable && len(targets) < 10 {
 				targets = append(targets, target{l.LocationID, e.EVSEUID})
