@@ -62,10 +62,6 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE, need model.Ne
 	for i, t := range model.TokenStrategies {
 		strategies[i] = string(t) + " — " + t.Label()
 	}
-	durs := make([]string, len(durations))
-	for i, d := range durations {
-		durs[i] = fmtDuration(d)
-	}
 	start := model.DefaultStart(c.Now()).In(c.Zone).Format("2006-01-02 15:04")
 	if !need.Start.IsZero() {
 		start = need.Start.In(c.Zone).Format("2006-01-02 15:04") // the window the driver asked for
@@ -77,7 +73,7 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE, need model.Ne
 		newTextField("fleet_group_id", "Fleet group", "", "group_…"),
 		newTextField("token_uid", "RFID UID", "", "8, 14 or 20 hex characters"),
 		newTextField("reservation_start", "Start (Berlin)", start, "YYYY-MM-DD HH:MM"),
-		durationField(durs),
+		durationField("duration", "Duration", durations, 3),
 		newChoiceField("connector_id", "Connector", s.connectorChoices(), 0),
 		newTextField("external_id", "External id", c.NewExternalID(c.Now()), "your unique reference"),
 	}
@@ -120,22 +116,6 @@ func (s *confirmScreen) resumeAttempt(a *attempt) {
 
 // sending tells whether the attempt's answer is awaited.
 func (s *confirmScreen) sending() bool { return s.attempt != nil && s.attempt.sending }
-
-// durationField is the choice of durations; typed digits name minutes
-// ("90" → 1 h 30).
-func durationField(labels []string) *field {
-	f := newChoiceField("duration", "Duration", labels, 3)
-	f.minutes = func(n int) (int, bool) {
-		for i, d := range durations {
-			if d == time.Duration(n)*time.Minute {
-				return i, true
-			}
-		}
-		return 0, false
-	}
-	f.hint = "←/→, or type the minutes (90 → 1 h 30)"
-	return f
-}
 
 func (s *confirmScreen) connectorChoices() []string {
 	var out []string

@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -52,6 +53,26 @@ func newTextField(name, label, value, placeholder string) *field {
 
 func newChoiceField(name, label string, choices []string, idx int) *field {
 	return &field{name: name, label: label, choice: true, choices: choices, idx: idx, opt: -1}
+}
+
+// durationField is a choice of durations, choice idx first; typed digits
+// name minutes ("90" → 1 h 30).
+func durationField(name, label string, ds []time.Duration, idx int) *field {
+	labels := make([]string, len(ds))
+	for i, d := range ds {
+		labels[i] = fmtDuration(d)
+	}
+	f := newChoiceField(name, label, labels, idx)
+	f.minutes = func(n int) (int, bool) {
+		for i, d := range ds {
+			if d == time.Duration(n)*time.Minute {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	f.hint = "←/→, or type the minutes (90 → 1 h 30)"
+	return f
 }
 
 func (f *field) value() string {

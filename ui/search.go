@@ -72,22 +72,9 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 			labels = append(labels, ct.Label()+"  "+string(ct))
 		}
 	}
-	lengths := make([]string, len(windowLengths))
-	for i, d := range windowLengths {
-		lengths[i] = fmtDuration(d)
-	}
 	// In the order a driver says it: where, which plug, how fast, when, how
 	// long; the radius, rarely changed, last.
-	windowLength := newChoiceField("window_length", "Window length", lengths, 1)
-	windowLength.minutes = func(n int) (int, bool) {
-		for i, d := range windowLengths {
-			if d == time.Duration(n)*time.Minute {
-				return i, true
-			}
-		}
-		return 0, false
-	}
-	windowLength.hint = "←/→, or type the minutes (90 → 1 h 30)"
+	windowLength := durationField("window_length", "Window length", windowLengths, 1)
 	s.form.fields = []*field{
 		newTextField("place", "Place", place, "town, postal code, station or 48.1351, 11.5820"),
 		newChoiceField("connector_type", "Connector", labels, conn),
