@@ -562,7 +562,7 @@ func (a *App) attemptAnswered(msg bookingCreatedMsg) tea.Cmd {
 // earlierAttempt says what became of a create an earlier run left unknown;
 // a booking it made goes on the watchlist.
 func (a *App) earlierAttempt(msg attemptResolvedMsg) {
-	what := fmt.Sprintf("an attempt from %s (%s)", msg.a.Since.In(a.c.Zone).Format("Mon 15:04"), msg.a.ExternalID)
+	what := fmt.Sprintf("an attempt from %s (%s)", msg.a.When().In(a.c.Zone).Format("Mon 15:04"), msg.a.ExternalID)
 	switch {
 	case msg.booking != nil:
 		a.c.watch.track(*msg.booking, model.Location{}, true)

@@ -36,14 +36,16 @@ func JournalDir(getenv func(string) string) string {
 // file stays for the next start to resolve by look-up.
 type Journal struct {
 	dir    string
-	target string // the API it records for: base URL and a fingerprint of the key
+	target string           // the API it records for: base URL and a fingerprint of the key
+	now    func() time.Time // when an attempt begins (WithClock); time.Now by default
 }
 
 // Attempt is one recorded create.
 type Attempt struct {
 	ExternalID string               `json:"external_id"`
 	Request    model.BookingRequest `json:"request"`
-	Since      time.Time            `json:"since"` // when the attempt began
+	Since      time.Time            `json:"since"`          // look-ups search from here: the attempt, or an earlier one with its external id
+	Began      time.Time            `json:"began,omitzero"` // when this attempt was recorded: what a report says
 	Target     string               `json:"target"`
 	PID        int                  `json:"pid"`
 }
@@ -53,7 +55,22 @@ type Attempt struct {
 // attempt is resolved against the account it was made with.
 func OpenJournal(dir, baseURL, key string) *Journal {
 	sum := sha256.Sum256([]byte(key))
-	return &Journal{dir: dir, target: strings.TrimRight(baseURL, "/") + "#" + hex.EncodeToString(sum[:4])}
+	return &Journal{dir: dir, target: strings.TrimRight(baseURL, "/") + "#" + hex.EncodeToString(sum[:4]), now: time.Now}
+}
+
+// WithClock makes the journal date attempts by now (the program's clock).
+func (j *Journal) WithClock(now func() time.Time) *Journal {
+	j.now = now
+	return j
+}
+
+// When is when the attempt was made, for a report ("an attempt from 14:02"):
+// Began, or Since in a journal written before Began was kept.
+func (a Attempt) When() time.Time {
+	if a.Began.IsZero() {
+		return a.Since
+	}
+	return a.Began
 }
 
 // Begin records req before it is sent (see api.Journal).
@@ -66,7 +83,7 @@ func (j *Journal) Begin(req model.BookingRequest, since time.Time) (api.JournalE
 	if err != nil {
 		return nil, err
 	}
-	a := Attempt{ExternalID: req.ExternalID, Request: req, Since: since.UTC(), Target: j.target, PID: os.Getpid()}
+	a := Attempt{ExternalID: req.ExternalID, Request: req, Since: since.UTC(), Began: j.now().UTC(), Target: j.target, PID: os.Getpid()}
 	if err := writeSynced(f, a); err != nil {
 		_ = os.Remove(path)
 		_ = f.Close()

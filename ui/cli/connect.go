@@ -137,7 +137,7 @@ func connect(env Env, f connFlags, onEvent func(api.Event), onProblem func(strin
 		Now: env.Clock.Now, Sleep: env.Sleep, OnEvent: fanOut(logger, onEvent), AllowInsecureHTTP: f.insecure}
 	c.insecure = f.insecure && api.InsecureURL(res.BaseURL)
 	if dir := localstate.JournalDir(env.Getenv); dir != "" && !res.Demo {
-		c.journal = localstate.OpenJournal(dir, res.BaseURL, res.APIKey)
+		c.journal = localstate.OpenJournal(dir, res.BaseURL, res.APIKey).WithClock(env.Clock.Now)
 		cfg.Journal = c.journal
 	}
 	if res.Demo {

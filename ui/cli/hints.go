@@ -53,7 +53,7 @@ func (inv *invocation) describe(e *api.Error, code int) (title, hint string) {
 	case api.KindInsecure:
 		return "refused", "Use an https URL, or --insecure-http on a network you trust."
 	case api.KindInFlight:
-		return "in flight", "Another chargedesk on this machine is sending this booking; when it has finished, look it up: chargedesk status EXTERNAL_ID."
+		return "in flight", "Another chargedesk on this machine is sending this booking; when it has finished, look the booking up: chargedesk status with the external id above."
 	}
 	return "error", ""
 }

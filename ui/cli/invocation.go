@@ -90,7 +90,7 @@ func (inv *invocation) resolvePending() {
 	}
 	pending, _ := j.Pending()
 	for _, a := range pending {
-		what := fmt.Sprintf("chargedesk: an attempt from %s (external id %s)", berlinTime(a.Since, "2006-01-02 15:04"), a.ExternalID)
+		what := fmt.Sprintf("chargedesk: an attempt from %s (external id %s)", berlinTime(a.When(), "2006-01-02 15:04"), a.ExternalID)
 		b, err := inv.client().LookUpAttempt(inv.ctx, a.Request, a.Since)
 		switch {
 		case err != nil && api.KindOf(err) != api.KindConflict:

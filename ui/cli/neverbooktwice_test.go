@@ -43,7 +43,7 @@ func TestTheNextRunResolvesAnAttemptLeftInTheJournal(t *testing.T) {
 	t.Parallel()
 	e := newCmdEnv(t, sim.Options{})
 	dir := localstate.JournalDir(func(k string) string { return e.vars[k] })
-	j := localstate.OpenJournal(dir, e.base, cmdKey)
+	j := localstate.OpenJournal(dir, e.base, cmdKey).WithClock(func() time.Time { return cmdT0 })
 	start := cmdT0.Add(time.Hour)
 	made := model.BookingRequest{LocationID: sim.FlagshipLocationID, EVSEUID: "DE*ENB*E123456*1",
 		ReservationStart: start, ReservationEnd: start.Add(time.Hour), ExternalID: "killed-made",
