@@ -66,3 +66,39 @@ func BenchmarkNetHTTPGetBooking(b *testing.B) {
 		resp.Body.Close()
 	}
 }
+
+// BenchmarkClientRatio makes the two round trips above in turn, against one
+// server, so that a busy machine slows both alike, and reports their ratio
+// (the budget: at most 1.3).
+func BenchmarkClientRatio(b *testing.B) {
+	srv, id := benchServer(b)
+	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
+	hc := &http.Client{}
+	url := srv.URL + sim.BasePath + "/bookings/" + id
+	ctx := context.Background()
+	var tClient, tPlain time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := c.GetBooking(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("X-API-Key", sim.DefaultKey)
+		req.Header.Set("Accept", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var bk model.Booking
+		if err := json.NewDecoder(resp.Body).Decode(&bk); err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		tClient += mid.Sub(start)
+		tPlain += time.Since(mid)
+	}
+	b.ReportMetric(float64(tClient.Nanoseconds())/float64(b.N), "ns/client")
+	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(b.N), "ns/net-http")
+	b.ReportMetric(float64(tClient)/float64(tPlain), "ratio")
+}
