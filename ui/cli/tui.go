@@ -20,6 +20,9 @@ const demoCustomer = "cust_demo_001"
 // demoSearch is the provider guide's example search, prefilled in the demo.
 var demoSearch = model.SearchInput{Place: "München", Radius: "25", Connector: "CCS", PowerMin: "50"}
 
+// demoPoint is where the guide's example searches: Marienplatz, München.
+const demoPoint = "48.1351, 11.5820"
+
 // tuiFlags are the root command's: what to connect to, and the TUI's own.
 type tuiFlags struct {
 	conn      connFlags
@@ -94,9 +97,15 @@ func tuiOptions(env Env, cn *conn, noHistory bool) ui.Options {
 			DriverLanguage: model.ParseLang(res.DriverLanguage)}}
 	if cn.demo {
 		opts.Mode = ui.Mode{Demo: true, Speed: cn.speed, Host: "embedded simulator", ReadOnly: cn.readOnly, DemoCustomer: demoCustomer}
-		q, place, fe := model.ParseSearch(demoSearch, env.Clock.Now(), model.Berlin)
+		// The form shows the place's name and resolves it when the gazetteer
+		// is loaded; reading the name here would decode the gazetteer before
+		// the first frame (100 ms of start-up), so the numbers are read with
+		// the guide's point instead.
+		in := demoSearch
+		in.Place = demoPoint
+		q, _, fe := model.ParseSearch(in, env.Clock.Now(), model.Berlin)
 		if len(fe) == 0 {
-			opts.Query, opts.PlaceText = &q, place.Name
+			opts.Query, opts.PlaceText = &q, demoSearch.Place
 		}
 	}
 	if j := cn.journal; j != nil {
