@@ -221,6 +221,23 @@ func (b Booking) Window() (start, end time.Time) {
 	return start, end
 }
 
+// OlderThan tells whether this copy of a booking is older than copy o: by
+// status_updated_at, then updated_at. Copies that say nothing are equal.
+// Every place that keeps a booking keeps the newest copy by this rule.
+func (b Booking) OlderThan(o Booking) bool {
+	if d := compareTimes(b.StatusUpdatedAt, o.StatusUpdatedAt); d != 0 {
+		return d < 0
+	}
+	return compareTimes(b.UpdatedAt, o.UpdatedAt) < 0
+}
+
+func compareTimes(a, b *time.Time) int {
+	if a == nil || b == nil {
+		return 0
+	}
+	return a.Compare(*b)
+}
+
 // BookingList is the body of GET /bookings.
 type BookingList struct {
 	Bookings []Booking `json:"bookings"`

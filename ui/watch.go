@@ -309,22 +309,8 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 	return nil
 }
 
-// older tells whether a's last status change is before b's.
-// older tells whether copy a of a booking is older than copy b: by
-// status_updated_at, then updated_at. Copies that say nothing are equal.
-func older(a, b model.Booking) bool {
-	if d := compareTimes(a.StatusUpdatedAt, b.StatusUpdatedAt); d != 0 {
-		return d < 0
-	}
-	return compareTimes(a.UpdatedAt, b.UpdatedAt) < 0
-}
-
-func compareTimes(a, b *time.Time) int {
-	if a == nil || b == nil {
-		return 0
-	}
-	return a.Compare(*b)
-}
+// older tells whether copy a of a booking is older than copy b.
+func older(a, b model.Booking) bool { return a.OlderThan(b) }
 
 // observe takes any copy of a booking the program received (a list's row,
 // an answer to a cancel, a create): the newest copy wins, wherever it came

@@ -1,0 +1,16 @@
+package gateway
+
+import (
+	"time"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// JournalForTest records an attempt as a create does before its POST.
+func JournalForTest(s *Store, agent string, req model.BookingRequest, since time.Time) error {
+	_, err := journal{s, agent}.Begin(req, since)
+	return err
+}
+
+// UpstreamForTest is the API the gateway talks to.
+func UpstreamForTest(g *Gateway) string { return g.cfg.UpstreamURL }

@@ -1,0 +1,301 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// Paths the gateway serves: the Agent API's, and its own events stream.
+const (
+	ClientPath = "/api/v1/client"
+	EventsPath = "/api/v1/gateway/events"
+	// Header is set on every answer, so a client can tell it talks to a
+	// gateway (and may subscribe to EventsPath instead of polling).
+	Header = "X-Chargedesk-Gateway"
+)
+
+// Defaults of Config.
+const (
+	DefaultLimit     = 100
+	DefaultQuota     = 10000
+	DefaultSearchTTL = 60 * time.Second
+)
+
+// How fresh a watched booking must be to answer an agent's read from the
+// watch: while the CPO decides the watch itself polls every
+// model.PollConfirming, so agents never cause more; afterwards a read older
+// than freshAfter goes upstream once (coalesced) for everyone.
+const freshAfter = 30 * time.Second
+
+// Config is what a gateway needs.
+type Config struct {
+	// UpstreamURL and Key are the API's base URL (…/api/v1/client) and the
+	// account's key. The key is read once, kept in memory, never written.
+	UpstreamURL string
+	Key         string
+	Store       *Store
+	// Limit and Quota are the account's per-minute limit and monthly quota
+	// (0: DefaultLimit, DefaultQuota).
+	Limit, Quota int
+	// SearchTTL is how long an identical search is answered from the first
+	// one's answer (0: DefaultSearchTTL).
+	SearchTTL time.Duration
+	Clock     model.Clock       // nil: the system clock
+	Transport http.RoundTripper // nil: http.DefaultTransport
+	// Logf receives one line per event worth a log (never the key); nil:
+	// nothing.
+	Logf func(format string, args ...any)
+}
+
+// Gateway is the team's single client of the API: an http.Handler serving
+// the Agent API contract to agents (who authenticate with agent tokens),
+// and a watch (Run) that polls every active booking once for everyone.
+type Gateway struct {
+	cfg    Config
+	store  *Store
+	up     *upstream
+	client *api.Client // creates and look-ups, with the never-book-twice rules
+	budget *budget
+	flight singleflight.Group
+	hub    *hub
+
+	mu       sync.Mutex
+	searches map[string]answer
+	watched  map[string]*watched
+	creating map[string]*sync.Mutex // one create at a time per external id
+}
+
+// watched is one booking the watch keeps.
+type watched struct {
+	booking model.Booking
+	raw     []byte
+	checked time.Time
+	next    time.Time // when the watch asks again (zero: never, final)
+}
+
+// New returns a gateway for cfg.
+func New(cfg Config) *Gateway {
+	if cfg.Limit <= 0 {
+		cfg.Limit = DefaultLimit
+	}
+	if cfg.Quota <= 0 {
+		cfg.Quota = DefaultQuota
+	}
+	if cfg.SearchTTL <= 0 {
+		cfg.SearchTTL = DefaultSearchTTL
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = model.SystemClock{}
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	g := &Gateway{cfg: cfg, store: cfg.Store, budget: newBudget(cfg.Limit, cfg.Quota), hub: newHub(),
+		searches: map[string]answer{}, watched: map[string]*watched{}, creating: map[string]*sync.Mutex{}}
+	g.up = newUpstream(cfg.UpstreamURL, cfg.Key, cfg.Transport, cfg.Clock.Now, g.budget)
+	g.client = api.New(api.Config{BaseURL: cfg.UpstreamURL, APIKey: cfg.Key, Transport: cfg.Transport,
+		Now: cfg.Clock.Now, UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second,
+		OnEvent: func(api.Event) { g.budget.spent(cfg.Clock.Now()) }})
+	return g
+}
+
+func (g *Gateway) now() time.Time { return g.cfg.Clock.Now() }
+
+// ServeHTTP serves agents.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(Header, "1")
+	agent, ok := g.authenticate(r)
+	if !ok {
+		g.writeTeamHeaders(w)
+		writeBody(w, http.StatusUnauthorized, errorBody("Invalid agent token: ask the team lead for one (chargedesk gateway agent add NAME)"))
+		return
+	}
+	if r.URL.Path == EventsPath {
+		g.events(w, r)
+		return
+	}
+	path, ok := strings.CutPrefix(r.URL.Path, ClientPath)
+	if !ok {
+		writeBody(w, http.StatusNotFound, errorBody("Not found: the gateway serves "+ClientPath+" and "+EventsPath))
+		return
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case r.Method == http.MethodGet && path == "/search":
+		g.reply(w, g.search(r))
+	case r.Method == http.MethodGet && path == "/usage":
+		g.reply(w, g.read(r.Context(), "usage", "/usage", "", Read))
+	case r.Method == http.MethodGet && path == "/bookings":
+		g.reply(w, g.list(r))
+	case r.Method == http.MethodPost && path == "/bookings":
+		g.reply(w, g.create(r, agent))
+	case r.Method == http.MethodGet && len(segs) == 2 && segs[0] == "bookings":
+		g.reply(w, g.booking(r.Context(), segs[1]))
+	case r.Method == http.MethodPost && len(segs) == 3 && segs[0] == "bookings" && segs[2] == "cancel":
+		g.reply(w, g.cancel(r, agent, segs[1]))
+	default:
+		writeBody(w, http.StatusNotFound, errorBody("Not found: "+r.Method+" "+path))
+	}
+}
+
+// authenticate reads the agent token where the API reads its key.
+func (g *Gateway) authenticate(r *http.Request) (string, bool) {
+	token := strings.TrimSpace(r.Header.Get("X-API-Key"))
+	if token == "" {
+		token, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		token = strings.TrimSpace(token)
+	}
+	return g.store.Authenticate(token)
+}
+
+// reply writes an answer with the team's rate-limit headers.
+func (g *Gateway) reply(w http.ResponseWriter, a answer) {
+	g.writeTeamHeaders(w)
+	if a.retryAfter != "" {
+		w.Header().Set("Retry-After", a.retryAfter)
+	}
+	if !a.at.IsZero() {
+		if age := g.now().Sub(a.at); age >= time.Second {
+			w.Header().Set("Age", strconv.Itoa(int(age/time.Second)))
+		}
+	}
+	writeBody(w, a.status, a.body)
+}
+
+func (g *Gateway) writeTeamHeaders(w http.ResponseWriter) {
+	limit, remaining, reset := g.budget.headers(g.now())
+	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	w.Header().Set("X-RateLimit-Reset", reset.UTC().Truncate(time.Second).Add(time.Second).Format(time.RFC3339))
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// failed is the answer for an upstream request that got no answer.
+func failed(err error) answer {
+	if b, ok := err.(errBudget); ok {
+		secs := int((b.wait + time.Second - 1) / time.Second)
+		return answer{status: http.StatusTooManyRequests, body: errorBody(b.Error()), retryAfter: strconv.Itoa(max(1, secs))}
+	}
+	return answer{status: http.StatusBadGateway, body: errorBody("The gateway got no answer from the API: " + err.Error())}
+}
+
+// read sends one GET upstream, identical concurrent ones coalesced.
+func (g *Gateway) read(ctx context.Context, key, path, rawQuery string, p Priority) answer {
+	v, err, _ := g.flight.Do(key, func() (any, error) {
+		return g.up.do(context.WithoutCancel(ctx), p, http.MethodGet, path, rawQuery, nil)
+	})
+	if err != nil {
+		return failed(err)
+	}
+	return v.(answer)
+}
+
+// search answers identical searches (the point rounded to ~100 m, the same
+// radius, filters and window) within SearchTTL from one upstream search.
+func (g *Gateway) search(r *http.Request) answer {
+	key := searchKey(r.URL.Query())
+	g.mu.Lock()
+	a, ok := g.searches[key]
+	g.mu.Unlock()
+	if ok && g.now().Sub(a.at) < g.cfg.SearchTTL {
+		return a
+	}
+	a = g.read(r.Context(), "search?"+key, "/search", key, Read)
+	if a.status == http.StatusOK {
+		g.mu.Lock()
+		for k, old := range g.searches { // drop what has aged out
+			if g.now().Sub(old.at) >= g.cfg.SearchTTL {
+				delete(g.searches, k)
+			}
+		}
+		g.searches[key] = a
+		g.mu.Unlock()
+	}
+	return a
+}
+
+// searchKey is the query with lat and lng rounded to 3 decimals (~100 m),
+// in a fixed order: what makes two searches the same.
+func searchKey(q map[string][]string) string {
+	v := make(map[string][]string, len(q))
+	for k, vs := range q {
+		v[k] = vs
+		if (k == "lat" || k == "lng") && len(vs) == 1 {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(vs[0]), 64); err == nil {
+				v[k] = []string{strconv.FormatFloat(f, 'f', 3, 64)}
+			}
+		}
+	}
+	return url.Values(v).Encode() // sorted by key
+}
+
+// list passes a bookings list through, and keeps the newest copy of each
+// watched booking it holds.
+func (g *Gateway) list(r *http.Request) answer {
+	a := g.read(r.Context(), "list?"+r.URL.RawQuery, "/bookings", r.URL.RawQuery, Read)
+	if a.status == http.StatusOK {
+		var l model.BookingList
+		if json.Unmarshal(a.body, &l) == nil {
+			for _, b := range l.Bookings {
+				raw, _ := json.Marshal(b)
+				g.see(b, raw, a.at)
+			}
+		}
+	}
+	return a
+}
+
+// booking answers GET /bookings/{id}: from the watch when fresh enough,
+// else once upstream for all who ask at that moment.
+func (g *Gateway) booking(ctx context.Context, id string) answer {
+	g.mu.Lock()
+	w, ok := g.watched[id]
+	var fresh answer
+	if ok && g.fresh(w) {
+		fresh = answer{status: http.StatusOK, body: w.raw, at: w.checked}
+	}
+	g.mu.Unlock()
+	if fresh.status != 0 {
+		return fresh
+	}
+	return g.fetch(ctx, id, Read)
+}
+
+// fresh tells whether the watch's copy may answer a read now.
+func (g *Gateway) fresh(w *watched) bool {
+	switch {
+	case w.booking.Status.Terminal():
+		return true
+	case w.booking.Status == model.Requested || w.booking.Status == model.Pending:
+		return g.now().Sub(w.checked) < model.PollConfirming
+	}
+	return g.now().Sub(w.checked) < freshAfter
+}
+
+// fetch reads one booking upstream (coalesced) into the watch.
+func (g *Gateway) fetch(ctx context.Context, id string, p Priority) answer {
+	a := g.read(ctx, "booking/"+id, "/bookings/"+id, "", p)
+	if a.status == http.StatusOK {
+		var b model.Booking
+		if json.Unmarshal(a.body, &b) == nil {
+			g.see(b, a.body, a.at)
+		}
+	}
+	return a
+}

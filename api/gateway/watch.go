@@ -1,0 +1,220 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/petitmonde/chargedesk/model"
+)
+
+// see takes any copy of a booking the gateway received (a create's answer,
+// a read, a list row, a cancel): the newest copy is kept, and a change of
+// status is pushed to every subscribed agent.
+func (g *Gateway) see(b model.Booking, raw []byte, at time.Time) {
+	if b.ID == "" {
+		return
+	}
+	g.mu.Lock()
+	w, ok := g.watched[b.ID]
+	if ok && b.OlderThan(w.booking) {
+		g.mu.Unlock()
+		return
+	}
+	changed := !ok || w.booking.Status != b.Status
+	if !ok {
+		w = &watched{}
+		g.watched[b.ID] = w
+	}
+	w.booking, w.raw, w.checked = b, append([]byte(nil), raw...), at
+	w.next = g.nextPoll(w)
+	g.mu.Unlock()
+	if changed {
+		g.hub.publish(b)
+	}
+}
+
+// nextPoll is when the watch asks for w again: the request-economy policy
+// of the client (model.NextPoll), for the whole team at once.
+func (g *Gateway) nextPoll(w *watched) time.Time {
+	b := w.booking
+	in := model.PollInput{Status: b.Status, LastChecked: w.checked, Now: g.now()}
+	if b.ReservationStart != nil && b.ReservationEnd != nil {
+		in.Start, in.End = *b.ReservationStart, *b.ReservationEnd
+	}
+	if b.CreatedAt != nil {
+		in.Created = *b.CreatedAt
+	}
+	d := model.NextPoll(in)
+	if d == 0 {
+		return time.Time{}
+	}
+	return g.now().Add(d)
+}
+
+// Run watches the active bookings until ctx ends: first it settles the
+// creates a stopped gateway left unresolved, then once a second it polls
+// the bookings that are due. It returns when ctx ends.
+func (g *Gateway) Run(ctx context.Context) {
+	g.Resolve(ctx)
+	g.seedUsage(ctx)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			g.PollDue(ctx)
+		}
+	}
+}
+
+// seedUsage asks the API once how much of the month is spent.
+func (g *Gateway) seedUsage(ctx context.Context) {
+	a, err := g.up.do(ctx, Background, http.MethodGet, "/usage", "", nil)
+	if err != nil || a.status != http.StatusOK {
+		return
+	}
+	var u model.Usage
+	if json.Unmarshal(a.body, &u) == nil && u.Quota != nil {
+		g.budget.seedMonth(u.Quota.Used, g.now())
+	}
+}
+
+// PollDue polls every watched booking whose time has come, most overdue
+// first, as far as the background share of the budget allows.
+func (g *Gateway) PollDue(ctx context.Context) int {
+	now := g.now()
+	g.mu.Lock()
+	var due []*watched
+	for _, w := range g.watched {
+		if !w.next.IsZero() && !w.next.After(now) {
+			due = append(due, w)
+		}
+	}
+	g.mu.Unlock()
+	sort.Slice(due, func(i, j int) bool { return due[i].next.Before(due[j].next) })
+	n := 0
+	for _, w := range due {
+		a := g.fetch(ctx, w.booking.ID, Background)
+		if a.status == http.StatusTooManyRequests && a.retryAfter != "" {
+			break // the budget is kept for the agents
+		}
+		n++
+		if a.status != http.StatusOK {
+			g.mu.Lock()
+			w.next = now.Add(model.PollUnknownMin) // it answers again later
+			g.mu.Unlock()
+		}
+	}
+	return n
+}
+
+// Resolve settles every create a stopped gateway left without an outcome:
+// each is looked up by its external id, and adopted when it was made.
+func (g *Gateway) Resolve(ctx context.Context) {
+	pending, err := g.store.pending()
+	if err != nil {
+		g.cfg.Logf("gateway: the journal cannot be read: %v", err)
+		return
+	}
+	for _, a := range pending {
+		b, err := g.client.LookUpAttempt(ctx, a.Request, a.Since)
+		switch {
+		case err != nil:
+			g.cfg.Logf("gateway: the attempt %s of %s is not settled yet (%v); it is looked up again at the next start or retry", a.ExternalID, a.Agent, err)
+		case b != nil:
+			raw, _ := json.Marshal(b)
+			_ = g.store.finish(a.ExternalID, "made", http.StatusAccepted, raw)
+			_ = g.store.bookedBy(b.ID, a.Agent)
+			g.see(*b, raw, g.now())
+			g.cfg.Logf("gateway: the attempt %s of %s was made: booking %s, %s", a.ExternalID, a.Agent, b.ID, b.Status)
+		default:
+			_ = g.store.finish(a.ExternalID, "", 0, nil)
+			g.cfg.Logf("gateway: the attempt %s of %s made no booking", a.ExternalID, a.Agent)
+		}
+	}
+}
+
+// hub fans status changes out to the agents subscribed to the events.
+type hub struct {
+	mu   sync.Mutex
+	subs map[chan []byte]struct{}
+}
+
+func newHub() *hub { return &hub{subs: map[chan []byte]struct{}{}} }
+
+func (h *hub) subscribe() chan []byte {
+	ch := make(chan []byte, 64)
+	h.mu.Lock()
+	h.subs[ch] = struct{}{}
+	h.mu.Unlock()
+	return ch
+}
+
+func (h *hub) unsubscribe(ch chan []byte) {
+	h.mu.Lock()
+	delete(h.subs, ch)
+	h.mu.Unlock()
+}
+
+// publish sends b to every subscriber; one too slow to keep 64 events
+// misses this one (it reads the booking when it catches up).
+func (h *hub) publish(b model.Booking) {
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		select {
+		case ch <- raw:
+		default:
+		}
+	}
+}
+
+// keepAlive is how often an idle events stream gets a comment line, so
+// proxies keep it open.
+const keepAlive = 15 * time.Second
+
+// events streams status changes as server-sent events: "event: booking"
+// with the booking as JSON, one per change the gateway sees.
+func (g *Gateway) events(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		writeBody(w, http.StatusInternalServerError, errorBody("streaming is not supported here"))
+		return
+	}
+	ch := g.hub.subscribe()
+	defer g.hub.unsubscribe(ch)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	_, _ = fmt.Fprint(w, ": chargedesk gateway events\n\n")
+	fl.Flush()
+	t := time.NewTicker(keepAlive)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case raw := <-ch:
+			if _, err := fmt.Fprintf(w, "event: booking\ndata: %s\n\n", raw); err != nil {
+				return
+			}
+			fl.Flush()
+		case <-t.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+			fl.Flush()
+		}
+	}
+}
