@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -67,8 +68,9 @@ type Client struct {
 	cfg  Config
 	http *resty.Client
 
-	mu   sync.Mutex
-	rate RateLimit
+	mu      sync.Mutex
+	rate    RateLimit
+	gateway atomic.Bool // an answer came from a chargedesk gateway
 }
 
 // New returns a client for cfg.
@@ -297,6 +299,9 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		return 0, e
 	}
 	status := resp.StatusCode()
+	if resp.Header().Get(GatewayHeader) != "" {
+		c.gateway.Store(true)
+	}
 	raw := []byte(c.redact(string(resp.Body())))
 	now := c.cfg.Now()
 	if rl := parseRateLimit(resp.Header(), now); rl.Known {

@@ -70,6 +70,7 @@ type App struct {
 	pending    []localstate.Attempt
 	problemCh  <-chan string
 	forget     func(string) error
+	push       pusher // the gateway's pushed status changes, when behind one
 	w, h       int
 	quitting   bool
 }
@@ -178,11 +179,18 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case heartbeatMsg:
-		a.c.watch.focus = ""
+		focus := ""
 		if st, ok := a.top().(*statusScreen); ok {
-			a.c.watch.focus = st.id
+			focus = st.id
 		}
-		return a, tea.Batch(a.heartbeat(), a.c.watch.tick(), a.c.attempts.tick(), a.refreshUsage(), a.forward(msg))
+		a.c.watch.setFocus(focus)
+		var sub tea.Cmd
+		if a.push.due(a.c.Client, a.c.Now()) {
+			sub = a.push.start(a.c.Client)
+		}
+		return a, tea.Batch(a.heartbeat(), sub, a.c.watch.tick(), a.c.attempts.tick(), a.refreshUsage(), a.forward(msg))
+	case pushOpenMsg, pushedMsg, pushDownMsg:
+		return a, a.pushUpdate(msg)
 	case logEventMsg:
 		a.c.log = append(a.c.log, msg.ev)
 		if !msg.ev.Time.Before(a.c.usageAt) && msg.ev.Path != "/usage" {
@@ -353,6 +361,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 func (a *App) quit() (tea.Model, tea.Cmd) {
 	a.c.watch.stop()
+	a.push.stop()
 	for len(a.stack) > 0 {
 		a.closeTop()
 		a.stack = a.stack[:len(a.stack)-1]

@@ -138,6 +138,31 @@ func (s *bookingsScreen) fetch() tea.Cmd {
 
 func (s *bookingsScreen) more() bool { return len(s.loaded) < s.total }
 
+// pushed takes a booking the gateway pushed: one the list lacks (another
+// agent's, just made) comes in at the top when the list's status filter
+// takes it; the rows it has show the newest copy by themselves (current).
+func (s *bookingsScreen) pushed(b model.Booking) {
+	if s.loading && len(s.loaded) == 0 {
+		return // the list that is loading will hold it
+	}
+	for _, have := range s.loaded {
+		if have.ID == b.ID {
+			s.rebuild()
+			return
+		}
+	}
+	if s.statusIdx > 0 && model.Statuses[s.statusIdx-1] != b.Status {
+		return
+	}
+	cursor := s.list.Cursor()
+	s.loaded = append([]model.Booking{b}, s.loaded...)
+	s.total++
+	s.rebuild()
+	if cursor >= 0 && len(s.view) > 0 && s.view[0] == 0 {
+		s.list.Select(cursor + 1) // the agent's row stays the selected one
+	}
+}
+
 // current is what the list shows for b: the newest copy the program has
 // of it (the watchlist keeps them), and its watch entry if it is watched.
 func (s *bookingsScreen) current(b model.Booking) (model.Booking, *watched) {
@@ -185,6 +210,8 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if s.retry.fire(s.c.Now()) {
 			return s, s.fetch()
 		}
+	case pushedMsg:
+		s.pushed(msg.booking)
 	case bookingsListedMsg:
 		if msg.req != s.req {
 			return s, nil

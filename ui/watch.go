@@ -51,6 +51,7 @@ type watchlist struct {
 	known   map[string]knownCopy // the newest copy of bookings seen but not watched (a list's rows)
 	gen     int                  // poll generations: an answer to an older one is dropped
 	focus   string               // the booking on the agent's screen ("" none)
+	pushed  bool                 // a gateway pushes status changes: only the focus is polled
 }
 
 func newWatchlist(c *Common) *watchlist {
@@ -156,6 +157,9 @@ func (wl *watchlist) trim(now time.Time) {
 // near its end so what the agent does by hand still goes through.
 func (wl *watchlist) delay(w *watched) time.Duration {
 	b := w.booking
+	if wl.pushed && wl.focus != b.ID {
+		return 0 // the gateway says when it changes
+	}
 	start, end := b.Window()
 	created := createdAt(b)
 	confirming := b.Status == model.Requested || b.Status == model.Pending
@@ -189,6 +193,37 @@ func (wl *watchlist) schedule(w *watched) {
 		w.nextPoll = wl.c.Now().Add(d)
 	} else {
 		w.nextPoll = time.Time{}
+	}
+}
+
+// setFocus notes the booking on the agent's screen ("" none); behind a
+// gateway, that is the only one polled.
+func (wl *watchlist) setFocus(id string) {
+	if id == wl.focus {
+		return
+	}
+	old := wl.focus
+	wl.focus = id
+	if wl.pushed {
+		for _, k := range []string{old, id} {
+			if w := wl.items[k]; w != nil && !w.inFlight {
+				wl.schedule(w)
+			}
+		}
+	}
+}
+
+// setPushed says whether a gateway pushes status changes; every watched
+// booking is scheduled anew (polled again when the pushes stop).
+func (wl *watchlist) setPushed(on bool) {
+	if wl.pushed == on {
+		return
+	}
+	wl.pushed = on
+	for _, w := range wl.items {
+		if !w.inFlight {
+			wl.schedule(w)
+		}
 	}
 }
 

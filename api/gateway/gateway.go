@@ -19,10 +19,10 @@ import (
 // Paths the gateway serves: the Agent API's, and its own events stream.
 const (
 	ClientPath = "/api/v1/client"
-	EventsPath = "/api/v1/gateway/events"
+	EventsPath = api.GatewayEventsPath
 	// Header is set on every answer, so a client can tell it talks to a
 	// gateway (and may subscribe to EventsPath instead of polling).
-	Header = "X-Chargedesk-Gateway"
+	Header = api.GatewayHeader
 )
 
 // Defaults of Config.

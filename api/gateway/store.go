@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -66,6 +68,14 @@ CREATE TABLE IF NOT EXISTS bookings (
 func OpenStore(path string) (*Store, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, errors.New("gateway: --store needs a file path")
+	}
+	// Its directory and the file are the owner's only: the audit holds
+	// drivers' references.
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("gateway: store %s: %w", path, err)
+	}
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600); err == nil {
+		_ = f.Close()
 	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)"
 	db, err := sql.Open("sqlite", dsn)

@@ -129,7 +129,7 @@ func newRoot(env Env) *cobra.Command {
 	root.SetErr(env.Stderr)
 	root.AddGroup(&cobra.Group{ID: scriptGroup, Title: "Scripting commands:"})
 	root.AddCommand(searchCommand(env), bookCommand(env), statusCommand(env), cancelCommand(env),
-		bookingsCommand(env), configCommand(env), serveCommand(env))
+		bookingsCommand(env), configCommand(env), serveCommand(env), gatewayCommand(env))
 	root.SetHelpCommand(helpCommand(env))
 	setHelp(root, env)
 	return root

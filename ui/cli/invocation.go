@@ -32,7 +32,7 @@ type invocation struct {
 func newInvocation(cmd *cobra.Command, env Env) *invocation {
 	inv := &invocation{env: env, cmd: cmd, ctx: cmd.Context(), keys: []string{env.Getenv(api.EnvAPIKey)}}
 	if cmd.HasParent() {
-		inv.name = cmd.Name()
+		inv.name = strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ") // "search", "gateway agent add"
 	}
 	if inv.ctx == nil {
 		inv.ctx = context.Background()

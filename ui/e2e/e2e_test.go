@@ -187,7 +187,7 @@ func (tm *term) waitFor(timeout time.Duration, parts ...string) string {
 
 var keySeq = map[string]string{
 	"enter": "\r", "tab": "\t", "esc": "\x1b", "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
-	"ctrl+c": "\x03", "ctrl+u": "\x15", "backspace": "\x7f",
+	"ctrl+c": "\x03", "ctrl+u": "\x15", "backspace": "\x7f", "f2": "\x1bOQ",
 }
 
 func (tm *term) press(keys ...string) {
