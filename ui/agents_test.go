@@ -113,8 +113,12 @@ func runTeamMonth(t *testing.T, agents, perAgent int, start, end time.Time) team
 }
 
 func newDesk(base string, clock *sim.ManualClock, plan []time.Time) *desk {
+	return newDeskWithKey(base, sim.DefaultKey, clock, plan)
+}
+
+func newDeskWithKey(base, key string, clock *sim.ManualClock, plan []time.Time) *desk {
 	d := &desk{plan: plan}
-	d.client = api.New(api.Config{BaseURL: base, APIKey: sim.DefaultKey, Now: clock.Now, Retries: -1,
+	d.client = api.New(api.Config{BaseURL: base, APIKey: key, Now: clock.Now, Retries: -1,
 		OnEvent: func(ev api.Event) { d.events = append(d.events, ev) }})
 	d.app = New(Options{Client: d.client, Clock: clock, Mode: Mode{Host: "shared"},
 		After: func(time.Duration, tea.Msg) tea.Cmd { return nil }}) // the loop drives the clock and the ticks

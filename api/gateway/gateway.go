@@ -135,7 +135,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && path == "/search":
 		g.reply(w, g.search(r))
 	case r.Method == http.MethodGet && path == "/usage":
-		g.reply(w, g.read(r.Context(), "usage", "/usage", "", Read))
+		g.reply(w, g.usage(r.Context()))
 	case r.Method == http.MethodGet && path == "/bookings":
 		g.reply(w, g.list(r))
 	case r.Method == http.MethodPost && path == "/bookings":
@@ -225,6 +225,27 @@ func (g *Gateway) search(r *http.Request) answer {
 			}
 		}
 		g.searches[key] = a
+		g.mu.Unlock()
+	}
+	return a
+}
+
+// usageTTL is how long one answer of /usage serves every agent: each desk
+// asks at start and hourly; the team's month changes little in a minute.
+const usageTTL = time.Minute
+
+// usage answers GET /usage, once a minute upstream for the whole team.
+func (g *Gateway) usage(ctx context.Context) answer {
+	g.mu.Lock()
+	a, ok := g.searches["usage"]
+	g.mu.Unlock()
+	if ok && g.now().Sub(a.at) < usageTTL {
+		return a
+	}
+	a = g.read(ctx, "usage", "/usage", "", Read)
+	if a.status == http.StatusOK {
+		g.mu.Lock()
+		g.searches["usage"] = a
 		g.mu.Unlock()
 	}
 	return a

@@ -115,6 +115,28 @@ func (g *Gateway) PollDue(ctx context.Context) int {
 	return n
 }
 
+// NextDue is when the watch next polls a booking (zero: nothing is due
+// ever again), for a caller that drives the clock.
+func (g *Gateway) NextDue() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var next time.Time
+	for _, w := range g.watched {
+		if !w.next.IsZero() && (next.IsZero() || w.next.Before(next)) {
+			next = w.next
+		}
+	}
+	return next
+}
+
+// Subscribe returns the status changes the gateway sees from now on, as
+// the events stream sends them (each a booking as JSON), and the function
+// that ends the subscription.
+func (g *Gateway) Subscribe() (<-chan []byte, func()) {
+	ch := g.hub.subscribe()
+	return ch, func() { g.hub.unsubscribe(ch) }
+}
+
 // Resolve settles every create a stopped gateway left without an outcome:
 // each is looked up by its external id, and adopted when it was made.
 func (g *Gateway) Resolve(ctx context.Context) {
