@@ -226,7 +226,7 @@ func SanitizeLocation(l Location) Location {
 func SanitizeBooking(b Booking) Booking {
 	for _, p := range []*string{&b.ID, &b.CPOReservationID, &b.ClientPriceCurrency, &b.ExternalID,
 		&b.LocationCity, &b.LocationID, &b.EVSEUID, &b.ConnectorID, &b.CustomerID, &b.TokenID,
-		&b.FleetGroupID, &b.TokenUID, &b.CancellationReason, &b.LocationName, &b.CPOName} {
+		&b.FleetGroupID, &b.TokenUID, &b.CancellationReason, &b.LocationName, &b.CPOName, &b.BookedBy} {
 		*p = SanitizeLine(*p)
 	}
 	b.Status = Status(SanitizeLine(string(b.Status)))

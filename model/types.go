@@ -208,6 +208,9 @@ type Booking struct {
 	UpdatedAt           *time.Time    `json:"updated_at,omitempty"`
 	LocationName        string        `json:"location_name,omitempty"`
 	CPOName             string        `json:"cpo_name,omitempty"`
+	// BookedBy is not the API's: a chargedesk gateway adds the name of the
+	// agent who booked it through the gateway.
+	BookedBy string `json:"booked_by,omitempty"`
 }
 
 // Window returns the reservation window (zero times when the server left it out).

@@ -51,7 +51,7 @@ func newBookingsScreen(c *Common) *bookingsScreen {
 	s.list = list.New(keys, 1)
 	find := newInput(c.Styles.IsDark)
 	find.Prompt = "/ "
-	find.Placeholder = "external id, customer id or location"
+	find.Placeholder = "external id, customer id, location or agent"
 	s.list.WithFilter(find)
 	return s
 }
@@ -182,7 +182,7 @@ func (s *bookingsScreen) rebuild() {
 		if needle != "" {
 			cur, _ := s.current(b)
 			hay := strings.ToLower(cur.ExternalID + " " + cur.CustomerID + " " + cur.TokenID + " " + cur.FleetGroupID + " " +
-				cur.LocationName + " " + cur.LocationCity + " " + cur.LocationID + " " + cur.ID)
+				cur.LocationName + " " + cur.LocationCity + " " + cur.LocationID + " " + cur.ID + " " + cur.BookedBy)
 			if !strings.Contains(hay, needle) {
 				continue
 			}
@@ -449,6 +449,9 @@ func (s *bookingsScreen) row(i int, selected bool) string {
 		ext = st.Selected.Render(ext)
 	}
 	loc := model.JoinNonEmpty(", ", bk.LocationName, bk.LocationCity)
+	if bk.BookedBy != "" { // behind a gateway: who booked it
+		loc = "by " + bk.BookedBy + " · " + loc
+	}
 	line := cur + mark + status + " " + ext + " " + pad(model.TokenShort(bk), cols.who) + " " + pad(window, cols.window) + " " +
 		padLeft(price, 9) + " " + pad(loc, max(8, s.w-cols.fixed()-1))
 	return trunc(line, s.w)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -203,5 +204,38 @@ func TestUsageAskedAgainAfterAFailedStart(t *testing.T) {
 	h.advance(time.Hour)
 	if m := h.count("GET", "/usage"); m != n {
 		t.Fatalf("/usage asked %d more times within the hour after it answered", m-n)
+	}
+}
+
+// Behind a gateway that pushes status changes, a booking the agent is not
+// looking at is not polled at all; when the pushes stop, it is polled
+// again by the usual policy.
+func TestPushedBookingsAreNotPolledInTheBackground(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large)
+	h.typeText("München")
+	h.key("enter")
+	h.wantOn("Results")
+	h.key("enter", "enter")
+	h.wantOn("Book")
+	h.focus("Customer id")
+	h.typeText("cust_abc")
+	h.key("enter")
+	h.wantOn("Booking status")
+	h.advance(15 * time.Second)
+	h.wantStatus("CONFIRMED")
+	h.key("f2") // the bookings list: the booking is no longer on screen
+	h.wantOn("Bookings")
+	h.app.Update(pushOpenMsg{}) // the gateway's stream is open
+	before := len(h.events)
+	h.advance(3 * time.Hour) // past the start, the no-show grace and the end
+	pushed := len(h.events) - before
+	h.app.Update(pushDownMsg{err: errors.New("stream closed")})
+	before = len(h.events)
+	h.advance(3 * time.Hour)
+	polled := len(h.events) - before
+	t.Logf("three hours of a booking off screen: %d requests with pushes, %d after they stopped", pushed, polled)
+	if pushed != 0 || polled == 0 {
+		t.Fatalf("%d requests while pushed (want 0), %d once the pushes stopped (want some)", pushed, polled)
 	}
 }

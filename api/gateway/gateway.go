@@ -279,7 +279,7 @@ func (g *Gateway) list(r *http.Request) answer {
 			}
 		}
 	}
-	return a
+	return g.withBookers(a)
 }
 
 // booking answers GET /bookings/{id}: from the watch when fresh enough,
@@ -292,10 +292,43 @@ func (g *Gateway) booking(ctx context.Context, id string) answer {
 		fresh = answer{status: http.StatusOK, body: w.raw, at: w.checked}
 	}
 	g.mu.Unlock()
-	if fresh.status != 0 {
-		return fresh
+	if fresh.status == 0 {
+		fresh = g.fetch(ctx, id, Read)
 	}
-	return g.fetch(ctx, id, Read)
+	return g.withBookers(fresh)
+}
+
+// withBookers adds booked_by (the agent who booked through the gateway) to
+// the booking or list of bookings an answer holds, keeping every field the
+// API sent.
+func (g *Gateway) withBookers(a answer) answer {
+	if a.status != http.StatusOK {
+		return a
+	}
+	mark := func(b map[string]any) {
+		if id, _ := b["id"].(string); id != "" {
+			if by := g.store.booker(id); by != "" {
+				b["booked_by"] = by
+			}
+		}
+	}
+	var obj map[string]any
+	if json.Unmarshal(a.body, &obj) != nil {
+		return a
+	}
+	if list, ok := obj["bookings"].([]any); ok {
+		for _, it := range list {
+			if b, ok := it.(map[string]any); ok {
+				mark(b)
+			}
+		}
+	} else {
+		mark(obj)
+	}
+	if body, err := json.Marshal(obj); err == nil {
+		a.body = body
+	}
+	return a
 }
 
 // fresh tells whether the watch's copy may answer a read now.

@@ -183,8 +183,8 @@ func TestEndpointsPassThrough(t *testing.T) {
 		t.Fatalf("get: %v %+v", err, b)
 	}
 	l, err := a.ListBookings(ctx, model.BookingFilter{})
-	if err != nil || len(l.Bookings) != 1 {
-		t.Fatalf("list: %v %+v", err, l)
+	if err != nil || len(l.Bookings) != 1 || l.Bookings[0].BookedBy != "anna" || b.BookedBy != "anna" {
+		t.Fatalf("list: %v %+v (booked by %q)", err, l, b.BookedBy)
 	}
 	c, err := a.CancelBooking(ctx, b.ID, "Driver cancelled by phone")
 	if err != nil || c.Status != model.Cancelled {

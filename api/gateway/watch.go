@@ -34,6 +34,9 @@ func (g *Gateway) see(b model.Booking, raw []byte, at time.Time) {
 	w.next = g.nextPoll(w)
 	g.mu.Unlock()
 	if changed {
+		if by := g.store.booker(b.ID); by != "" {
+			b.BookedBy = by
+		}
 		g.hub.publish(b)
 	}
 }
