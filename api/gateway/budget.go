@@ -135,14 +135,6 @@ func (b *budget) headers(now time.Time) (limit, remaining int, reset time.Time) 
 	return b.limit, max(0, b.limit-len(b.window)), reset
 }
 
-// monthUse is the month's requests so far, and the quota.
-func (b *budget) monthUse(now time.Time) (used, quota int) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.trim(now)
-	return b.monthUsed, b.quota
-}
-
 func nextMonth(now time.Time) time.Time {
 	u := now.UTC()
 	return time.Date(u.Year(), u.Month()+1, 1, 0, 0, 0, 0, time.UTC)
