@@ -14,6 +14,7 @@ import (
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/model"
+	"github.com/petitmonde/chargedesk/model/places"
 	"github.com/petitmonde/chargedesk/styles"
 )
 
@@ -93,6 +94,7 @@ func New(o Options) *App {
 	c := &Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: zone, NewExternalID: o.NewExternalID, After: o.After}
 	c.lang = model.ParseLang(string(o.Mode.DriverLanguage))
 	c.geocoder = o.Geocoder
+	c.placesReady = places.Loaded
 	c.watch = newWatchlist(c)
 	c.attempts = newAttempts(c)
 	if o.SaveHistory != nil {

@@ -62,6 +62,9 @@ type Common struct {
 	clipboardOK bool       // the terminal is known to take an OSC 52 copy
 
 	geocoder *api.Geocoder // street addresses online; nil: offline only
+	// placesReady tells whether the gazetteer is decoded (places.Loaded;
+	// tests see the screens before it is).
+	placesReady func() bool
 }
 
 // Now reads the clock.

@@ -184,3 +184,18 @@ func TestPlaceAddressGeocoder(t *testing.T) {
 func withHistory(hist model.History, saver *memSaver) harnessOpt {
 	return func(_ *sim.Options, o *Options, _ *api.Config) { o.History, o.SaveHistory = hist, saver.save }
 }
+
+// What is typed while the gazetteer is still being decoded gets its list
+// of places as soon as it is ready, without another key.
+func TestPlaceTypedBeforeTheGazetteerIsReady(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, small)
+	ready := false
+	h.app.c.placesReady = func() bool { return ready }
+	h.typeText("Aschh")
+	h.wantScreen("loading the place list…")
+	ready = true
+	h.send(placesLoadedMsg{})
+	h.wantScreen("Aschheim · Bayern")
+	h.wantScreen("→ Aschheim (town, Landkreis München, Bayern)")
+}

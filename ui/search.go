@@ -12,7 +12,6 @@ import (
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
-	"github.com/petitmonde/chargedesk/model/places"
 )
 
 // windowLengths are the offered lengths of the optional reservation window.
@@ -170,6 +169,10 @@ func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case resubmitMsg:
 		return s, s.submit()
 	case placesLoadedMsg:
+		// What was typed while the gazetteer was decoding gets its list now.
+		if f := s.form.byName("place"); !f.fresh && f.input.Value() != "" {
+			f.sugg.refresh(f.input.Value())
+		}
 		s.query(false)
 	case geocodedMsg:
 		return s, s.geocoded(msg)
@@ -224,7 +227,7 @@ func (s *searchScreen) input() model.SearchInput {
 func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
 	in := s.input()
 	placeF, start := s.form.byName("place"), s.form.byName("start_time")
-	if !final && !places.Loaded() {
+	if !final && !s.c.placesReady() {
 		// The gazetteer is still being decoded (a few tens of ms after
 		// start): a key must not wait for it. Enter would.
 		placeF.hint = "loading the place list…"

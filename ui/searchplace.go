@@ -37,7 +37,7 @@ func preloadPlacesCmd() tea.Msg {
 // start with the text, then the gazetteer's matches (their labels resolve
 // to them); for coordinates that look swapped, the pair swapped.
 func (s *searchScreen) placeSuggestions(typed string) []suggestion {
-	if !places.Loaded() {
+	if !s.c.placesReady() {
 		return nil
 	}
 	if p, err := model.ResolvePlace(typed); err == nil && !p.Named {
