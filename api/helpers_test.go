@@ -77,6 +77,7 @@ func newRig(t *testing.T, s setup) *rig {
 		r.clock = s.sim.Clock.(*sim.ManualClock)
 	}
 	r.sim = sim.New(s.sim)
+	r.sim.Prepare() // tests with short timeouts must not meet the network's first build
 	r.key = r.sim.Options().Key
 
 	var h http.Handler = r.sim

@@ -176,6 +176,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // handle serves r into a buffer: the body is read before the lock is taken.
 func (s *Server) handle(r *http.Request) *bufferedResponse {
 	r, _ = bufferBody(r) // before taking the lock; decodeBody reports oversize
+	s.dataset()          // the first request builds the network outside the lock: the others need not wait
 	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 	s.mu.Lock()
 	n := len(s.bookings.all)
