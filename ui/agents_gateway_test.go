@@ -112,17 +112,7 @@ func runTeam(t *testing.T, agents, perAgent int, start, end time.Time, viaGatewa
 	}
 	var m teamMonth
 	for now := start; now.Before(end); now = clock.Now() {
-		for _, d := range team {
-			if d.dueBooking(now) {
-				m.bookings++
-				d.book(t, now)
-			}
-			if d.dueUsage(now) {
-				d.lastUsage = now
-				d.run(usageCmd(d.client))
-			}
-			d.run(d.app.c.watch.tick())
-		}
+		m.bookings += teamStep(t, team, now)
 		gw.PollDue(ctx)
 		deliver()
 		next := nextEvent(team, now, end)
@@ -132,16 +122,7 @@ func runTeam(t *testing.T, agents, perAgent int, start, end time.Time, viaGatewa
 		clock.Set(next)
 	}
 	m.requests, m.limited = up.requests, up.limit
-	for _, d := range team {
-		for _, w := range d.app.c.watch.items {
-			for _, s := range w.timeline {
-				if s.status == model.Confirmed && !s.at.IsZero() {
-					m.confirmations++
-					m.worstConfirm = max(m.worstConfirm, s.seenAt.Sub(s.at))
-				}
-			}
-		}
-	}
+	m.countConfirmations(team)
 	m.agentHours = float64(agents) * workdays(start, end) * (workEnd - workStart)
 	return m
 }

@@ -73,17 +73,7 @@ func runTeamMonth(t *testing.T, agents, perAgent int, start, end time.Time) team
 	}
 	var m teamMonth
 	for now := start; now.Before(end); now = clock.Now() {
-		for _, d := range team {
-			if d.dueBooking(now) {
-				m.bookings++
-				d.book(t, now)
-			}
-			if d.dueUsage(now) {
-				d.lastUsage = now
-				d.run(usageCmd(d.client))
-			}
-			d.run(d.app.c.watch.tick())
-		}
+		m.bookings += teamStep(t, team, now)
 		clock.Set(nextEvent(team, now, end))
 	}
 	for _, d := range team {
@@ -99,6 +89,34 @@ func runTeamMonth(t *testing.T, agents, perAgent int, start, end time.Time) team
 				}
 			}
 		}
+	}
+	m.countConfirmations(team)
+	m.agentHours = float64(agents) * workdays(start, end) * (workEnd - workStart)
+	return m
+}
+
+// teamStep is one moment of the team: every desk takes its due call,
+// asks /usage when its rule says so, and issues its due polls. It returns
+// how many bookings were made.
+func teamStep(t *testing.T, team []*desk, now time.Time) int {
+	n := 0
+	for _, d := range team {
+		if d.dueBooking(now) {
+			n++
+			d.book(t, now)
+		}
+		if d.dueUsage(now) {
+			d.lastUsage = now
+			d.run(usageCmd(d.client))
+		}
+		d.run(d.app.c.watch.tick())
+	}
+	return n
+}
+
+// countConfirmations adds every confirmation the desks saw, and how late.
+func (m *teamMonth) countConfirmations(team []*desk) {
+	for _, d := range team {
 		for _, w := range d.app.c.watch.items {
 			for _, s := range w.timeline {
 				if s.status == model.Confirmed && !s.at.IsZero() {
@@ -108,8 +126,6 @@ func runTeamMonth(t *testing.T, agents, perAgent int, start, end time.Time) team
 			}
 		}
 	}
-	m.agentHours = float64(agents) * workdays(start, end) * (workEnd - workStart)
-	return m
 }
 
 func newDesk(base string, clock *sim.ManualClock, plan []time.Time) *desk {

@@ -34,19 +34,7 @@ func TestIdleDeskOnTheSearchScreenCostsNothing(t *testing.T) {
 func TestIdleDeskOnAConfirmedBookingForTomorrow(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large)
-	h.typeText("München")
-	h.focus("Window from")
-	h.typeText("morgen 14:30")
-	h.key("enter")
-	h.wantOn("Results")
-	h.key("enter", "enter")
-	h.wantOn("Book")
-	h.focus("Customer id")
-	h.typeText("cust_abc")
-	h.key("enter")
-	h.wantOn("Booking status")
-	h.advance(15 * time.Second)
-	h.wantStatus("CONFIRMED")
+	bookConfirmed(h, "morgen 14:30")
 	before := len(h.events)
 	h.advance(time.Hour)
 	if n := len(h.events) - before; n > 1 {
@@ -213,17 +201,7 @@ func TestUsageAskedAgainAfterAFailedStart(t *testing.T) {
 func TestPushedBookingsAreNotPolledInTheBackground(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large)
-	h.typeText("München")
-	h.key("enter")
-	h.wantOn("Results")
-	h.key("enter", "enter")
-	h.wantOn("Book")
-	h.focus("Customer id")
-	h.typeText("cust_abc")
-	h.key("enter")
-	h.wantOn("Booking status")
-	h.advance(15 * time.Second)
-	h.wantStatus("CONFIRMED")
+	bookConfirmed(h, "")
 	h.key("f2") // the bookings list: the booking is no longer on screen
 	h.wantOn("Bookings")
 	h.app.Update(pushOpenMsg{}) // the gateway's stream is open
@@ -238,4 +216,26 @@ func TestPushedBookingsAreNotPolledInTheBackground(t *testing.T) {
 	if pushed != 0 || polled == 0 {
 		t.Fatalf("%d requests while pushed (want 0), %d once the pushes stopped (want some)", pushed, polled)
 	}
+}
+
+// bookConfirmed books the first result of a search around München (with
+// the window typed, when one is given) and waits on the status screen for
+// CONFIRMED.
+func bookConfirmed(h *harness, window string) {
+	h.t.Helper()
+	h.typeText("München")
+	if window != "" {
+		h.focus("Window from")
+		h.typeText(window)
+	}
+	h.key("enter")
+	h.wantOn("Results")
+	h.key("enter", "enter")
+	h.wantOn("Book")
+	h.focus("Customer id")
+	h.typeText("cust_abc")
+	h.key("enter")
+	h.wantOn("Booking status")
+	h.advance(15 * time.Second)
+	h.wantStatus("CONFIRMED")
 }
