@@ -87,7 +87,17 @@ func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest,
 		e = &api.Error{Kind: api.KindUnknown, Message: err.Error()}
 	}
 	switch {
-	case e.Kind == api.KindUnknownOutcome || (e.Status == 0 && e.Kind != api.KindValidation):
+	case e.Kind == api.KindValidation || (e.Kind == api.KindConflict && e.Status == 0):
+		// Refused before anything was sent: the request's own rules, or its
+		// external id taken by another request.
+		_ = g.store.finish(req.ExternalID, "", 0, nil)
+		status := http.StatusBadRequest
+		if e.Kind == api.KindConflict {
+			status = http.StatusConflict
+		}
+		_ = g.store.settle(auditID, "", status, "refused: "+e.Message)
+		return answer{status: status, body: errorBody(e.Message)}
+	case e.Kind == api.KindUnknownOutcome || e.Status == 0:
 		// Kept as sending: the next retry or start looks it up first.
 		_ = g.store.settle(auditID, "", 0, "outcome unknown: "+e.Message)
 		return answer{status: http.StatusGatewayTimeout, body: errorBody("The create's outcome is unknown (" + e.Message +
@@ -100,22 +110,11 @@ func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest,
 			a.retryAfter = strconv.Itoa(int((e.RetryAfter + time.Second - 1) / time.Second))
 		}
 		return a
-	default:
-		status := e.Status
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
+	default: // the API refused it (400, 404, 409 …): a retry gets the same answer
 		body := errorBody(e.Message)
-		if e.Kind == api.KindValidation || e.Kind == api.KindConflict && e.Status == 0 {
-			_ = g.store.finish(req.ExternalID, "", 0, nil) // refused before sending
-			if e.Kind == api.KindConflict {
-				status = http.StatusConflict
-			}
-		} else {
-			_ = g.store.finish(req.ExternalID, "refused", status, body)
-		}
-		_ = g.store.settle(auditID, "", status, "refused: "+e.Message)
-		return answer{status: status, body: body}
+		_ = g.store.finish(req.ExternalID, "refused", e.Status, body)
+		_ = g.store.settle(auditID, "", e.Status, "refused: "+e.Message)
+		return answer{status: e.Status, body: body}
 	}
 }
 
