@@ -129,6 +129,9 @@ type SearchResponse struct {
 	Total      int         `json:"total"`
 	Results    []Location  `json:"results"`
 	CPOResults []CPOResult `json:"cpo_results,omitempty"`
+	// CachedAt is not the API's: a chargedesk gateway answering an identical
+	// search from its shared cache says when the API gave that answer.
+	CachedAt *time.Time `json:"cached_at,omitempty"`
 }
 
 // TokenStrategy says which token the CPO will accept for the booking.

@@ -233,6 +233,9 @@ func (s *resultsScreen) View() string {
 	if len(s.view) > 0 {
 		state += fmt.Sprintf(" · %d/%d", s.list.Cursor()+1, len(s.view))
 	}
+	if at := s.resp.CachedAt; at != nil {
+		state += " · availability as of " + model.HumanDuration(s.c.Now().Sub(*at)) + " ago (the gateway's shared search)"
+	}
 	b.WriteString(st.Subtle.Render(state) + "\n")
 	switch {
 	case s.list.Filtering():

@@ -214,7 +214,7 @@ func (g *Gateway) search(r *http.Request) answer {
 	a, ok := g.searches[key]
 	g.mu.Unlock()
 	if ok && g.now().Sub(a.at) < g.cfg.SearchTTL {
-		return a
+		return cachedAt(a)
 	}
 	a = g.read(r.Context(), "search?"+key, "/search", key, Read)
 	if a.status == http.StatusOK {
@@ -247,6 +247,20 @@ func (g *Gateway) usage(ctx context.Context) answer {
 		g.mu.Lock()
 		g.searches["usage"] = a
 		g.mu.Unlock()
+	}
+	return a
+}
+
+// cachedAt marks a search answered from the cache with when the API gave
+// it (cached_at), keeping every field the API sent.
+func cachedAt(a answer) answer {
+	var obj map[string]any
+	if json.Unmarshal(a.body, &obj) != nil {
+		return a
+	}
+	obj["cached_at"] = a.at.UTC().Format(time.RFC3339)
+	if body, err := json.Marshal(obj); err == nil {
+		a.body = body
 	}
 	return a
 }

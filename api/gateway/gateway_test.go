@@ -250,11 +250,15 @@ func TestSameSearchIsAnsweredOnce(t *testing.T) {
 	}
 	r.clock.Advance(30 * time.Second)
 	q.Lat, q.Lng = 48.13508, 11.58198
-	if _, err := b.Search(ctx, q); err != nil {
+	second, err := b.Search(ctx, q)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if n := r.up.count("GET /search"); n != 1 {
 		t.Errorf("%d upstream searches for two same searches 30 s apart, want 1", n)
+	}
+	if second.CachedAt == nil || !second.CachedAt.Equal(t0) {
+		t.Errorf("the cached answer says it is from %v, want %v", second.CachedAt, t0)
 	}
 	r.clock.Advance(gateway.DefaultSearchTTL)
 	if _, err := b.Search(ctx, q); err != nil {
