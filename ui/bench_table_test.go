@@ -9,7 +9,7 @@ import (
 )
 
 // The same 10,000 results in a plain bubbles/table: the baseline for a key
-// press and the frame after it (issue: ours ÷ table ≤ 0.2).
+// press and the frame after it (budget: ours ÷ table ≤ 0.2).
 func BenchmarkTableKey10000(b *testing.B) {
 	resp := syntheticResults(10000)
 	cols := []table.Column{{Title: "km", Width: 6}, {Title: "Name", Width: 40}, {Title: "Price", Width: 9},

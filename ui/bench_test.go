@@ -46,7 +46,7 @@ func benchResultsView(b *testing.B, n int) {
 }
 
 // The results view renders only visible rows: its cost must not grow with
-// the number of results (issue: 10,000 ÷ 100 ≤ 1.5).
+// the number of results (budget: 10,000 ÷ 100 ≤ 1.5).
 func BenchmarkResultsView100(b *testing.B)   { benchResultsView(b, 100) }
 func BenchmarkResultsView10000(b *testing.B) { benchResultsView(b, 10000) }
 
