@@ -20,8 +20,8 @@ const (
 // budget is the account's per-minute limit (a sliding 60 s window) and
 // monthly quota, spent by every agent together. Each priority keeps a
 // share free for the ones above it: background polls stop at half the
-// minute's budget, reads keep a tenth for creates and cancels; the month
-// keeps its last tenth for writes and reads.
+// minute's budget, reads keep a tenth for creates and cancels; in the
+// month the watch stops at nine tenths and reads at 98 % (monthFloor).
 type budget struct {
 	mu        sync.Mutex
 	limit     int
@@ -62,15 +62,25 @@ func (b *budget) floor(p Priority) int {
 	return 0
 }
 
+// monthFloor is how many of the month's requests p may not touch: the
+// watch stops at nine tenths, agents' reads at 98 %, so that the last
+// requests of the month can still book and cancel.
+func (b *budget) monthFloor(p Priority) int {
+	switch p {
+	case Background:
+		return b.quota / 10
+	case Read:
+		return b.quota / 50
+	}
+	return 0
+}
+
 // take spends one request for p, or says how long until it may.
 func (b *budget) take(p Priority, now time.Time) (time.Duration, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.trim(now)
-	if p != Write && b.quota > 0 && b.monthUsed >= b.quota-b.quota/10 {
-		return nextMonth(now).Sub(now), false
-	}
-	if b.quota > 0 && b.monthUsed >= b.quota {
+	if b.quota > 0 && b.monthUsed >= b.quota-b.monthFloor(p) {
 		return nextMonth(now).Sub(now), false
 	}
 	left := b.limit - len(b.window)

@@ -1,0 +1,58 @@
+package gateway
+
+import (
+	"testing"
+	"time"
+)
+
+// The minute's budget is spent for the whole team in order: the watch's
+// background polls stop at half of it, agents' reads keep a tenth for
+// creates and cancels, which may spend it all; the window slides.
+func TestBudgetPriorities(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	b := newBudget(20, 10000)
+	spend := func(p Priority) int { return spendAll(b, p, now) }
+	if n := spend(Background); n != 10 {
+		t.Errorf("background took %d of 20, want 10", n)
+	}
+	if n := spend(Read); n != 8 {
+		t.Errorf("reads took %d more, want 8 (2 kept for writes)", n)
+	}
+	if n := spend(Write); n != 2 {
+		t.Errorf("writes took %d more, want the last 2", n)
+	}
+	wait, ok := b.take(Write, now)
+	if ok || wait != time.Minute {
+		t.Errorf("a spent minute: %v %v, want a wait of 1 min", ok, wait)
+	}
+	now = now.Add(time.Minute + time.Second)
+	if _, ok := b.take(Read, now); !ok {
+		t.Error("the window did not slide")
+	}
+	// In the month, the watch stops at nine tenths, reads at 98 %; the
+	// last requests are for creates and cancels.
+	m := newBudget(1000, 100)
+	m.seedMonth(90, now)
+	if _, ok := m.take(Background, now); ok {
+		t.Error("background polls spent the month's last tenth")
+	}
+	if n := spendAll(m, Read, now); n != 8 {
+		t.Errorf("reads took %d of the month's last 10, want 8", n)
+	}
+	if n := spendAll(m, Write, now); n != 2 {
+		t.Errorf("writes took %d of the month's last 2, want 2", n)
+	}
+	if _, l, _ := m.headers(now); l != 990 {
+		t.Errorf("the team's headers say %d left of the minute, want 990", l)
+	}
+}
+
+func spendAll(b *budget, p Priority, now time.Time) int {
+	n := 0
+	for {
+		if _, ok := b.take(p, now); !ok {
+			return n
+		}
+		n++
+	}
+}
