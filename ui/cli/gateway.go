@@ -130,8 +130,8 @@ func runGateway(inv *invocation, cf connFlags, storePath, addr, cert, key string
 			active++
 		}
 	}
-	inv.out(fmt.Sprintf("chargedesk gateway listening\n  agents' base URL: %s://%s%s\n  events:           %s://%s%s\n  upstream:         %s (key from %s)\n  store:            %s (%d active agents)\n  budget:           %d requests/min, %d/month for the whole team\n",
-		scheme, ln.Addr(), gateway.ClientPath, scheme, ln.Addr(), gateway.EventsPath, res.BaseURL, keySource(res), storePath, active, limit, quota))
+	inv.out(fmt.Sprintf("chargedesk gateway listening\n  agents' base URL: %s://%s%s\n  events:           %s://%s%s\n  upstream:         %s (key from %s)\n  store:            %s (%s)\n  budget:           %d requests/min, %d/month for the whole team\n",
+		scheme, ln.Addr(), gateway.ClientPath, scheme, ln.Addr(), gateway.EventsPath, res.BaseURL, keySource(res), storePath, plural(active, "active agent"), limit, quota))
 	if active == 0 {
 		inv.out("  no agents yet: chargedesk gateway agent add NAME\n")
 	}
@@ -161,6 +161,14 @@ func runGateway(inv *invocation, cf connFlags, storePath, addr, cert, key string
 	<-watchDone
 	inv.out("gateway stopped\n")
 	return exitOK
+}
+
+// plural is "1 active agent", "2 active agents".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func keySource(res localstate.Resolved) string {
