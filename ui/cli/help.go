@@ -100,6 +100,7 @@ func rootHelp(root *cobra.Command, configPath string) string {
 		fmt.Fprintf(&b, "  chargedesk %-18s %s\n", c.Name(), c.Short)
 	}
 	b.WriteString("  chargedesk serve              run the API simulator as a server (serve -h)\n")
+	b.WriteString("  chargedesk gateway            one key for a support team: agent tokens, one budget, an audit (gateway -h)\n")
 	b.WriteString("  chargedesk config             show the resolved configuration (key masked)\n")
 	b.WriteString("  chargedesk completion SHELL   a completion script for bash, zsh, fish or powershell\n")
 	b.WriteString("  chargedesk help COMMAND       a command's flags (same as COMMAND -h)\n")
