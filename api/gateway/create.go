@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,7 +155,7 @@ func (g *Gateway) cancel(r *http.Request, agent, id string) answer {
 	if len(raw) == 0 {
 		raw = nil
 	}
-	a, err := g.up.do(r.Context(), Write, http.MethodPost, "/bookings/"+id+"/cancel", "", raw)
+	a, err := g.up.do(r.Context(), Write, http.MethodPost, "/bookings/"+url.PathEscape(id)+"/cancel", "", raw)
 	if err != nil {
 		_ = g.store.settle(auditID, "", 0, "no answer: "+err.Error())
 		return failed(err)

@@ -358,7 +358,7 @@ func (g *Gateway) fresh(w *watched) bool {
 
 // fetch reads one booking upstream (coalesced) into the watch.
 func (g *Gateway) fetch(ctx context.Context, id string, p Priority) answer {
-	a := g.read(ctx, "booking/"+id, "/bookings/"+id, "", p)
+	a := g.read(ctx, "booking/"+id, "/bookings/"+url.PathEscape(id), "", p)
 	if a.status == http.StatusOK {
 		var b model.Booking
 		if json.Unmarshal(a.body, &b) == nil {
