@@ -125,16 +125,24 @@ func (c *Client) create(ctx context.Context, req model.BookingRequest, since tim
 	return res, err
 }
 
-// prepare fills the defaults, checks the rules and encodes the body.
-func (c *Client) prepare(req model.BookingRequest) (model.BookingRequest, []byte, error) {
+// WithDefaults is req as a create sends it: an external id made when it
+// has none, the API's default token strategy said out loud, times in UTC.
+// Two requests are compared in this form.
+func WithDefaults(req model.BookingRequest, now time.Time) model.BookingRequest {
 	if req.ExternalID == "" {
-		req.ExternalID = NewExternalID(c.cfg.Now())
+		req.ExternalID = NewExternalID(now)
 	}
 	if req.TokenStrategy == "" {
-		req.TokenStrategy = model.AdHoc // the API's default, said out loud
+		req.TokenStrategy = model.AdHoc
 	}
 	req.ReservationStart = req.ReservationStart.UTC()
 	req.ReservationEnd = req.ReservationEnd.UTC()
+	return req
+}
+
+// prepare fills the defaults, checks the rules and encodes the body.
+func (c *Client) prepare(req model.BookingRequest) (model.BookingRequest, []byte, error) {
+	req = WithDefaults(req, c.cfg.Now())
 	if fe := req.Validate(c.cfg.Now()); len(fe) > 0 {
 		return req, nil, validationError(http.MethodPost, "/bookings", fe)
 	}
@@ -174,9 +182,18 @@ func (c *Client) sendOnce(ctx context.Context, req model.BookingRequest, body []
 	res := &CreateResult{}
 	if lookFirst {
 		found, err := c.lookUp(ctx, req, since)
-		if err != nil || found != nil {
-			res.Booking, res.Adopted = found, found != nil
-			return res, err
+		switch {
+		case KindOf(err) == KindConflict:
+			return res, err // the id is another booking's: nothing to resume
+		case err != nil:
+			// An earlier attempt may have booked: its fate is unknown, and
+			// nothing may be sent until it is known.
+			return res, &Error{Kind: KindUnknownOutcome, Method: http.MethodPost, Path: "/bookings", Err: err,
+				Message: "an earlier attempt with external_id " + req.ExternalID + " may have booked, and the check for it failed (" +
+					shortErr(err) + "); nothing was sent. Look for external_id " + req.ExternalID + " before booking again"}
+		case found != nil:
+			res.Booking, res.Adopted = found, true
+			return res, nil
 		}
 	}
 	const maxCreates = 2

@@ -23,17 +23,40 @@ func CheckKey(key, source string) (string, error) {
 }
 
 // Redact replaces the key in s with a mask, in every form a server could
-// echo it in: as it is, trimmed, JSON-escaped, and URL-encoded.
+// echo it in: as it is, trimmed, JSON-escaped, URL-encoded, and with its
+// bytes percent-encoded (all of them or all but letters and digits, in
+// upper or lower case hex).
 func Redact(s, key string) string {
+	return RedactWith(s, key, MaskKey(strings.TrimSpace(key)))
+}
+
+// RedactWith is Redact with mask in place of every form of the key.
+func RedactWith(s, key, mask string) string {
 	if len(strings.TrimSpace(key)) < 4 {
 		return s
 	}
 	for _, form := range keyForms(key) {
 		if form != "" && strings.Contains(s, form) {
-			s = strings.ReplaceAll(s, form, MaskKey(strings.TrimSpace(key)))
+			s = strings.ReplaceAll(s, form, mask)
 		}
 	}
 	return s
+}
+
+// percentEncoded is s with its bytes percent-encoded in hex layout (%%%02X
+// or %%%02x): every byte, or (all false) only those that are not ASCII
+// letters or digits.
+func percentEncoded(s, layout string, all bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !all && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, layout, c)
+	}
+	return b.String()
 }
 
 // keyForms are the spellings of key to look for, longest first so a form
@@ -41,7 +64,9 @@ func Redact(s, key string) string {
 func keyForms(key string) []string {
 	trimmed := strings.TrimSpace(key)
 	js, _ := json.Marshal(trimmed)
-	forms := []string{key, trimmed, strings.Trim(string(js), `"`), url.QueryEscape(trimmed), url.PathEscape(trimmed)}
+	forms := []string{key, trimmed, strings.Trim(string(js), `"`), url.QueryEscape(trimmed), url.PathEscape(trimmed),
+		percentEncoded(trimmed, "%%%02X", true), percentEncoded(trimmed, "%%%02x", true),
+		percentEncoded(trimmed, "%%%02X", false), percentEncoded(trimmed, "%%%02x", false)}
 	out := forms[:0]
 	seen := map[string]bool{}
 	for _, f := range forms {

@@ -670,10 +670,11 @@ func TestCommandNetworkFailure(t *testing.T) {
 	wantCode(t, code, exitUnavailable, out, errs)
 	wantContains(t, errs, "outcome unknown", "it was NOT sent again", "Look for external_id cd-")
 	// An external id of the caller's is looked up before anything is sent:
-	// that failing, nothing is sent at all.
+	// that failing, nothing is sent at all, and the outcome of an earlier
+	// attempt under that id is unknown.
 	code, out, errs = e.run(append(bookArgs(1, "cust_abc"), "--external-id", "ext-lost")...)
 	wantCode(t, code, exitUnavailable, out, errs)
-	wantContains(t, errs, "network problem")
+	wantContains(t, errs, "outcome unknown", "external_id ext-lost may have booked", "nothing was sent")
 }
 
 func TestCommandServerError(t *testing.T) {
