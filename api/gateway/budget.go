@@ -51,13 +51,15 @@ func (b *budget) trim(now time.Time) {
 	}
 }
 
-// floor is how many of the minute's requests p may not touch.
+// floor is how many of the minute's requests p may not touch: reads keep
+// a tenth for writes, the watch half (and always more than reads keep), so
+// even a tiny limit never favours the watch over the agents.
 func (b *budget) floor(p Priority) int {
 	switch p {
 	case Background:
-		return b.limit / 2
+		return max(b.limit/2, b.limit/10+1)
 	case Read:
-		return max(1, b.limit/10)
+		return b.limit / 10
 	}
 	return 0
 }
@@ -125,15 +127,21 @@ func (b *budget) observe(remaining int, reset time.Time) {
 	b.mu.Unlock()
 }
 
-// seedMonth sets the month's use as /usage reported it.
-func (b *budget) seedMonth(used int, now time.Time) {
+// seedMonth sets the month's use, and its quota when known, as /usage
+// reported them.
+func (b *budget) seedMonth(used, quota int, now time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.trim(now)
 	b.monthUsed = max(b.monthUsed, used)
+	if quota > 0 {
+		b.quota = quota
+	}
 }
 
-// headers are the team's budget as an agent's rate-limit headers say it.
+// headers are the team's budget as an agent's rate-limit headers say it:
+// what is left of the minute for agents' reads (the API's own count when
+// that is lower), nothing when the month is spent for them.
 func (b *budget) headers(now time.Time) (limit, remaining int, reset time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -142,7 +150,15 @@ func (b *budget) headers(now time.Time) (limit, remaining int, reset time.Time) 
 	if len(b.window) > 0 {
 		reset = b.window[0].Add(time.Minute)
 	}
-	return b.limit, max(0, b.limit-len(b.window)), reset
+	left := b.limit - len(b.window)
+	if b.upRemaining >= 0 && now.Before(b.upReset) {
+		left = min(left, b.upRemaining)
+	}
+	remaining = max(0, left-b.floor(Read))
+	if b.quota > 0 && b.monthUsed >= b.quota-b.monthFloor(Read) {
+		remaining = 0
+	}
+	return b.limit, remaining, reset
 }
 
 func nextMonth(now time.Time) time.Time {

@@ -32,7 +32,7 @@ func TestBudgetPriorities(t *testing.T) {
 	// In the month, the watch stops at nine tenths, reads at 98 %; the
 	// last requests are for creates and cancels.
 	m := newBudget(1000, 100)
-	m.seedMonth(90, now)
+	m.seedMonth(90, 0, now)
 	if _, ok := m.take(Background, now); ok {
 		t.Error("background polls spent the month's last tenth")
 	}
@@ -42,8 +42,25 @@ func TestBudgetPriorities(t *testing.T) {
 	if n := spendAll(m, Write, now); n != 2 {
 		t.Errorf("writes took %d of the month's last 2, want 2", n)
 	}
-	if _, l, _ := m.headers(now); l != 990 {
-		t.Errorf("the team's headers say %d left of the minute, want 990", l)
+	if _, l, _ := m.headers(now); l != 0 {
+		t.Errorf("with the month spent the team's headers say %d left, want 0", l)
+	}
+	// The headers say what is left for an agent's read: the minute less what
+	// reads must leave to writes.
+	h := newBudget(100, 10000)
+	for range 30 {
+		h.take(Read, now)
+	}
+	if limit, l, _ := h.headers(now); limit != 100 || l != 60 {
+		t.Errorf("after 30 reads the headers say %d of %d, want 60 of 100", l, limit)
+	}
+	// A tiny limit never favours the watch over the agents.
+	tiny := newBudget(1, 10000)
+	if _, ok := tiny.take(Background, now); ok {
+		t.Error("with a limit of 1 the watch took the only request")
+	}
+	if _, ok := tiny.take(Read, now); !ok {
+		t.Error("with a limit of 1 an agent's read was refused")
 	}
 }
 

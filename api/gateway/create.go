@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,12 +20,16 @@ import (
 // maxAgentBody bounds what an agent may send (a booking request is small).
 const maxAgentBody = 64 << 10
 
+// maxExternalID bounds an external id (the journal's key).
+const maxExternalID = 200
+
 // create answers POST /bookings. The attempt is journalled in the store
 // before it goes upstream, and sent by the API client's never-book-twice
 // create: once, and on an unknown outcome looked up by its external id. An
 // agent's retry with the same external id gets the answer the first got,
-// never a second POST; an attempt a stopped gateway left unresolved is
-// looked up before anything is sent.
+// never a second POST; an attempt whose outcome is not known (a stopped
+// gateway, a lost answer) is looked up first, and sent again only when the
+// look-up says it made nothing.
 func (g *Gateway) create(r *http.Request, agent string) answer {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxAgentBody+1))
 	if err != nil || len(raw) > maxAgentBody {
@@ -34,8 +39,9 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return answer{status: http.StatusBadRequest, body: errorBody("Invalid JSON body: " + err.Error())}
 	}
-	if req.ExternalID == "" {
-		req.ExternalID = api.NewExternalID(g.now())
+	req = api.WithDefaults(req, g.now())
+	if len(req.ExternalID) > maxExternalID {
+		return answer{status: http.StatusBadRequest, body: errorBody(fmt.Sprintf("Invalid external_id: at most %d characters", maxExternalID))}
 	}
 	unlock := g.lockExternalID(req.ExternalID)
 	defer unlock()
@@ -44,11 +50,11 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, body: errorBody("The gateway's store cannot be read; nothing was sent")}
 	}
+	if known && !sameRequest(prior.Request, req) {
+		return answer{status: http.StatusConflict, body: errorBody(fmt.Sprintf(
+			"external_id %s was already used through this gateway for another request: nothing was booked; choose another external id", req.ExternalID))}
+	}
 	if known && prior.State != "sending" {
-		if !sameRequest(prior.Request, req) {
-			return answer{status: http.StatusConflict, body: errorBody(fmt.Sprintf(
-				"external_id %s was already used through this gateway for another request: nothing was booked; choose another external id", req.ExternalID))}
-		}
 		g.auditNow(agent, "create", req, "", prior.Status, "answered from the journal: "+prior.State+", not sent again")
 		return answer{status: prior.Status, body: prior.Body, at: g.now()}
 	}
@@ -57,16 +63,55 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, body: errorBody("The gateway cannot write its audit; nothing was sent")}
 	}
-	c := api.New(api.Config{BaseURL: g.cfg.UpstreamURL, APIKey: g.cfg.Key, Transport: g.cfg.Transport, Now: g.now,
-		UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second,
-		Journal: journal{g.store, agent}, OnEvent: func(api.Event) { g.budget.spent(g.now()) }})
-	var res *api.CreateResult
-	if known { // left sending by a gateway that stopped: look it up first
-		res, err = c.ResumeCreate(r.Context(), req, prior.Since)
-	} else {
-		res, err = c.CreateBooking(r.Context(), req)
+	if wait, ok := g.budget.take(Write, g.now()); !ok {
+		_ = g.settle(id, "", http.StatusTooManyRequests, "not sent: the team's budget is spent")
+		return failed(errBudget{wait})
 	}
+	c := g.createClient(agent)
+	if known {
+		if a, done := g.resume(r.Context(), c, id, prior); done {
+			return a
+		}
+	}
+	res, err := c.CreateBooking(r.Context(), req)
 	return g.created(agent, id, req, res, err)
+}
+
+// resume settles an attempt whose outcome is unknown before anything is
+// sent: made (adopted, credited to the agent who made it), taken by another
+// request, or not known yet (kept). It is not done when the look-up says
+// the attempt made nothing: then the create may be sent.
+func (g *Gateway) resume(ctx context.Context, c *api.Client, auditID int64, prior attempt) (answer, bool) {
+	b, err := c.LookUpAttempt(ctx, prior.Request, prior.Since)
+	switch {
+	case api.KindOf(err) == api.KindConflict:
+		_ = g.store.finish(prior.ExternalID, "", 0, nil)
+		_ = g.settle(auditID, "", http.StatusConflict, "refused: "+err.Error())
+		return answer{status: http.StatusConflict, body: errorBody(err.Error())}, true
+	case err != nil:
+		_ = g.settle(auditID, "", 0, "outcome unknown: "+err.Error())
+		return answer{status: http.StatusGatewayTimeout, body: errorBody("An earlier attempt with this external_id may have booked, and the check for it failed (" +
+			err.Error() + "); nothing was sent. Retry with the same external_id: the gateway looks it up before sending anything.")}, true
+	case b != nil:
+		return g.created(prior.Agent, auditID, prior.Request, &api.CreateResult{Booking: b, Adopted: true}, nil), true
+	}
+	return answer{}, false
+}
+
+// createClient is the API client of one create: the store as its journal;
+// the POST is paid for by the caller's take(Write), every other request it
+// makes (look-ups) is counted as it goes.
+func (g *Gateway) createClient(agent string) *api.Client {
+	postPaid := false
+	return api.New(api.Config{BaseURL: g.cfg.UpstreamURL, APIKey: g.cfg.Key, Transport: g.cfg.Transport, Now: g.now,
+		UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second,
+		Journal: journal{g.store, agent}, OnEvent: func(ev api.Event) {
+			if ev.Method == http.MethodPost && !postPaid {
+				postPaid = true
+				return
+			}
+			g.budget.spent(g.now())
+		}})
 }
 
 // created records and answers a create's outcome.
@@ -79,7 +124,7 @@ func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest,
 		if res.Adopted {
 			outcome = "made (the answer was lost; found by its external id)"
 		}
-		_ = g.store.settle(auditID, res.Booking.ID, http.StatusAccepted, outcome+": "+string(res.Booking.Status))
+		_ = g.settle(auditID, res.Booking.ID, http.StatusAccepted, outcome+": "+string(res.Booking.Status))
 		g.see(*res.Booking, raw, g.now())
 		return answer{status: http.StatusAccepted, body: raw, at: g.now()}
 	}
@@ -96,16 +141,16 @@ func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest,
 		if e.Kind == api.KindConflict {
 			status = http.StatusConflict
 		}
-		_ = g.store.settle(auditID, "", status, "refused: "+e.Message)
+		_ = g.settle(auditID, "", status, "refused: "+e.Message)
 		return answer{status: status, body: errorBody(e.Message)}
 	case e.Kind == api.KindUnknownOutcome || e.Status == 0:
 		// Kept as sending: the next retry or start looks it up first.
-		_ = g.store.settle(auditID, "", 0, "outcome unknown: "+e.Message)
+		_ = g.settle(auditID, "", 0, "outcome unknown: "+e.Message)
 		return answer{status: http.StatusGatewayTimeout, body: errorBody("The create's outcome is unknown (" + e.Message +
 			"); nothing more was sent. Retry with the same external_id: the gateway looks it up before sending anything.")}
 	case e.Status == http.StatusTooManyRequests || e.Status >= 500:
 		_ = g.store.finish(req.ExternalID, "", 0, nil) // certainly not made: it may be sent again
-		_ = g.store.settle(auditID, "", e.Status, "not made: "+e.Message)
+		_ = g.settle(auditID, "", e.Status, "not made: "+e.Message)
 		a := answer{status: e.Status, body: errorBody(e.Message)}
 		if e.RetryAfter > 0 {
 			a.retryAfter = strconv.Itoa(int((e.RetryAfter + time.Second - 1) / time.Second))
@@ -114,23 +159,38 @@ func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest,
 	default: // the API refused it (400, 404, 409 …): a retry gets the same answer
 		body := errorBody(e.Message)
 		_ = g.store.finish(req.ExternalID, "refused", e.Status, body)
-		_ = g.store.settle(auditID, "", e.Status, "refused: "+e.Message)
+		_ = g.settle(auditID, "", e.Status, "refused: "+e.Message)
 		return answer{status: e.Status, body: body}
 	}
 }
 
-// lockExternalID serialises the creates of one external id in this
-// process, so that an agent's retry waits for the first attempt's outcome.
+// lockExternalID serialises the creates (and the start's look-ups) of one
+// external id in this process, so that a retry waits for the first
+// attempt's outcome. An entry lives while someone holds or waits for it.
 func (g *Gateway) lockExternalID(ext string) func() {
 	g.mu.Lock()
-	m, ok := g.creating[ext]
+	l, ok := g.creating[ext]
 	if !ok {
-		m = &sync.Mutex{}
-		g.creating[ext] = m
+		l = &extLock{}
+		g.creating[ext] = l
 	}
+	l.users++
 	g.mu.Unlock()
-	m.Lock()
-	return m.Unlock
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		g.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(g.creating, ext)
+		}
+		g.mu.Unlock()
+	}
+}
+
+// extLock is one external id's lock and how many hold or wait for it.
+type extLock struct {
+	mu    sync.Mutex
+	users int
 }
 
 // sameRequest tells whether two requests book the same thing for the same
@@ -157,7 +217,7 @@ func (g *Gateway) cancel(r *http.Request, agent, id string) answer {
 	}
 	a, err := g.up.do(r.Context(), Write, http.MethodPost, "/bookings/"+url.PathEscape(id)+"/cancel", "", raw)
 	if err != nil {
-		_ = g.store.settle(auditID, "", 0, "no answer: "+err.Error())
+		_ = g.settle(auditID, "", 0, "no answer: "+err.Error())
 		return failed(err)
 	}
 	outcome := "refused"
@@ -172,7 +232,7 @@ func (g *Gateway) cancel(r *http.Request, agent, id string) answer {
 		_ = json.Unmarshal(a.body, &eb)
 		outcome = "refused: " + model.SanitizeLine(eb.Error)
 	}
-	_ = g.store.settle(auditID, "", a.status, outcome)
+	_ = g.settle(auditID, "", a.status, outcome)
 	return a
 }
 
@@ -181,4 +241,10 @@ func (g *Gateway) auditNow(agent, action string, req model.BookingRequest, booki
 	reqJSON, _ := json.Marshal(req)
 	_, _ = g.store.audit(AuditEntry{At: g.now(), Agent: agent, Action: action, ExternalID: req.ExternalID, BookingID: bookingID,
 		Request: string(reqJSON), Status: status, Outcome: outcome})
+}
+
+// settle records what became of an audited action, the key taken out of
+// whatever the API said.
+func (g *Gateway) settle(auditID int64, bookingID string, status int, outcome string) error {
+	return g.store.settle(auditID, bookingID, status, g.up.redact(outcome))
 }

@@ -1,10 +1,12 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,7 +75,7 @@ type Gateway struct {
 	mu       sync.Mutex
 	searches map[string]answer
 	watched  map[string]*watched
-	creating map[string]*sync.Mutex // one create at a time per external id
+	creating map[string]*extLock // one create at a time per external id
 }
 
 // watched is one booking the watch keeps.
@@ -102,7 +104,7 @@ func New(cfg Config) *Gateway {
 		cfg.Logf = func(string, ...any) {}
 	}
 	g := &Gateway{cfg: cfg, store: cfg.Store, budget: newBudget(cfg.Limit, cfg.Quota), hub: newHub(),
-		searches: map[string]answer{}, watched: map[string]*watched{}, creating: map[string]*sync.Mutex{}}
+		searches: map[string]answer{}, watched: map[string]*watched{}, creating: map[string]*extLock{}}
 	g.up = newUpstream(cfg.UpstreamURL, cfg.Key, cfg.Transport, cfg.Clock.Now, g.budget)
 	g.client = api.New(api.Config{BaseURL: cfg.UpstreamURL, APIKey: cfg.Key, Transport: cfg.Transport,
 		Now: cfg.Clock.Now, UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second,
@@ -115,14 +117,15 @@ func (g *Gateway) now() time.Time { return g.cfg.Clock.Now() }
 // ServeHTTP serves agents.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(Header, "1")
-	agent, ok := g.authenticate(r)
+	token := agentToken(r)
+	agent, ok := g.store.Authenticate(token)
 	if !ok {
 		g.writeTeamHeaders(w)
 		writeBody(w, http.StatusUnauthorized, errorBody("Invalid agent token: ask the team lead for one (chargedesk gateway agent add NAME)"))
 		return
 	}
 	if r.URL.Path == EventsPath {
-		g.events(w, r)
+		g.events(w, r, token)
 		return
 	}
 	path, ok := strings.CutPrefix(r.URL.Path, ClientPath)
@@ -140,6 +143,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reply(w, g.list(r))
 	case r.Method == http.MethodPost && path == "/bookings":
 		g.reply(w, g.create(r, agent))
+	case len(segs) >= 2 && segs[0] == "bookings" && !validBookingID(segs[1]):
+		g.reply(w, answer{status: http.StatusNotFound, body: errorBody("Booking not found: not a booking id")})
 	case r.Method == http.MethodGet && len(segs) == 2 && segs[0] == "bookings":
 		g.reply(w, g.booking(r.Context(), segs[1]))
 	case r.Method == http.MethodPost && len(segs) == 3 && segs[0] == "bookings" && segs[2] == "cancel":
@@ -149,28 +154,52 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// authenticate reads the agent token where the API reads its key.
-func (g *Gateway) authenticate(r *http.Request) (string, bool) {
+// agentToken reads the agent token where the API reads its key.
+func agentToken(r *http.Request) string {
 	token := strings.TrimSpace(r.Header.Get("X-API-Key"))
 	if token == "" {
 		token, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		token = strings.TrimSpace(token)
 	}
-	return g.store.Authenticate(token)
+	return token
 }
 
-// reply writes an answer with the team's rate-limit headers.
+// bookingID is a booking id as it may go into the API's path: letters,
+// digits and . _ - ~ (a UUID, or the API's own ids), never . or ..
+var bookingID = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,128}$`)
+
+func validBookingID(id string) bool { return bookingID.MatchString(id) && id != "." && id != ".." }
+
+// reply writes an answer with the team's rate-limit headers. It is the
+// one way out to an agent, so the key is taken out here, of whatever the
+// answer holds: a body with \u escapes is decoded and encoded again first,
+// so that no spelling of the key survives; Retry-After is passed on only
+// as a number of seconds.
 func (g *Gateway) reply(w http.ResponseWriter, a answer) {
 	g.writeTeamHeaders(w)
-	if a.retryAfter != "" {
-		w.Header().Set("Retry-After", a.retryAfter)
+	if secs, err := strconv.Atoi(strings.TrimSpace(a.retryAfter)); err == nil && secs >= 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
+	a.body = g.clean(a.body)
 	if !a.at.IsZero() {
 		if age := g.now().Sub(a.at); age >= time.Second {
 			w.Header().Set("Age", strconv.Itoa(int(age/time.Second)))
 		}
 	}
 	writeBody(w, a.status, a.body)
+}
+
+// clean is body without the key in any spelling.
+func (g *Gateway) clean(body []byte) []byte {
+	if bytes.Contains(body, []byte(`\u`)) {
+		var v any
+		if json.Unmarshal(body, &v) == nil {
+			if plain, err := json.Marshal(v); err == nil {
+				body = plain
+			}
+		}
+	}
+	return []byte(g.up.redact(string(body)))
 }
 
 func (g *Gateway) writeTeamHeaders(w http.ResponseWriter) {

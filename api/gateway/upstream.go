@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/petitmonde/chargedesk/api"
 )
 
 // maxUpstreamBody bounds an answer of the API (a full page of bookings or
@@ -35,45 +36,17 @@ type upstream struct {
 	http   *http.Client
 	now    func() time.Time
 	budget *budget
-	forms  []string // the key as a server could echo it
 }
 
 func newUpstream(base, key string, transport http.RoundTripper, now func() time.Time, b *budget) *upstream {
 	if transport == nil {
 		transport = http.DefaultTransport
 	}
-	esc, _ := json.Marshal(key)
 	return &upstream{
 		base: strings.TrimRight(base, "/"), key: key, now: now, budget: b,
 		http: &http.Client{Transport: transport, Timeout: 30 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		forms: []string{key, strings.Trim(string(esc), `"`), url.QueryEscape(key), url.PathEscape(key),
-			percentAll(key, "%%%02X"), percentAll(key, "%%%02x"), mixedEscape(key)},
 	}
-}
-
-// percentAll is s with every byte percent-encoded.
-func percentAll(s, format string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, format, s[i])
-	}
-	return b.String()
-}
-
-// mixedEscape is s with only what is not a letter or digit percent-encoded
-// (a form some servers write).
-func mixedEscape(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
 }
 
 // errBudget is a request the team's budget refused; wait says for how long.
@@ -140,11 +113,12 @@ func (u *upstream) observe(h http.Header) {
 	u.budget.observe(rem, reset)
 }
 
+// redact takes every form of the key out of s, the mask the API client
+// writes for it included: an agent sees "[key]", not a character of it.
 func (u *upstream) redact(s string) string {
-	for _, f := range u.forms {
-		if f != "" {
-			s = strings.ReplaceAll(s, f, "[key]")
-		}
+	s = api.RedactWith(s, u.key, "[key]")
+	if m := api.MaskKey(u.key); len(m) > len("••••") {
+		s = strings.ReplaceAll(s, m, "[key]")
 	}
 	return s
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -37,7 +38,9 @@ func (g *Gateway) see(b model.Booking, raw []byte, at time.Time) {
 		if by := g.store.booker(b.ID); by != "" {
 			b.BookedBy = by
 		}
-		g.hub.publish(b)
+		if raw, err := json.Marshal(b); err == nil {
+			g.hub.publish(g.clean(raw)) // out to agents: the key taken out
+		}
 	}
 }
 
@@ -85,7 +88,7 @@ func (g *Gateway) seedUsage(ctx context.Context) {
 	}
 	var u model.Usage
 	if json.Unmarshal(a.body, &u) == nil && u.Quota != nil {
-		g.budget.seedMonth(u.Quota.Used, g.now())
+		g.budget.seedMonth(u.Quota.Used, u.Quota.Limit, g.now())
 	}
 }
 
@@ -93,25 +96,31 @@ func (g *Gateway) seedUsage(ctx context.Context) {
 // first, as far as the background share of the budget allows.
 func (g *Gateway) PollDue(ctx context.Context) int {
 	now := g.now()
+	type due struct {
+		id   string
+		next time.Time
+	}
+	var dues []due
 	g.mu.Lock()
-	var due []*watched
-	for _, w := range g.watched {
+	for id, w := range g.watched {
 		if !w.next.IsZero() && !w.next.After(now) {
-			due = append(due, w)
+			dues = append(dues, due{id, w.next})
 		}
 	}
 	g.mu.Unlock()
-	sort.Slice(due, func(i, j int) bool { return due[i].next.Before(due[j].next) })
+	sort.Slice(dues, func(i, j int) bool { return dues[i].next.Before(dues[j].next) })
 	n := 0
-	for _, w := range due {
-		a := g.fetch(ctx, w.booking.ID, Background)
+	for _, d := range dues {
+		a := g.fetch(ctx, d.id, Background)
 		if a.status == http.StatusTooManyRequests && a.retryAfter != "" {
 			break // the budget is kept for the agents
 		}
 		n++
 		if a.status != http.StatusOK {
 			g.mu.Lock()
-			w.next = now.Add(model.PollUnknownMin) // it answers again later
+			if w := g.watched[d.id]; w != nil {
+				w.next = now.Add(model.PollUnknownMin) // it answers again later
+			}
 			g.mu.Unlock()
 		}
 	}
@@ -148,21 +157,36 @@ func (g *Gateway) Resolve(ctx context.Context) {
 		g.cfg.Logf("gateway: the journal cannot be read: %v", err)
 		return
 	}
-	for _, a := range pending {
-		b, err := g.client.LookUpAttempt(ctx, a.Request, a.Since)
-		switch {
-		case err != nil:
-			g.cfg.Logf("gateway: the attempt %s of %s is not settled yet (%v); it is looked up again at the next start or retry", a.ExternalID, a.Agent, err)
-		case b != nil:
-			raw, _ := json.Marshal(b)
-			_ = g.store.finish(a.ExternalID, "made", http.StatusAccepted, raw)
-			_ = g.store.bookedBy(b.ID, a.Agent)
-			g.see(*b, raw, g.now())
-			g.cfg.Logf("gateway: the attempt %s of %s was made: booking %s, %s", a.ExternalID, a.Agent, b.ID, b.Status)
-		default:
-			_ = g.store.finish(a.ExternalID, "", 0, nil)
-			g.cfg.Logf("gateway: the attempt %s of %s made no booking", a.ExternalID, a.Agent)
-		}
+	for _, p := range pending {
+		g.resolveOne(ctx, p.ExternalID)
+	}
+}
+
+// resolveOne settles one attempt under its external id's lock, so that an
+// agent's retry of it, arriving meanwhile, waits and then reads the outcome.
+func (g *Gateway) resolveOne(ctx context.Context, ext string) {
+	unlock := g.lockExternalID(ext)
+	defer unlock()
+	a, ok, err := g.store.attempt(ext)
+	if err != nil || !ok || a.State != "sending" {
+		return // settled meanwhile
+	}
+	b, err := g.client.LookUpAttempt(ctx, a.Request, a.Since)
+	switch {
+	case api.KindOf(err) == api.KindConflict:
+		_ = g.store.finish(a.ExternalID, "", 0, nil)
+		g.cfg.Logf("gateway: the attempt %s of %s made no booking: %s", a.ExternalID, a.Agent, g.up.redact(err.Error()))
+	case err != nil:
+		g.cfg.Logf("gateway: the attempt %s of %s is not settled yet (%s); it is looked up again at the next start or retry", a.ExternalID, a.Agent, g.up.redact(err.Error()))
+	case b != nil:
+		raw, _ := json.Marshal(b)
+		_ = g.store.finish(a.ExternalID, "made", http.StatusAccepted, raw)
+		_ = g.store.bookedBy(b.ID, a.Agent)
+		g.see(*b, raw, g.now())
+		g.cfg.Logf("gateway: the attempt %s of %s was made: booking %s, %s", a.ExternalID, a.Agent, b.ID, b.Status)
+	default:
+		_ = g.store.finish(a.ExternalID, "", 0, nil)
+		g.cfg.Logf("gateway: the attempt %s of %s made no booking", a.ExternalID, a.Agent)
 	}
 }
 
@@ -188,13 +212,9 @@ func (h *hub) unsubscribe(ch chan []byte) {
 	h.mu.Unlock()
 }
 
-// publish sends b to every subscriber; one too slow to keep 64 events
-// misses this one (it reads the booking when it catches up).
-func (h *hub) publish(b model.Booking) {
-	raw, err := json.Marshal(b)
-	if err != nil {
-		return
-	}
+// publish sends one booking (as JSON) to every subscriber; one too slow to
+// keep 64 events misses this one (it reads the booking when it catches up).
+func (h *hub) publish(raw []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for ch := range h.subs {
@@ -211,7 +231,7 @@ const keepAlive = 15 * time.Second
 
 // events streams status changes as server-sent events: "event: booking"
 // with the booking as JSON, one per change the gateway sees.
-func (g *Gateway) events(w http.ResponseWriter, r *http.Request) {
+func (g *Gateway) events(w http.ResponseWriter, r *http.Request, token string) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
 		writeBody(w, http.StatusInternalServerError, errorBody("streaming is not supported here"))
@@ -231,11 +251,17 @@ func (g *Gateway) events(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case raw := <-ch:
+			if _, ok := g.store.Authenticate(token); !ok {
+				return // revoked while listening
+			}
 			if _, err := fmt.Fprintf(w, "event: booking\ndata: %s\n\n", raw); err != nil {
 				return
 			}
 			fl.Flush()
 		case <-t.C:
+			if _, ok := g.store.Authenticate(token); !ok {
+				return // revoked while listening
+			}
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
 				return
 			}
