@@ -80,15 +80,7 @@ func TestFailingSearchRetriesAreBounded(t *testing.T) {
 func TestAttendingIsNotPolledEveryMinute(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large)
-	h.typeText("München")
-	h.key("enter")
-	h.wantOn("Results")
-	h.key("enter", "enter")
-	h.wantOn("Book")
-	h.focus("Customer id")
-	h.typeText("cust_abc")
-	h.key("enter")
-	h.wantOn("Booking status")
+	bookFirstResult(h, "")
 	h.key("B") // not on screen: the background schedule
 	id := h.sim.Bookings()[0].ID
 	attendingFrom := -1
@@ -223,6 +215,15 @@ func TestPushedBookingsAreNotPolledInTheBackground(t *testing.T) {
 // CONFIRMED.
 func bookConfirmed(h *harness, window string) {
 	h.t.Helper()
+	bookFirstResult(h, window)
+	h.advance(15 * time.Second)
+	h.wantStatus("CONFIRMED")
+}
+
+// bookFirstResult books the first result of a search around München and
+// stops on the status screen.
+func bookFirstResult(h *harness, window string) {
+	h.t.Helper()
 	h.typeText("München")
 	if window != "" {
 		h.focus("Window from")
@@ -236,6 +237,4 @@ func bookConfirmed(h *harness, window string) {
 	h.typeText("cust_abc")
 	h.key("enter")
 	h.wantOn("Booking status")
-	h.advance(15 * time.Second)
-	h.wantStatus("CONFIRMED")
 }
