@@ -14,3 +14,10 @@ func JournalForTest(s *Store, agent string, req model.BookingRequest, since time
 
 // UpstreamForTest is the API the gateway talks to.
 func UpstreamForTest(g *Gateway) string { return g.cfg.UpstreamURL }
+
+// WatchedForTest is how many bookings the watch keeps.
+func WatchedForTest(g *Gateway) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.watched)
+}

@@ -447,3 +447,30 @@ func TestAuditSurvivesReopening(t *testing.T) {
 		t.Errorf("ben's audit: %+v", es)
 	}
 }
+
+// A booking in a final status is kept a day for agents' reads, then the
+// watch forgets it: a long-running gateway does not grow.
+func TestTheWatchForgetsFinalBookings(t *testing.T) {
+	r := newRig(t, sim.Options{})
+	a := r.agent("anna")
+	ctx := context.Background()
+	res, err := a.CreateBooking(ctx, r.request("gw-final-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CancelBooking(ctx, res.Booking.ID, "plans changed"); err != nil {
+		t.Fatal(err)
+	}
+	r.gw.PollDue(ctx)
+	if n := gateway.WatchedForTest(r.gw); n != 1 {
+		t.Fatalf("the watch keeps %d bookings, want the cancelled one", n)
+	}
+	r.clock.Advance(25 * time.Hour)
+	r.gw.PollDue(ctx)
+	if n := gateway.WatchedForTest(r.gw); n != 0 {
+		t.Errorf("a day after it was cancelled the watch still keeps %d", n)
+	}
+	if b, err := a.GetBooking(ctx, res.Booking.ID); err != nil || b.Status != model.Cancelled {
+		t.Errorf("read after it was forgotten: %v %+v", err, b)
+	}
+}

@@ -92,8 +92,13 @@ func (g *Gateway) seedUsage(ctx context.Context) {
 	}
 }
 
+// keepFinal is how long the watch keeps a booking in a final status, to
+// answer agents' reads of it.
+const keepFinal = 24 * time.Hour
+
 // PollDue polls every watched booking whose time has come, most overdue
-// first, as far as the background share of the budget allows.
+// first, as far as the background share of the budget allows, and forgets
+// bookings final for longer than keepFinal.
 func (g *Gateway) PollDue(ctx context.Context) int {
 	now := g.now()
 	type due struct {
@@ -103,8 +108,11 @@ func (g *Gateway) PollDue(ctx context.Context) int {
 	var dues []due
 	g.mu.Lock()
 	for id, w := range g.watched {
-		if !w.next.IsZero() && !w.next.After(now) {
+		switch {
+		case !w.next.IsZero() && !w.next.After(now):
 			dues = append(dues, due{id, w.next})
+		case w.next.IsZero() && now.Sub(w.checked) > keepFinal:
+			delete(g.watched, id) // final long ago: an agent's read goes upstream once more
 		}
 	}
 	g.mu.Unlock()

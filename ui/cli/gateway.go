@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -230,7 +231,8 @@ func agentCommand(env Env, gf *gatewayFlags) *cobra.Command {
 			return exitOK
 		}))
 	}
-	revoke := &cobra.Command{Use: "revoke NAME", Short: "revoke an agent's token: its next request gets 401", Args: cobra.ExactArgs(1)}
+	revoke := &cobra.Command{Use: "revoke NAME", Short: "revoke an agent's token: its next request gets 401", Args: cobra.ExactArgs(1),
+		ValidArgsFunction: completeAgents(gf, true)}
 	revoke.RunE = func(cmd *cobra.Command, args []string) error {
 		inv := newInvocation(cmd, env)
 		return exitWith(withStore(inv, func(st *gateway.Store) int {
@@ -252,6 +254,8 @@ func auditCommand(env Env, gf *gatewayFlags) *cobra.Command {
 	cmd.Flags().StringVar(&since, "since", "", "only from `WHEN` on: Berlin time \"YYYY-MM-DD HH:MM\", a date, or a duration back such as 24h")
 	cmd.Flags().StringVar(&agent, "agent", "", "only this agent's `NAME`")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "the entries as JSON")
+	_ = cmd.RegisterFlagCompletionFunc("agent", completeAgents(gf, false))
+	_ = cmd.RegisterFlagCompletionFunc("since", cobra.NoFileCompletions)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		inv := newInvocation(cmd, env)
 		f := gateway.AuditFilter{Agent: agent}
@@ -309,4 +313,30 @@ func auditSince(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q is not a time such as \"2026-12-01 09:00\", 2026-12-01 or 24h", s)
+}
+
+// completeAgents offers the store's agent names (only the active ones when
+// activeOnly): for revoke NAME and audit --agent.
+func completeAgents(gf *gatewayFlags, activeOnly bool) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 && cmd.Name() == "revoke" {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		if _, err := os.Stat(gf.store); err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp // no store yet: nothing to offer, nothing made
+		}
+		st, err := gateway.OpenStore(gf.store)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		defer st.Close()
+		agents, _ := st.Agents()
+		var names []string
+		for _, a := range agents {
+			if !activeOnly || a.Revoked.IsZero() {
+				names = append(names, a.Name)
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
 }

@@ -32,6 +32,10 @@ func TestGatewayAgentCommands(t *testing.T) {
 	if strings.Contains(out, token[len(gateway.TokenPrefix):]) {
 		t.Error("the list shows the token")
 	}
+	if code, _, errs := e.runRaw("gateway", "agent", "add", "ben", "--store", store); code != 0 {
+		t.Fatalf("add ben: %d %s", code, errs)
+	}
+	wantOffered(t, complete(t, e, "gateway", "agent", "revoke", "--store", store, ""), "anna", "ben")
 	if code, out, _ := e.runRaw("gateway", "agent", "revoke", "anna", "--store", store); code != 0 || !strings.Contains(out, "revoked") {
 		t.Errorf("revoke: %d %q", code, out)
 	}
@@ -42,6 +46,10 @@ func TestGatewayAgentCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "anna") || !strings.Contains(out, "revoked") {
 		t.Errorf("list after revoke: %d\n%s", code, out)
 	}
+	if got := complete(t, e, "gateway", "agent", "revoke", "--store", store, ""); len(got) != 1 || got[0] != "ben" {
+		t.Errorf("revoke offers %q, want only the active ben", got)
+	}
+	wantOffered(t, complete(t, e, "gateway", "audit", "--store", store, "--agent", ""), "anna", "ben")
 	if code, out, _ := e.runRaw("gateway", "audit", "--json", "--store", store); code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("audit: %d %q", code, out)
 	}
