@@ -37,8 +37,12 @@ func (p RetryPolicy) Wait(n int, err error) (time.Duration, bool) {
 	return p.backoff(n), true
 }
 
-// backoff is Base·2^(n-1), capped, with ±20 % jitter so many clients do not
-// retry in step.
+// Backoff is the wait before retry n (1 for the first) when there is no
+// error to read: Base·2^(n-1), capped, with ±20 % jitter so many clients do
+// not retry in step. It knows no Max: a caller that retries for ever in the
+// background (a subscription) counts for itself.
+func (p RetryPolicy) Backoff(n int) time.Duration { return p.backoff(n) }
+
 func (p RetryPolicy) backoff(n int) time.Duration {
 	d := p.Base
 	for i := 1; i < n && d < p.Cap; i++ {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -33,8 +32,10 @@ type pusher struct {
 	again  time.Time // no new subscription before this
 }
 
-// pushRetryMax caps the wait before subscribing again.
-const pushRetryMax = 2 * time.Minute
+// pushRetry is how the subscription is tried again after a drop: the
+// screens' policy (2 s, 4 s, 8 s … up to 2 min), for as long as the
+// program runs; meanwhile the watchlist polls.
+var pushRetry = api.RetryPolicy{Base: api.DefaultRetry.Base, Cap: api.DefaultRetry.Cap}
 
 // due tells whether to subscribe now: the client talks to a gateway, no
 // subscription runs, and the backoff has passed.
@@ -74,13 +75,12 @@ func listenPush(ch <-chan tea.Msg) tea.Cmd {
 	}
 }
 
-// down records a broken stream and when to try again: 2 s, 4 s, 8 s … up
-// to pushRetryMax, with jitter.
+// down records a broken stream and when to try again (pushRetry).
 func (p *pusher) down(now time.Time) {
+	p.stop() // the stream's context ends with it
 	p.on, p.open = false, false
 	p.fails++
-	wait := min(pushRetryMax, time.Duration(1<<min(p.fails, 7))*time.Second)
-	p.again = now.Add(time.Duration(float64(wait) * (0.8 + 0.4*rand.Float64())))
+	p.again = now.Add(pushRetry.Backoff(p.fails))
 }
 
 // stop ends the subscription (quitting).

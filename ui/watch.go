@@ -65,14 +65,14 @@ func (wl *watchlist) track(b model.Booking, loc model.Location, adopted bool) {
 		if loc.LocationID != "" {
 			w.loc = loc
 		}
-		if !older(b, w.booking) {
+		if !b.OlderThan(w.booking) {
 			wl.supersedePoll(w)
 			wl.applyBooking(w, b, false)
 		}
 		return
 	}
 	checked := wl.c.Now()
-	if k, ok := wl.known[b.ID]; ok && !older(k.b, b) {
+	if k, ok := wl.known[b.ID]; ok && !k.b.OlderThan(b) {
 		b, checked = k.b, k.at // the copy came from a list: as old as that answer
 	}
 	delete(wl.known, b.ID)
@@ -336,7 +336,7 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 	}
 	w.retry.clear()
 	w.err = ""
-	if older(*msg.booking, w.booking) {
+	if msg.booking.OlderThan(w.booking) {
 		wl.schedule(w) // a stale copy (a lagging replica, say): keep what is newer
 		return nil
 	}
@@ -344,22 +344,19 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 	return nil
 }
 
-// older tells whether copy a of a booking is older than copy b.
-func older(a, b model.Booking) bool { return a.OlderThan(b) }
-
 // observe takes any copy of a booking the program received (a list's row,
 // an answer to a cancel, a create): the newest copy wins, wherever it came
 // from, so no screen shows a status older than one the client has seen. A
 // watched booking's change is announced as a poll's would be.
 func (wl *watchlist) observe(b model.Booking) {
 	if w, ok := wl.items[b.ID]; ok {
-		if !older(b, w.booking) {
+		if !b.OlderThan(w.booking) {
 			wl.supersedePoll(w)
 			wl.applyBooking(w, b, b.Status != w.booking.Status)
 		}
 		return
 	}
-	if k, ok := wl.known[b.ID]; !ok || !older(b, k.b) {
+	if k, ok := wl.known[b.ID]; !ok || !b.OlderThan(k.b) {
 		wl.known[b.ID] = knownCopy{b: b, at: wl.c.Now()}
 	}
 }

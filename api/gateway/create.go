@@ -103,15 +103,16 @@ func (g *Gateway) resume(ctx context.Context, c *api.Client, auditID int64, prio
 // makes (look-ups) is counted as it goes.
 func (g *Gateway) createClient(agent string) *api.Client {
 	postPaid := false
-	return api.New(api.Config{BaseURL: g.cfg.UpstreamURL, APIKey: g.cfg.Key, Transport: g.cfg.Transport, Now: g.now,
-		UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second,
-		Journal: journal{g.store, agent}, OnEvent: func(ev api.Event) {
-			if ev.Method == http.MethodPost && !postPaid {
-				postPaid = true
-				return
-			}
-			g.budget.spent(g.now())
-		}})
+	c := g.clientConfig()
+	c.Journal = journal{g.store, agent}
+	c.OnEvent = func(ev api.Event) {
+		if ev.Method == http.MethodPost && !postPaid {
+			postPaid = true
+			return
+		}
+		g.budget.spent(g.now())
+	}
+	return api.New(c)
 }
 
 // created records and answers a create's outcome.

@@ -74,6 +74,7 @@ type Gateway struct {
 
 	mu       sync.Mutex
 	searches map[string]answer
+	usageAns answer // the last /usage answer (status 0: none yet)
 	watched  map[string]*watched
 	creating map[string]*extLock // one create at a time per external id
 }
@@ -106,10 +107,17 @@ func New(cfg Config) *Gateway {
 	g := &Gateway{cfg: cfg, store: cfg.Store, budget: newBudget(cfg.Limit, cfg.Quota), hub: newHub(),
 		searches: map[string]answer{}, watched: map[string]*watched{}, creating: map[string]*extLock{}}
 	g.up = newUpstream(cfg.UpstreamURL, cfg.Key, cfg.Transport, cfg.Clock.Now, g.budget)
-	g.client = api.New(api.Config{BaseURL: cfg.UpstreamURL, APIKey: cfg.Key, Transport: cfg.Transport,
-		Now: cfg.Clock.Now, UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second,
-		OnEvent: func(api.Event) { g.budget.spent(cfg.Clock.Now()) }})
+	c := g.clientConfig()
+	c.OnEvent = func(api.Event) { g.budget.spent(g.now()) }
+	g.client = api.New(c)
 	return g
+}
+
+// clientConfig is how the gateway's API clients talk to the API: the
+// start's look-ups (g.client) and each create's (createClient).
+func (g *Gateway) clientConfig() api.Config {
+	return api.Config{BaseURL: g.cfg.UpstreamURL, APIKey: g.cfg.Key, Transport: g.cfg.Transport,
+		Now: g.now, UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second}
 }
 
 func (g *Gateway) now() time.Time { return g.cfg.Clock.Now() }
@@ -266,15 +274,15 @@ const usageTTL = time.Minute
 // usage answers GET /usage, once a minute upstream for the whole team.
 func (g *Gateway) usage(ctx context.Context) answer {
 	g.mu.Lock()
-	a, ok := g.searches["usage"]
+	a := g.usageAns
 	g.mu.Unlock()
-	if ok && g.now().Sub(a.at) < usageTTL {
+	if a.status == http.StatusOK && g.now().Sub(a.at) < usageTTL {
 		return a
 	}
 	a = g.read(ctx, "usage", "/usage", "", Read)
 	if a.status == http.StatusOK {
 		g.mu.Lock()
-		g.searches["usage"] = a
+		g.usageAns = a
 		g.mu.Unlock()
 	}
 	return a

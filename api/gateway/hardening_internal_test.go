@@ -5,13 +5,14 @@ import (
 	"io"
 
 	"fmt"
-	"github.com/petitmonde/chargedesk/model"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/petitmonde/chargedesk/model"
 )
 
 // The lock table keeps an external id only while a create holds or waits

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/model"
 )
 
 // maxUpstreamBody bounds an answer of the API (a full page of bookings or
@@ -123,7 +124,8 @@ func (u *upstream) redact(s string) string {
 	return s
 }
 
+// errorBody is an error answer as the contract writes it.
 func errorBody(msg string) []byte {
-	b, _ := json.Marshal(map[string]string{"error": msg})
+	b, _ := json.Marshal(model.ErrorBody{Error: msg})
 	return b
 }
