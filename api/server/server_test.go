@@ -282,4 +282,3 @@ func TestWaitAndRefusals(t *testing.T) {
 		t.Error("an address that cannot be listened on was accepted")
 	}
 }
-
