@@ -44,7 +44,7 @@ func (f Redact) apply(s string) string {
 const maxLoggedPath = 256
 
 // AccessLog logs one line per request when it is answered: method, path
-// (never the query, which may hold anything), status, duration, and what
+// (never the query, which may hold anything), status, duration_ms, and what
 // the handlers added with LogAttrs (route, agent). redact takes secrets
 // out of the path. A nil or disabled logger adds nothing to a request.
 func AccessLog(log *slog.Logger, redact Redact, next http.Handler) http.Handler {
@@ -58,7 +58,7 @@ func AccessLog(log *slog.Logger, redact Redact, next http.Handler) http.Handler 
 		r = r.WithContext(context.WithValue(r.Context(), fieldsKey{}, f))
 		defer func() {
 			attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", loggedPath(redact.apply(r.URL.Path))),
-				slog.Int("status", rec.status), slog.Duration("duration", time.Since(start))}
+				slog.Int("status", rec.status), durationMS(time.Since(start))}
 			if rec.hijacked {
 				attrs = append(attrs, slog.Bool("hijacked", true))
 			}
@@ -67,6 +67,12 @@ func AccessLog(log *slog.Logger, redact Redact, next http.Handler) http.Handler 
 		}()
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// durationMS is how long a request took, in milliseconds to the
+// microsecond: one number in text and in JSON alike.
+func durationMS(d time.Duration) slog.Attr {
+	return slog.Float64("duration_ms", float64(d.Microseconds())/1000)
 }
 
 func loggedPath(p string) string {

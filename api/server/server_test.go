@@ -175,7 +175,7 @@ func TestTheAccessLog(t *testing.T) {
 			continue
 		}
 		route, _ := l["route"].(string)
-		if l["msg"] != "request" || l["path"] != w.path || l["status"] != w.status || route != w.route || l["duration"] == nil || l["method"] == nil {
+		if l["msg"] != "request" || l["path"] != w.path || l["status"] != w.status || route != w.route || l["duration_ms"] == nil || l["method"] == nil {
 			t.Errorf("line %d: %v, want path %s status %v route %q", i, l, w.path, w.status, w.route)
 		}
 	}
