@@ -12,14 +12,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/server"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/ui/cli"
@@ -39,7 +38,7 @@ func main() {
 		StartDemo: startDemo,
 		Serve:     serve,
 		ServeDefaults: cli.ServeConfig{Addr: "127.0.0.1:8787", Key: sim.DefaultKey, RateLimit: sim.DefaultRateLimit,
-			MonthlyQuota: sim.DefaultMonthlyQuota, Speed: 1, Seed: 1},
+			MonthlyQuota: sim.DefaultMonthlyQuota, Speed: 1, Seed: 1, LogFormat: "text"},
 		Version: version,
 	}))
 }
@@ -50,36 +49,21 @@ func signals(ctx context.Context) (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 }
 
-// listen serves the simulator, and its geocoder under sim.GeocoderPath, on
-// addr until stop is called. It returns the server's root URL.
-func listen(addr string, s *sim.Server) (root string, stop func(), serveErr <-chan error, err error) {
+// listen serves s (with its geocoder) on addr until the returned server is
+// stopped.
+func listen(addr string, s *sim.Server, log *slog.Logger) (*server.Server, error) {
 	go s.Prepare() // the network is ready before the first search
-	h := http.NewServeMux()
-	h.Handle(sim.GeocoderPath+"/", http.StripPrefix(sim.GeocoderPath, sim.Geocoder()))
-	h.Handle("/", s)
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	stop = func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-errc
-	}
-	return "http://" + ln.Addr().String(), stop, errc, nil
+	return server.Listen(server.Config{Addr: addr, Handler: s.WithGeocoder(), Log: log})
 }
 
 // startDemo serves the simulator on a loopback port for demo mode.
 func startDemo(speed float64, seed int64) (cli.Demo, error) {
-	root, stop, _, err := listen("127.0.0.1:0", sim.New(sim.Options{Speed: speed, Seed: seed}))
+	srv, err := listen("127.0.0.1:0", sim.New(sim.Options{Speed: speed, Seed: seed}), nil)
 	if err != nil {
 		return cli.Demo{}, err
 	}
-	return cli.Demo{BaseURL: root + sim.BasePath, GeocoderURL: root + sim.GeocoderPath, Key: sim.DefaultKey, Stop: stop}, nil
+	root := srv.URL()
+	return cli.Demo{BaseURL: root + sim.BasePath, GeocoderURL: root + sim.GeocoderPath, Key: sim.DefaultKey, Stop: srv.Stop}, nil
 }
 
 // serve is `chargedesk serve`: the simulator on c.Addr until ctx ends.
@@ -89,13 +73,19 @@ func serve(ctx context.Context, c cli.ServeConfig, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "chargedesk serve:", err)
 		return 2
 	}
+	log, err := server.NewLogger(stderr, c.LogFormat)
+	if err != nil {
+		fmt.Fprintln(stderr, "chargedesk serve: --log-format:", err)
+		return 2
+	}
 	h := sim.New(sim.Options{Key: c.Key, RateLimit: c.RateLimit, MonthlyQuota: c.MonthlyQuota, Speed: c.Speed,
-		Seed: c.Seed, Faults: faults, Hostile: c.Hostile, ConfirmTimeout: c.ConfirmTimeout})
-	root, stop, serveErr, err := listen(c.Addr, h)
+		Seed: c.Seed, Faults: faults, Hostile: c.Hostile, ConfirmTimeout: c.ConfirmTimeout, Logger: log})
+	srv, err := listen(c.Addr, h, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "chargedesk serve:", err)
 		return 1
 	}
+	root := srv.URL()
 	base := root + sim.BasePath
 	fmt.Fprintf(stdout, "chargedesk simulator listening\n  base URL: %s\n  API key:  %s\n  geocoder: %s (geocoder_url, Nominatim's search API)\n  rate limit %d/min, quota %d/month, speed ×%g, seed %d\n",
 		base, c.Key, root+sim.GeocoderPath, c.RateLimit, c.MonthlyQuota, c.Speed, c.Seed)
@@ -107,13 +97,12 @@ func serve(ctx context.Context, c cli.ServeConfig, stdout, stderr io.Writer) int
 	}
 	fmt.Fprintf(stdout, "try:\n  curl -s \"%s/search?lat=48.1351&lng=11.5820&radius=25&connector_type=IEC_62196_T2_COMBO&power_min=50\" -H \"X-API-Key: %s\"\n", base, c.Key)
 	fmt.Fprintf(stdout, "or:\n  PETITMONDE_API_KEY=%s chargedesk --api-url %s\nCtrl-C stops it.\n", c.Key, base)
-	select {
-	case err := <-serveErr:
+	err = srv.Wait(ctx)
+	srv.Stop()
+	if err != nil {
 		fmt.Fprintln(stderr, "chargedesk serve:", err)
 		return 1
-	case <-ctx.Done():
 	}
-	stop()
 	fmt.Fprintln(stdout, "simulator stopped")
 	return 0
 }

@@ -72,7 +72,7 @@ func runTeam(t *testing.T, agents, perAgent int, start, end time.Time, viaGatewa
 	clock := sim.NewManualClock(start)
 	apiSrv := httptest.NewServer(sim.New(sim.Options{Seed: 7, Clock: clock}))
 	t.Cleanup(apiSrv.Close)
-	st, err := gateway.OpenStore(filepath.Join(t.TempDir(), "gateway.db"))
+	st, err := gateway.OpenStore(context.Background(), filepath.Join(t.TempDir(), "gateway.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func runTeam(t *testing.T, agents, perAgent int, start, end time.Time, viaGatewa
 	rng := rand.New(rand.NewPCG(7, 11))
 	team := make([]*desk, agents)
 	for i := range team {
-		token, err := st.AddAgent("agent"+string(rune('A'+i%26))+string(rune('a'+i/26)), start)
+		token, err := st.AddAgent(context.Background(), "agent"+string(rune('A'+i%26))+string(rune('a'+i/26)), start)
 		if err != nil {
 			t.Fatal(err)
 		}

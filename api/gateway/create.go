@@ -45,8 +45,11 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 	}
 	unlock := g.lockExternalID(req.ExternalID)
 	defer unlock()
+	// What is recorded once the request is under way is recorded even when
+	// the agent hangs up meanwhile.
+	ctx := context.WithoutCancel(r.Context())
 
-	prior, known, err := g.store.attempt(req.ExternalID)
+	prior, known, err := g.store.attempt(ctx, req.ExternalID)
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, body: errorBody("The gateway's store cannot be read; nothing was sent")}
 	}
@@ -55,56 +58,57 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 			"external_id %s was already used through this gateway for another request: nothing was booked; choose another external id", req.ExternalID))}
 	}
 	if known && prior.State != "sending" {
-		g.auditNow(agent, "create", req, "", prior.Status, "answered from the journal: "+prior.State+", not sent again")
+		g.auditNow(ctx, agent, "create", req, "", prior.Status, "answered from the journal: "+prior.State+", not sent again")
 		return answer{status: prior.Status, body: prior.Body, at: g.now()}
 	}
 	reqJSON, _ := json.Marshal(req)
-	id, err := g.store.audit(AuditEntry{At: g.now(), Agent: agent, Action: "create", ExternalID: req.ExternalID, Request: string(reqJSON), Outcome: "sending"})
+	id, err := g.store.audit(ctx, AuditEntry{At: g.now(), Agent: agent, Action: "create", ExternalID: req.ExternalID, Request: string(reqJSON), Outcome: "sending"})
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, body: errorBody("The gateway cannot write its audit; nothing was sent")}
 	}
 	if wait, ok := g.budget.take(Write, g.now()); !ok {
-		_ = g.settle(id, "", http.StatusTooManyRequests, "not sent: the team's budget is spent")
+		g.settle(ctx, id, "", http.StatusTooManyRequests, "not sent: the team's budget is spent")
 		return failed(errBudget{wait})
 	}
-	c := g.createClient(agent)
+	c := g.createClient(ctx, agent)
 	if known {
-		if a, done := g.resume(r.Context(), c, id, prior); done {
+		if a, done := g.resume(r.Context(), ctx, c, id, prior); done {
 			return a
 		}
 	}
 	res, err := c.CreateBooking(r.Context(), req)
-	return g.created(agent, id, req, res, err)
+	return g.created(ctx, agent, id, req, res, err)
 }
 
 // resume settles an attempt whose outcome is unknown before anything is
 // sent: made (adopted, credited to the agent who made it), taken by another
 // request, or not known yet (kept). It is not done when the look-up says
-// the attempt made nothing: then the create may be sent.
-func (g *Gateway) resume(ctx context.Context, c *api.Client, auditID int64, prior attempt) (answer, bool) {
-	b, err := c.LookUpAttempt(ctx, prior.Request, prior.Since)
+// the attempt made nothing: then the create may be sent. The look-up ends
+// with ask; the records are written with rec.
+func (g *Gateway) resume(ask, rec context.Context, c *api.Client, auditID int64, prior attempt) (answer, bool) {
+	b, err := c.LookUpAttempt(ask, prior.Request, prior.Since)
 	switch {
 	case api.KindOf(err) == api.KindConflict:
-		_ = g.store.finish(prior.ExternalID, "", 0, nil)
-		_ = g.settle(auditID, "", http.StatusConflict, "refused: "+err.Error())
+		g.forget(rec, prior.ExternalID)
+		g.settle(rec, auditID, "", http.StatusConflict, "refused: "+err.Error())
 		return answer{status: http.StatusConflict, body: errorBody(err.Error())}, true
 	case err != nil:
-		_ = g.settle(auditID, "", 0, "outcome unknown: "+err.Error())
+		g.settle(rec, auditID, "", 0, "outcome unknown: "+err.Error())
 		return answer{status: http.StatusGatewayTimeout, body: errorBody("An earlier attempt with this external_id may have booked, and the check for it failed (" +
 			err.Error() + "); nothing was sent. Retry with the same external_id: the gateway looks it up before sending anything.")}, true
 	case b != nil:
-		return g.created(prior.Agent, auditID, prior.Request, &api.CreateResult{Booking: b, Adopted: true}, nil), true
+		return g.created(rec, prior.Agent, auditID, prior.Request, &api.CreateResult{Booking: b, Adopted: true}, nil), true
 	}
 	return answer{}, false
 }
 
-// createClient is the API client of one create: the store as its journal;
-// the POST is paid for by the caller's take(Write), every other request it
-// makes (look-ups) is counted as it goes.
-func (g *Gateway) createClient(agent string) *api.Client {
+// createClient is the API client of one create: the store as its journal
+// (written with ctx); the POST is paid for by the caller's take(Write),
+// every other request it makes (look-ups) is counted as it goes.
+func (g *Gateway) createClient(ctx context.Context, agent string) *api.Client {
 	postPaid := false
 	c := g.clientConfig()
-	c.Journal = journal{g.store, agent}
+	c.Journal = journal{ctx: ctx, s: g.store, agent: agent}
 	c.OnEvent = func(ev api.Event) {
 		if ev.Method == http.MethodPost && !postPaid {
 			postPaid = true
@@ -115,18 +119,18 @@ func (g *Gateway) createClient(agent string) *api.Client {
 	return api.New(c)
 }
 
-// created records and answers a create's outcome.
-func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest, res *api.CreateResult, err error) answer {
+// created records (with ctx) and answers a create's outcome.
+func (g *Gateway) created(ctx context.Context, agent string, auditID int64, req model.BookingRequest, res *api.CreateResult, err error) answer {
 	if err == nil {
 		raw, _ := json.Marshal(res.Booking)
-		_ = g.store.finish(req.ExternalID, "made", http.StatusAccepted, raw)
-		_ = g.store.bookedBy(res.Booking.ID, agent)
+		g.journalOutcome(ctx, req.ExternalID, "made", http.StatusAccepted, raw)
+		g.creditBooking(ctx, res.Booking.ID, agent)
 		outcome := "made"
 		if res.Adopted {
 			outcome = "made (the answer was lost; found by its external id)"
 		}
-		_ = g.settle(auditID, res.Booking.ID, http.StatusAccepted, outcome+": "+string(res.Booking.Status))
-		g.see(*res.Booking, raw, g.now())
+		g.settle(ctx, auditID, res.Booking.ID, http.StatusAccepted, outcome+": "+string(res.Booking.Status))
+		g.see(ctx, *res.Booking, raw, g.now())
 		return answer{status: http.StatusAccepted, body: raw, at: g.now()}
 	}
 	var e *api.Error
@@ -137,21 +141,21 @@ func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest,
 	case e.Kind == api.KindValidation || (e.Kind == api.KindConflict && e.Status == 0):
 		// Refused before anything was sent: the request's own rules, or its
 		// external id taken by another request.
-		_ = g.store.finish(req.ExternalID, "", 0, nil)
+		g.forget(ctx, req.ExternalID)
 		status := http.StatusBadRequest
 		if e.Kind == api.KindConflict {
 			status = http.StatusConflict
 		}
-		_ = g.settle(auditID, "", status, "refused: "+e.Message)
+		g.settle(ctx, auditID, "", status, "refused: "+e.Message)
 		return answer{status: status, body: errorBody(e.Message)}
 	case e.Kind == api.KindUnknownOutcome || e.Status == 0:
 		// Kept as sending: the next retry or start looks it up first.
-		_ = g.settle(auditID, "", 0, "outcome unknown: "+e.Message)
+		g.settle(ctx, auditID, "", 0, "outcome unknown: "+e.Message)
 		return answer{status: http.StatusGatewayTimeout, body: errorBody("The create's outcome is unknown (" + e.Message +
 			"); nothing more was sent. Retry with the same external_id: the gateway looks it up before sending anything.")}
 	case e.Status == http.StatusTooManyRequests || e.Status >= 500:
-		_ = g.store.finish(req.ExternalID, "", 0, nil) // certainly not made: it may be sent again
-		_ = g.settle(auditID, "", e.Status, "not made: "+e.Message)
+		g.forget(ctx, req.ExternalID) // certainly not made: it may be sent again
+		g.settle(ctx, auditID, "", e.Status, "not made: "+e.Message)
 		a := answer{status: e.Status, body: errorBody(e.Message)}
 		if e.RetryAfter > 0 {
 			a.retryAfter = strconv.Itoa(int((e.RetryAfter + time.Second - 1) / time.Second))
@@ -159,8 +163,8 @@ func (g *Gateway) created(agent string, auditID int64, req model.BookingRequest,
 		return a
 	default: // the API refused it (400, 404, 409 …): a retry gets the same answer
 		body := errorBody(e.Message)
-		_ = g.store.finish(req.ExternalID, "refused", e.Status, body)
-		_ = g.settle(auditID, "", e.Status, "refused: "+e.Message)
+		g.journalOutcome(ctx, req.ExternalID, "refused", e.Status, body)
+		g.settle(ctx, auditID, "", e.Status, "refused: "+e.Message)
 		return answer{status: e.Status, body: body}
 	}
 }
@@ -176,7 +180,11 @@ func (g *Gateway) lockExternalID(ext string) func() {
 		g.creating[ext] = l
 	}
 	l.users++
+	waits := l.users > 1
 	g.mu.Unlock()
+	if waits {
+		g.log.Debug("waiting for the attempt in flight with the same external id", "external_id", ext)
+	}
 	l.mu.Lock()
 	return func() {
 		l.mu.Unlock()
@@ -209,7 +217,8 @@ func (g *Gateway) cancel(r *http.Request, agent, id string) answer {
 	if err != nil || len(raw) > maxAgentBody {
 		return answer{status: http.StatusBadRequest, body: errorBody("The request body could not be read, or is over 64 kB")}
 	}
-	auditID, err := g.store.audit(AuditEntry{At: g.now(), Agent: agent, Action: "cancel", BookingID: id, Request: string(raw), Outcome: "sending"})
+	ctx := context.WithoutCancel(r.Context()) // the records, even when the agent hangs up
+	auditID, err := g.store.audit(ctx, AuditEntry{At: g.now(), Agent: agent, Action: "cancel", BookingID: id, Request: string(raw), Outcome: "sending"})
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, body: errorBody("The gateway cannot write its audit; nothing was sent")}
 	}
@@ -218,14 +227,14 @@ func (g *Gateway) cancel(r *http.Request, agent, id string) answer {
 	}
 	a, err := g.up.do(r.Context(), Write, http.MethodPost, "/bookings/"+url.PathEscape(id)+"/cancel", "", raw)
 	if err != nil {
-		_ = g.settle(auditID, "", 0, "no answer: "+err.Error())
+		g.settle(ctx, auditID, "", 0, "no answer: "+err.Error())
 		return failed(err)
 	}
 	outcome := "refused"
 	if a.status == http.StatusOK {
 		var b model.Booking
 		if json.Unmarshal(a.body, &b) == nil {
-			g.see(b, a.body, a.at)
+			g.see(ctx, b, a.body, a.at)
 			outcome = "cancelled: " + string(b.Status)
 		}
 	} else {
@@ -233,19 +242,6 @@ func (g *Gateway) cancel(r *http.Request, agent, id string) answer {
 		_ = json.Unmarshal(a.body, &eb)
 		outcome = "refused: " + model.SanitizeLine(eb.Error)
 	}
-	_ = g.settle(auditID, "", a.status, outcome)
+	g.settle(ctx, auditID, "", a.status, outcome)
 	return a
-}
-
-// auditNow records an action that is complete at once.
-func (g *Gateway) auditNow(agent, action string, req model.BookingRequest, bookingID string, status int, outcome string) {
-	reqJSON, _ := json.Marshal(req)
-	_, _ = g.store.audit(AuditEntry{At: g.now(), Agent: agent, Action: action, ExternalID: req.ExternalID, BookingID: bookingID,
-		Request: string(reqJSON), Status: status, Outcome: outcome})
-}
-
-// settle records what became of an audited action, the key taken out of
-// whatever the API said.
-func (g *Gateway) settle(auditID int64, bookingID string, status int, outcome string) error {
-	return g.store.settle(auditID, bookingID, status, g.up.redact(outcome))
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"time"
 
 	"github.com/petitmonde/chargedesk/model"
@@ -8,7 +9,7 @@ import (
 
 // JournalForTest records an attempt as a create does before its POST.
 func JournalForTest(s *Store, agent string, req model.BookingRequest, since time.Time) error {
-	_, err := journal{s, agent}.Begin(req, since)
+	_, err := journal{ctx: context.Background(), s: s, agent: agent}.Begin(req, since)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/server"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -55,9 +57,10 @@ type Config struct {
 	SearchTTL time.Duration
 	Clock     model.Clock       // nil: the system clock
 	Transport http.RoundTripper // nil: http.DefaultTransport
-	// Logf receives one line per event worth a log (never the key); nil:
-	// nothing.
-	Logf func(format string, args ...any)
+	// Logger gets the access log (one line per request, with the agent),
+	// every store write that failed with what it lost, and the watch's
+	// events; never the key or a token. nil: nothing.
+	Logger *slog.Logger
 }
 
 // Gateway is the team's single client of the API: an http.Handler serving
@@ -71,6 +74,10 @@ type Gateway struct {
 	budget *budget
 	flight singleflight.Group
 	hub    *hub
+	log    *slog.Logger
+	// handler is what ServeHTTP serves: the routes inside authentication,
+	// panic recovery and the access log.
+	handler http.Handler
 
 	mu       sync.Mutex
 	searches map[string]answer
@@ -101,15 +108,16 @@ func New(cfg Config) *Gateway {
 	if cfg.Clock == nil {
 		cfg.Clock = model.SystemClock{}
 	}
-	if cfg.Logf == nil {
-		cfg.Logf = func(string, ...any) {}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	g := &Gateway{cfg: cfg, store: cfg.Store, budget: newBudget(cfg.Limit, cfg.Quota), hub: newHub(),
+	g := &Gateway{cfg: cfg, store: cfg.Store, budget: newBudget(cfg.Limit, cfg.Quota), hub: newHub(), log: cfg.Logger,
 		searches: map[string]answer{}, watched: map[string]*watched{}, creating: map[string]*extLock{}}
 	g.up = newUpstream(cfg.UpstreamURL, cfg.Key, cfg.Transport, cfg.Clock.Now, g.budget)
 	c := g.clientConfig()
 	c.OnEvent = func(api.Event) { g.budget.spent(g.now()) }
 	g.client = api.New(c)
+	g.handler = marked(server.AccessLog(g.log, g.redactLog, server.Recover(g.log, g.redactLog, g.authenticated(g.routes()))))
 	return g
 }
 
@@ -123,60 +131,22 @@ func (g *Gateway) clientConfig() api.Config {
 func (g *Gateway) now() time.Time { return g.cfg.Clock.Now() }
 
 // ServeHTTP serves agents.
-func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set(Header, "1")
-	token := agentToken(r)
-	agent, ok := g.store.Authenticate(token)
-	if !ok {
-		g.writeTeamHeaders(w)
-		writeBody(w, http.StatusUnauthorized, errorBody("Invalid agent token: ask the team lead for one (chargedesk gateway agent add NAME)"))
-		return
-	}
-	if r.URL.Path == EventsPath {
-		g.events(w, r, token)
-		return
-	}
-	path, ok := strings.CutPrefix(r.URL.Path, ClientPath)
-	if !ok {
-		writeBody(w, http.StatusNotFound, errorBody("Not found: the gateway serves "+ClientPath+" and "+EventsPath))
-		return
-	}
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	switch {
-	case r.Method == http.MethodGet && path == "/search":
-		g.reply(w, g.search(r))
-	case r.Method == http.MethodGet && path == "/usage":
-		g.reply(w, g.usage(r.Context()))
-	case r.Method == http.MethodGet && path == "/bookings":
-		g.reply(w, g.list(r))
-	case r.Method == http.MethodPost && path == "/bookings":
-		g.reply(w, g.create(r, agent))
-	case len(segs) >= 2 && segs[0] == "bookings" && !validBookingID(segs[1]):
-		g.reply(w, answer{status: http.StatusNotFound, body: errorBody("Booking not found: not a booking id")})
-	case r.Method == http.MethodGet && len(segs) == 2 && segs[0] == "bookings":
-		g.reply(w, g.booking(r.Context(), segs[1]))
-	case r.Method == http.MethodPost && len(segs) == 3 && segs[0] == "bookings" && segs[2] == "cancel":
-		g.reply(w, g.cancel(r, agent, segs[1]))
-	default:
-		writeBody(w, http.StatusNotFound, errorBody("Not found: "+r.Method+" "+path))
-	}
-}
-
-// agentToken reads the agent token where the API reads its key.
-func agentToken(r *http.Request) string {
-	token := strings.TrimSpace(r.Header.Get("X-API-Key"))
-	if token == "" {
-		token, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		token = strings.TrimSpace(token)
-	}
-	return token
-}
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
 
 // bookingID is a booking id as it may go into the API's path: letters,
 // digits and . _ - ~ (a UUID, or the API's own ids), never . or ..
 var bookingID = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,128}$`)
 
 func validBookingID(id string) bool { return bookingID.MatchString(id) && id != "." && id != ".." }
+
+// tokenLike is what looks like an agent token in text the gateway logs.
+var tokenLike = regexp.MustCompile(TokenPrefix + `[0-9A-Za-z]+`)
+
+// redactLog takes the key and anything like an agent token out of what the
+// gateway logs.
+func (g *Gateway) redactLog(s string) string {
+	return tokenLike.ReplaceAllString(g.up.redact(s), TokenPrefix+"[token]")
+}
 
 // reply writes an answer with the team's rate-limit headers. It is the
 // one way out to an agent, so the key is taken out here, of whatever the
@@ -326,11 +296,11 @@ func (g *Gateway) list(r *http.Request) answer {
 		if json.Unmarshal(a.body, &l) == nil {
 			for _, b := range l.Bookings {
 				raw, _ := json.Marshal(b)
-				g.see(b, raw, a.at)
+				g.see(r.Context(), b, raw, a.at)
 			}
 		}
 	}
-	return g.withBookers(a)
+	return g.withBookers(r.Context(), a)
 }
 
 // booking answers GET /bookings/{id}: from the watch when fresh enough,
@@ -346,19 +316,19 @@ func (g *Gateway) booking(ctx context.Context, id string) answer {
 	if fresh.status == 0 {
 		fresh = g.fetch(ctx, id, Read)
 	}
-	return g.withBookers(fresh)
+	return g.withBookers(ctx, fresh)
 }
 
 // withBookers adds booked_by (the agent who booked through the gateway) to
 // the booking or list of bookings an answer holds, keeping every field the
 // API sent.
-func (g *Gateway) withBookers(a answer) answer {
+func (g *Gateway) withBookers(ctx context.Context, a answer) answer {
 	if a.status != http.StatusOK {
 		return a
 	}
 	mark := func(b map[string]any) {
 		if id, _ := b["id"].(string); id != "" {
-			if by := g.store.booker(id); by != "" {
+			if by := g.booker(ctx, id); by != "" {
 				b["booked_by"] = by
 			}
 		}
@@ -399,8 +369,18 @@ func (g *Gateway) fetch(ctx context.Context, id string, p Priority) answer {
 	if a.status == http.StatusOK {
 		var b model.Booking
 		if json.Unmarshal(a.body, &b) == nil {
-			g.see(b, a.body, a.at)
+			g.see(ctx, b, a.body, a.at)
 		}
 	}
 	return a
+}
+
+// booker is the agent who made a booking through the gateway ("" when
+// none did, or when the store cannot tell: then it is logged).
+func (g *Gateway) booker(ctx context.Context, id string) string {
+	by, err := g.store.booker(ctx, id)
+	if err != nil && ctx.Err() == nil {
+		g.log.Warn("the store cannot tell who made a booking: it goes without booked_by", "booking_id", id, "err", g.redactLog(err.Error()))
+	}
+	return by
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -67,11 +68,12 @@ type rig struct {
 	storeAt string
 	gw      *gateway.Gateway
 	srv     *httptest.Server
+	logs    *logWatch // what the gateway logs
 }
 
 func newRig(t *testing.T, o sim.Options) *rig {
 	t.Helper()
-	r := &rig{t: t, clock: sim.NewManualClock(t0)}
+	r := &rig{t: t, clock: sim.NewManualClock(t0), logs: newLogWatch()}
 	o.Clock = r.clock
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -88,23 +90,96 @@ func newRig(t *testing.T, o sim.Options) *rig {
 // open (re)starts the gateway on the rig's store, as a restart would.
 func (r *rig) open(apiURL string) {
 	r.t.Helper()
-	st, err := gateway.OpenStore(r.storeAt)
+	st, err := gateway.OpenStore(context.Background(), r.storeAt)
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	r.t.Cleanup(func() { _ = st.Close() })
 	r.store = st
 	r.gw = gateway.New(gateway.Config{UpstreamURL: apiURL + sim.BasePath, Key: sim.DefaultKey, Store: st, Clock: r.clock,
-		Transport: r.up})
+		Transport: r.up, Logger: slog.New(r.logs)})
 	r.srv = httptest.NewServer(r.gw)
 	r.t.Cleanup(r.srv.Close)
+}
+
+// logWatch is a slog.Handler that keeps every record in its logBook, for
+// a test to read or wait for.
+type logWatch struct {
+	*logBook
+	attrs []slog.Attr // With's
+}
+
+type logBook struct {
+	mu      sync.Mutex
+	records []string      // "LEVEL message key=value …"
+	changed chan struct{} // closed, and replaced, at every record
+}
+
+func newLogWatch() *logWatch { return &logWatch{logBook: &logBook{changed: make(chan struct{})}} }
+
+func (l *logWatch) Enabled(context.Context, slog.Level) bool { return true }
+
+func (l *logWatch) Handle(_ context.Context, rec slog.Record) error {
+	line := rec.Level.String() + " " + rec.Message
+	for _, a := range l.attrs {
+		line += " " + a.String()
+	}
+	rec.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.records = append(l.records, line)
+	close(l.changed)
+	l.changed = make(chan struct{})
+	return nil
+}
+
+func (l *logWatch) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &logWatch{l.logBook, append(append([]slog.Attr{}, l.attrs...), attrs...)}
+}
+
+func (l *logWatch) WithGroup(string) slog.Handler { return l }
+
+// matching are the records holding every one of parts.
+func (l *logBook) matching(parts ...string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+next:
+	for _, r := range l.records {
+		for _, p := range parts {
+			if !strings.Contains(r, p) {
+				continue next
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// waitFor waits until a record holds every one of parts.
+func (l *logBook) waitFor(t *testing.T, parts ...string) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		l.mu.Lock()
+		changed := l.changed
+		l.mu.Unlock()
+		if m := l.matching(parts...); len(m) > 0 {
+			return m[0]
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("no log record with %q in 10 s; the records:\n%s", parts, strings.Join(l.matching(), "\n"))
+		}
+	}
 }
 
 // agent is a real API client of the gateway with a new agent's token,
 // every exchange checked against the contract.
 func (r *rig) agent(name string) *api.Client {
 	r.t.Helper()
-	token, err := r.store.AddAgent(name, r.clock.Now())
+	token, err := r.store.AddAgent(context.Background(), name, r.clock.Now())
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -125,11 +200,11 @@ func (r *rig) request(ext string) model.BookingRequest {
 
 func TestAgentTokens(t *testing.T) {
 	r := newRig(t, sim.Options{})
-	token, err := r.store.AddAgent("anna", t0)
+	token, err := r.store.AddAgent(context.Background(), "anna", t0)
 	if err != nil || !strings.HasPrefix(token, gateway.TokenPrefix) || len(token) < 40 {
 		t.Fatalf("token %q, %v", token, err)
 	}
-	if _, err := r.store.AddAgent("anna", t0); err == nil {
+	if _, err := r.store.AddAgent(context.Background(), "anna", t0); err == nil {
 		t.Error("a second token for an active agent")
 	}
 	anna := r.client(token)
@@ -146,13 +221,13 @@ func TestAgentTokens(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("no token: %v %v, want 401", err, resp)
 	}
-	if err := r.store.RevokeAgent("anna", t0); err != nil {
+	if err := r.store.RevokeAgent(context.Background(), "anna", t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := anna.Usage(context.Background()); api.KindOf(err) != api.KindUnauthorized {
 		t.Errorf("a revoked token: %v, want 401", err)
 	}
-	agents, _ := r.store.Agents()
+	agents, _ := r.store.Agents(context.Background())
 	if len(agents) != 1 || agents[0].Name != "anna" || agents[0].Revoked.IsZero() {
 		t.Errorf("agents %+v", agents)
 	}
@@ -335,20 +410,14 @@ func TestEventsPushConfirmation(t *testing.T) {
 	defer cancel()
 	var tokens []string
 	for _, n := range []string{"anna", "ben", "cem"} {
-		tok, _ := r.store.AddAgent(n, t0)
+		tok, _ := r.store.AddAgent(context.Background(), n, t0)
 		tokens = append(tokens, tok)
 	}
 	got := make(chan string, 16)
 	for _, tok := range tokens {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.srv.URL+gateway.EventsPath, nil)
-		req.Header.Set("X-API-Key", tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("events: %v %v", err, resp)
-		}
+		sc, body := subscribe(t, ctx, r.srv.URL, tok) // the stream is open: its first line came
 		go func() {
-			defer resp.Body.Close()
-			sc := bufio.NewScanner(resp.Body)
+			defer body.Close()
 			for sc.Scan() {
 				if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
 					var b model.Booking
@@ -359,7 +428,6 @@ func TestEventsPushConfirmation(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(100 * time.Millisecond) // the three streams are open
 	a := r.client(tokens[0])
 	if _, err := a.CreateBooking(ctx, r.request("gw-sse")); err != nil {
 		t.Fatal(err)
@@ -384,6 +452,24 @@ func TestEventsPushConfirmation(t *testing.T) {
 	t.Logf("CONFIRMED reached 3 agents %v after the gateway saw it", time.Since(seen).Round(time.Millisecond))
 }
 
+// subscribe opens an agent's events stream and reads its first line, the
+// comment the gateway sends once the stream is subscribed: what comes
+// after it reaches this subscriber.
+func subscribe(t *testing.T, ctx context.Context, base, token string) (*bufio.Scanner, io.Closer) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+gateway.EventsPath, nil)
+	req.Header.Set("X-API-Key", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("events: %v %v", err, resp)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	if !sc.Scan() || !strings.HasPrefix(sc.Text(), ":") {
+		t.Fatalf("the events stream began with %q (%v)", sc.Text(), sc.Err())
+	}
+	return sc, resp.Body
+}
+
 // The key never reaches an agent, whatever the API echoes.
 func TestKeyNeverReachesAnAgent(t *testing.T) {
 	const key = "live-key-0123456789"
@@ -398,7 +484,7 @@ func TestKeyNeverReachesAnAgent(t *testing.T) {
 		_, _ = io.WriteString(w, `{"error":"bad key `+got+` / `+strings.ReplaceAll(got, "-", "%2D")+`"}`)
 	}))
 	defer echo.Close()
-	st, err := gateway.OpenStore(filepath.Join(t.TempDir(), "g.db"))
+	st, err := gateway.OpenStore(context.Background(), filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +492,7 @@ func TestKeyNeverReachesAnAgent(t *testing.T) {
 	g := gateway.New(gateway.Config{UpstreamURL: echo.URL + sim.BasePath, Key: key, Store: st, Clock: sim.NewManualClock(t0)})
 	srv := httptest.NewServer(g)
 	defer srv.Close()
-	tok, _ := st.AddAgent("anna", t0)
+	tok, _ := st.AddAgent(context.Background(), "anna", t0)
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+gateway.ClientPath+"/search?lat=48.1&lng=11.5", nil)
 	req.Header.Set("X-API-Key", tok)
 	resp, err := http.DefaultClient.Do(req)
@@ -434,7 +520,7 @@ func TestAuditSurvivesReopening(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := gateway.OpenStore(r.storeAt)
+	again, err := gateway.OpenStore(context.Background(), r.storeAt)
 	if err != nil {
 		t.Fatal(err)
 	}

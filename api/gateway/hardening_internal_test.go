@@ -18,13 +18,13 @@ import (
 // The lock table keeps an external id only while a create holds or waits
 // for it, and an external id is bounded: refused requests cannot grow it.
 func TestTheLockTableForgetsExternalIDs(t *testing.T) {
-	st, err := OpenStore(filepath.Join(t.TempDir(), "g.db"))
+	st, err := OpenStore(context.Background(), filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	tok, _ := st.AddAgent("anna", now)
+	tok, _ := st.AddAgent(context.Background(), "anna", now)
 	g := New(Config{UpstreamURL: "http://127.0.0.1:1/api/v1/client", Key: "k", Store: st})
 	long := strings.Repeat("x", 60<<10)
 	for i := range 200 {
@@ -73,7 +73,7 @@ func (okTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // PollDue reads the watch under its lock while see() writes it (run with
 // -race).
 func TestPollDueReadsTheWatchUnderItsLock(t *testing.T) {
-	st, err := OpenStore(filepath.Join(t.TempDir(), "g.db"))
+	st, err := OpenStore(context.Background(), filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestPollDueReadsTheWatchUnderItsLock(t *testing.T) {
 			default:
 			}
 			for i := range 8 {
-				g.see(model.Booking{ID: fmt.Sprintf("b%d", i), Status: model.Confirmed}, []byte(`{}`), time.Now())
+				g.see(context.Background(), model.Booking{ID: fmt.Sprintf("b%d", i), Status: model.Confirmed}, []byte(`{}`), time.Now())
 			}
 		}
 	}()
@@ -113,9 +113,9 @@ func TestPollDueReadsTheWatchUnderItsLock(t *testing.T) {
 
 // SSE subscribers are dropped when their clients disconnect.
 func TestEventsUnsubscribeOnDisconnect(t *testing.T) {
-	st, _ := OpenStore(filepath.Join(t.TempDir(), "g.db"))
+	st, _ := OpenStore(context.Background(), filepath.Join(t.TempDir(), "g.db"))
 	defer st.Close()
-	tok, _ := st.AddAgent("anna", time.Now())
+	tok, _ := st.AddAgent(context.Background(), "anna", time.Now())
 	g := New(Config{UpstreamURL: "http://127.0.0.1:1/api/v1/client", Key: "k", Store: st})
 	srv := httptest.NewServer(g)
 	defer srv.Close()
@@ -130,11 +130,18 @@ func TestEventsUnsubscribeOnDisconnect(t *testing.T) {
 		cancel()
 		resp.Body.Close()
 	}
-	time.Sleep(300 * time.Millisecond)
-	g.hub.mu.Lock()
-	n := len(g.hub.subs)
-	g.hub.mu.Unlock()
-	if n != 0 {
-		t.Errorf("%d subscribers left after their clients went", n)
+	// Each handler unsubscribes when it sees its client gone: wait for the
+	// count to change until it is 0.
+	deadline := time.After(10 * time.Second)
+	for {
+		n, changed := g.hub.subscribers()
+		if n == 0 {
+			break
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("%d subscribers left 10 s after their clients went", n)
+		}
 	}
 }

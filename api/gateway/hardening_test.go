@@ -4,12 +4,12 @@ package gateway_test
 // agent do what it must not, each the case an adversarial review found.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -60,7 +60,7 @@ func synth(r *http.Request, status int, hdr map[string]string, body string) *htt
 // newSwitchRig is newRig with a switchable transport in front of the simulator.
 func newSwitchRig(t *testing.T, o sim.Options, limit int) (*rig, *switchable) {
 	t.Helper()
-	r := &rig{t: t, clock: sim.NewManualClock(t0)}
+	r := &rig{t: t, clock: sim.NewManualClock(t0), logs: newLogWatch()}
 	o.Clock = r.clock
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -71,14 +71,14 @@ func newSwitchRig(t *testing.T, o sim.Options, limit int) (*rig, *switchable) {
 	sw := &switchable{next: http.DefaultTransport}
 	r.up = &counting{n: map[string]int{}, next: sw}
 	r.storeAt = filepath.Join(t.TempDir(), "gateway.db")
-	st, err := gateway.OpenStore(r.storeAt)
+	st, err := gateway.OpenStore(context.Background(), r.storeAt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	r.store = st
 	r.gw = gateway.New(gateway.Config{UpstreamURL: apiSrv.URL + sim.BasePath, Key: sim.DefaultKey, Store: st, Clock: r.clock,
-		Transport: r.up, Limit: limit})
+		Transport: r.up, Limit: limit, Logger: slog.New(r.logs)})
 	r.srv = httptest.NewServer(r.gw)
 	t.Cleanup(r.srv.Close)
 	return r, sw
@@ -116,7 +116,7 @@ func TestAFailedLookUpKeepsTheAttemptAndSendsNothing(t *testing.T) {
 	for _, status := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusOK, http.StatusForbidden} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			r, sw := newSwitchRig(t, sim.Options{}, 0)
-			tok, _ := r.store.AddAgent("anna", t0)
+			tok, _ := r.store.AddAgent(context.Background(), "anna", t0)
 			req := r.request("gw-dbl-1")
 			// What a gateway killed after sending did: the journal row, then the POST.
 			if err := gateway.JournalForTest(r.store, "anna", req, r.clock.Now()); err != nil {
@@ -153,7 +153,7 @@ func TestAFailedLookUpKeepsTheAttemptAndSendsNothing(t *testing.T) {
 // ad_hoc) is the same request: answered from the journal, not a 409.
 func TestARetryWithoutTokenStrategyIsTheSameRequest(t *testing.T) {
 	r, _ := newSwitchRig(t, sim.Options{}, 0)
-	tok, _ := r.store.AddAgent("anna", t0)
+	tok, _ := r.store.AddAgent(context.Background(), "anna", t0)
 	req := r.request("gw-ts-1")
 	body := fmt.Sprintf(`{"location_id":%q,"evse_uid":%q,"connector_id":"1","reservation_start":%q,"reservation_end":%q,"external_id":"gw-ts-1"}`,
 		req.LocationID, req.EVSEUID, req.ReservationStart.Format(time.RFC3339), req.ReservationEnd.Format(time.RFC3339))
@@ -169,7 +169,7 @@ func TestARetryWithoutTokenStrategyIsTheSameRequest(t *testing.T) {
 // (one external id's lock): one POST in all, and the outcome recorded.
 func TestRestartAndAgentRetrySendOnce(t *testing.T) {
 	r, sw := newSwitchRig(t, sim.Options{}, 0)
-	tok, _ := r.store.AddAgent("anna", t0)
+	tok, _ := r.store.AddAgent(context.Background(), "anna", t0)
 	req := r.request("gw-race-1")
 	if err := gateway.JournalForTest(r.store, "anna", req, r.clock.Now()); err != nil { // crashed before the POST
 		t.Fatal(err)
@@ -196,7 +196,7 @@ func TestRestartAndAgentRetrySendOnce(t *testing.T) {
 	<-blocked // the agent's retry is looking its attempt up
 	resolved := make(chan struct{})
 	go func() { r.gw.Resolve(context.Background()); close(resolved) }() // the start's resolve waits for the retry
-	time.Sleep(50 * time.Millisecond)
+	r.logs.waitFor(t, "waiting for the attempt in flight", "gw-race-1")
 	close(release)
 	t.Logf("agent's retry: %s", <-done)
 	<-resolved
@@ -212,7 +212,7 @@ func echoGateway(t *testing.T, key string, h http.HandlerFunc) (string, string) 
 	t.Helper()
 	up := httptest.NewServer(h)
 	t.Cleanup(up.Close)
-	st, err := gateway.OpenStore(filepath.Join(t.TempDir(), "g.db"))
+	st, err := gateway.OpenStore(context.Background(), filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func echoGateway(t *testing.T, key string, h http.HandlerFunc) (string, string) 
 	g := gateway.New(gateway.Config{UpstreamURL: up.URL + sim.BasePath, Key: key, Store: st, Clock: sim.NewManualClock(t0)})
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
-	tok, _ := st.AddAgent("anna", t0)
+	tok, _ := st.AddAgent(context.Background(), "anna", t0)
 	return srv.URL, tok
 }
 
@@ -332,39 +332,51 @@ func TestABookingIDCannotRewriteTheAPIPath(t *testing.T) {
 }
 
 // A revoked agent's open events stream ends: it receives nothing more.
+// Before the revoke, the same stream received the booking made (so a
+// stream that never carried anything would fail here).
 func TestARevokedAgentLosesItsEvents(t *testing.T) {
 	r, _ := newSwitchRig(t, sim.Options{}, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	eve, _ := r.store.AddAgent("eve", t0)
+	eve, _ := r.store.AddAgent(context.Background(), "eve", t0)
 	anna := r.agent("anna")
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.srv.URL+gateway.EventsPath, nil)
-	req.Header.Set("X-API-Key", eve)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatal(err, resp)
-	}
-	got := make(chan string, 16)
+	sc, body := subscribe(t, ctx, r.srv.URL, eve)
+	got := make(chan string, 16) // the data lines eve receives; closed when her stream ends
 	go func() {
-		defer resp.Body.Close()
-		sc := bufio.NewScanner(resp.Body)
+		defer body.Close()
+		defer close(got)
 		for sc.Scan() {
 			if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
 				got <- d
 			}
 		}
 	}()
-	time.Sleep(50 * time.Millisecond)
-	if err := r.store.RevokeAgent("eve", t0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := anna.CreateBooking(ctx, r.request("gw-rev-1")); err != nil {
+	made, err := anna.CreateBooking(ctx, r.request("gw-rev-1"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case d := <-got:
-		t.Errorf("revoked agent eve still receives bookings: %.120s…", d)
-	case <-time.After(time.Second):
+		if !strings.Contains(d, made.Booking.ID) || !strings.Contains(d, string(model.Requested)) {
+			t.Fatalf("eve's first event is %.120s…, want booking %s REQUESTED", d, made.Booking.ID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("eve, not revoked yet, did not receive the booking anna made")
+	}
+
+	if err := r.store.RevokeAgent(context.Background(), "eve", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anna.CancelBooking(ctx, made.Booking.ID, "plans changed"); err != nil { // a change pushed to every stream
+		t.Fatal(err)
+	}
+	select {
+	case d, open := <-got:
+		if open {
+			t.Errorf("revoked agent eve still receives bookings: %.120s…", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("revoked agent eve's events stream is still open after a change was pushed")
 	}
 }
 
@@ -408,7 +420,7 @@ func TestPollDueRacesNoAgentRead(t *testing.T) {
 // and a 429 says X-RateLimit-Remaining 0.
 func TestTheBudgetHoldsCreatesToo(t *testing.T) {
 	r, _ := newSwitchRig(t, sim.Options{}, 20)
-	tok, _ := r.store.AddAgent("anna", t0)
+	tok, _ := r.store.AddAgent(context.Background(), "anna", t0)
 	n := 0
 	for {
 		st, hdr, _ := raw(t, http.MethodGet, r.srv.URL+gateway.ClientPath+"/bookings/nope", tok, nil)
@@ -429,5 +441,77 @@ func TestTheBudgetHoldsCreatesToo(t *testing.T) {
 	st, _, b := raw(t, http.MethodPost, r.srv.URL+gateway.ClientPath+"/bookings", tok, body)
 	if sent := r.up.total() - before; sent > 0 {
 		t.Errorf("with the minute spent (limit 20, %d sent), a create still sent %d upstream: %d %.80s", r.up.total(), sent, st, b)
+	}
+}
+
+// Every write after a create's outcome that fails (here: the store gone
+// while the POST was upstream) is logged with what it lost and what it
+// held; the agent still gets the booking, which exists.
+func TestAFailedWriteIsLoggedWithWhatItLost(t *testing.T) {
+	r, sw := newSwitchRig(t, sim.Options{}, 0)
+	a := r.agent("anna")
+	sw.set(func(q *http.Request) *http.Response {
+		if q.Method != http.MethodPost || !strings.HasSuffix(q.URL.Path, "/bookings") {
+			return nil
+		}
+		resp, err := http.DefaultTransport.RoundTrip(q) // the booking is made…
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		_ = r.store.Close() // …and the store is gone before the gateway records it
+		return resp
+	})
+	res, err := a.CreateBooking(context.Background(), r.request("gw-lost-1"))
+	if err != nil {
+		t.Fatalf("the create whose records failed: %v", err)
+	}
+	id := res.Booking.ID
+	for _, want := range [][]string{
+		{"ERROR", "lost a write", "the journal's answer", "external_id=gw-lost-1", "state=made", "status=202"},
+		{"ERROR", "lost a write", "which agent made a booking", "booking_id=" + id, "agent=anna"},
+		{"ERROR", "lost a write", "audit row stays", "booking_id=" + id, "status=202", "outcome=made: REQUESTED"},
+		{"WARN", "cannot tell who made a booking", "booking_id=" + id},
+	} {
+		if m := r.logs.matching(want...); len(m) != 1 {
+			t.Errorf("%d records with %q; all:\n%s", len(m), want, strings.Join(r.logs.matching(), "\n"))
+		}
+	}
+	if m := r.logs.matching("database is closed"); len(m) < 3 {
+		t.Errorf("the store's error is not in the records: %q", m)
+	}
+}
+
+// A known path with a wrong method is 405 with Allow, in the contract's
+// error shape; an unknown path 404 in the same shape; without a token,
+// 401 whatever the path.
+func TestWrongMethodsAndUnknownPaths(t *testing.T) {
+	r, _ := newSwitchRig(t, sim.Options{}, 0)
+	tok, _ := r.store.AddAgent(context.Background(), "anna", t0)
+	cases := []struct {
+		method, path, token string
+		status              int
+		allow               string
+	}{
+		{http.MethodDelete, "/bookings", tok, 405, "GET, POST"},
+		{http.MethodPost, "/search", tok, 405, "GET"},
+		{http.MethodPut, "/usage", tok, 405, "GET"},
+		{http.MethodGet, "/bookings/b1/cancel", tok, 405, "POST"},
+		{http.MethodDelete, "/bookings/b1", tok, 405, "GET"},
+		{http.MethodGet, "/nowhere", tok, 404, ""},
+		{http.MethodGet, "/bookings/b1/x", tok, 404, ""},
+		{http.MethodDelete, "/bookings", "", 401, ""},
+		{http.MethodGet, "/nowhere", "cdg_0000", 401, ""},
+	}
+	for _, c := range cases {
+		st, hdr, body := raw(t, c.method, r.srv.URL+gateway.ClientPath+c.path, c.token, nil)
+		var eb model.ErrorBody
+		if st != c.status || hdr.Get("Allow") != c.allow || json.Unmarshal([]byte(body), &eb) != nil || eb.Error == "" ||
+			hdr.Get("Content-Type") != "application/json" || hdr.Get(gateway.Header) != "1" {
+			t.Errorf("%s %s: %d Allow %q %s, want %d Allow %q in the contract's error shape", c.method, c.path, st, hdr.Get("Allow"), body, c.status, c.allow)
+		}
+	}
+	if n := r.up.total(); n != 0 {
+		t.Errorf("%d requests went upstream", n)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no C toolchain needed
 
 	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/gateway/migrate"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -25,47 +26,16 @@ import (
 // full syncs: agents (token hashes only), create attempts (the journal
 // that keeps a create from going upstream twice) and the audit. Every write
 // is committed before the request it records goes on, so all of it
-// survives kill -9.
+// survives kill -9. Its schema is versioned (package migrate); every method
+// takes the context of the request it serves.
 type Store struct {
-	db *sql.DB
+	db           *sql.DB
+	from, schema int // the schema version found at open, and now
 }
 
-const schema = `
-CREATE TABLE IF NOT EXISTS agents (
-	name       TEXT PRIMARY KEY,
-	token_hash TEXT NOT NULL UNIQUE,
-	created_at TEXT NOT NULL,
-	revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS attempts (
-	external_id TEXT PRIMARY KEY,
-	agent       TEXT NOT NULL,
-	request     TEXT NOT NULL,
-	since       TEXT NOT NULL,
-	state       TEXT NOT NULL,          -- sending | made | refused
-	status      INTEGER NOT NULL DEFAULT 0,
-	body        TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS audit (
-	id          INTEGER PRIMARY KEY AUTOINCREMENT,
-	at          TEXT NOT NULL,
-	agent       TEXT NOT NULL,
-	action      TEXT NOT NULL,          -- create | cancel
-	external_id TEXT NOT NULL DEFAULT '',
-	booking_id  TEXT NOT NULL DEFAULT '',
-	request     TEXT NOT NULL DEFAULT '',
-	status      INTEGER NOT NULL DEFAULT 0,
-	outcome     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
-CREATE TABLE IF NOT EXISTS bookings (
-	id       TEXT PRIMARY KEY,
-	agent    TEXT NOT NULL
-);
-`
-
-// OpenStore opens (creating when needed) the store at path.
-func OpenStore(path string) (*Store, error) {
+// OpenStore opens (creating when needed) the store at path, and migrates it
+// to the schema this program knows.
+func OpenStore(ctx context.Context, path string) (*Store, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, errors.New("gateway: --store needs a file path")
 	}
@@ -77,18 +47,25 @@ func OpenStore(path string) (*Store, error) {
 	if f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600); err == nil {
 		_ = f.Close()
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)"
+	// A transaction takes the write lock at BEGIN (_txlock=immediate): two
+	// processes migrating one file take turns instead of failing.
+	dsn := "file:" + path + "?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1) // one writer; SQLite serialises them anyway
-	if _, err := db.Exec(schema); err != nil {
+	from, to, err := migrate.Up(ctx, db, migrate.SQLite)
+	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("gateway: store %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, from: from, schema: to}, nil
 }
+
+// Schema is the store's schema version when it was opened and now (they
+// differ when opening it migrated it).
+func (s *Store) Schema() (from, now int) { return s.from, s.schema }
 
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
@@ -127,7 +104,7 @@ var (
 
 // AddAgent makes an agent and returns its token: the only time it is seen.
 // The store keeps its SHA-256.
-func (s *Store) AddAgent(name string, now time.Time) (string, error) {
+func (s *Store) AddAgent(ctx context.Context, name string, now time.Time) (string, error) {
 	if !agentName.MatchString(name) {
 		return "", fmt.Errorf("agent name %q: 1 to 64 letters, digits and . _ @ -, starting with a letter or digit", name)
 	}
@@ -136,25 +113,33 @@ func (s *Store) AddAgent(name string, now time.Time) (string, error) {
 		return "", err
 	}
 	token := TokenPrefix + hex.EncodeToString(raw[:])
+	tx, err := s.db.BeginTx(ctx, nil) // the look-up and the write at once: two adds of one name cannot both pass
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = tx.Rollback() }()
 	var revoked sql.NullString
-	err := s.db.QueryRow(`SELECT revoked_at FROM agents WHERE name = ?`, name).Scan(&revoked)
+	err = tx.QueryRowContext(ctx, `SELECT revoked_at FROM agents WHERE name = ?`, name).Scan(&revoked)
 	switch {
 	case err == nil && !revoked.Valid:
 		return "", ErrAgentExists
 	case err == nil:
-		_, err = s.db.Exec(`UPDATE agents SET token_hash = ?, created_at = ?, revoked_at = NULL WHERE name = ?`, hashToken(token), stamp(now), name)
+		_, err = tx.ExecContext(ctx, `UPDATE agents SET token_hash = ?, created_at = ?, revoked_at = NULL WHERE name = ?`, hashToken(token), stamp(now), name)
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = s.db.Exec(`INSERT INTO agents (name, token_hash, created_at) VALUES (?, ?, ?)`, name, hashToken(token), stamp(now))
+		_, err = tx.ExecContext(ctx, `INSERT INTO agents (name, token_hash, created_at) VALUES (?, ?, ?)`, name, hashToken(token), stamp(now))
 	}
 	if err != nil {
+		return "", err
+	}
+	if err := tx.Commit(); err != nil {
 		return "", err
 	}
 	return token, nil
 }
 
 // RevokeAgent revokes the agent's token: its next request gets 401.
-func (s *Store) RevokeAgent(name string, now time.Time) error {
-	res, err := s.db.Exec(`UPDATE agents SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`, stamp(now), name)
+func (s *Store) RevokeAgent(ctx context.Context, name string, now time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE agents SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`, stamp(now), name)
 	if err != nil {
 		return err
 	}
@@ -165,8 +150,8 @@ func (s *Store) RevokeAgent(name string, now time.Time) error {
 }
 
 // Agents lists the agents, revoked ones too, by name.
-func (s *Store) Agents() ([]Agent, error) {
-	rows, err := s.db.Query(`SELECT name, created_at, COALESCE(revoked_at, '') FROM agents ORDER BY name`)
+func (s *Store) Agents(ctx context.Context) ([]Agent, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, created_at, COALESCE(revoked_at, '') FROM agents ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -184,14 +169,22 @@ func (s *Store) Agents() ([]Agent, error) {
 	return out, rows.Err()
 }
 
-// Authenticate is the name of the active agent whose token this is.
-func (s *Store) Authenticate(token string) (string, bool) {
+// ErrUnknownToken is Authenticate's answer for a token of no active agent.
+var ErrUnknownToken = errors.New("no active agent has this token")
+
+// Authenticate is the name of the active agent whose token this is:
+// ErrUnknownToken when there is none, another error when the store cannot
+// tell.
+func (s *Store) Authenticate(ctx context.Context, token string) (string, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
-		return "", false
+		return "", ErrUnknownToken
 	}
 	var name string
-	err := s.db.QueryRow(`SELECT name FROM agents WHERE token_hash = ? AND revoked_at IS NULL`, hashToken(token)).Scan(&name)
-	return name, err == nil
+	err := s.db.QueryRowContext(ctx, `SELECT name FROM agents WHERE token_hash = ? AND revoked_at IS NULL`, hashToken(token)).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrUnknownToken
+	}
+	return name, err
 }
 
 func hashToken(token string) string {
@@ -210,76 +203,87 @@ type attempt struct {
 	Body       []byte
 }
 
-func (s *Store) attempt(externalID string) (attempt, bool, error) {
+const attemptColumns = `external_id, agent, request, since, state, status, body`
+
+// scanAttempt reads one row of attemptColumns.
+func scanAttempt(row interface{ Scan(...any) error }) (attempt, error) {
 	var a attempt
 	var req, since, body string
-	err := s.db.QueryRow(`SELECT external_id, agent, request, since, state, status, body FROM attempts WHERE external_id = ?`, externalID).
-		Scan(&a.ExternalID, &a.Agent, &req, &since, &a.State, &a.Status, &body)
+	if err := row.Scan(&a.ExternalID, &a.Agent, &req, &since, &a.State, &a.Status, &body); err != nil {
+		return a, err
+	}
+	a.Since, a.Body = unstamp(since), []byte(body)
+	if err := json.Unmarshal([]byte(req), &a.Request); err != nil {
+		return a, fmt.Errorf("the journal's request of external id %s does not decode: %w", a.ExternalID, err)
+	}
+	return a, nil
+}
+
+func (s *Store) attempt(ctx context.Context, externalID string) (attempt, bool, error) {
+	a, err := scanAttempt(s.db.QueryRowContext(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE external_id = ?`, externalID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, false, nil
 	}
-	if err != nil {
-		return a, false, err
-	}
-	a.Since, a.Body = unstamp(since), []byte(body)
-	err = json.Unmarshal([]byte(req), &a.Request)
-	return a, true, err
+	return a, err == nil, err
 }
 
 // pending lists the attempts whose outcome is not known (a gateway stopped
-// while sending them), oldest first.
-func (s *Store) pending() ([]attempt, error) {
-	rows, err := s.db.Query(`SELECT external_id FROM attempts WHERE state = 'sending' ORDER BY since`)
+// while sending them), oldest first. An attempt that cannot be read is left
+// out and named in the error, with the others still listed.
+func (s *Store) pending(ctx context.Context) ([]attempt, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE state = 'sending' ORDER BY since`)
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
+	defer rows.Close()
 	var out []attempt
-	for _, id := range ids {
-		if a, ok, err := s.attempt(id); err == nil && ok {
-			out = append(out, a)
+	var errs []error
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
+		out = append(out, a)
 	}
-	return out, nil
+	return out, errors.Join(append(errs, rows.Err())...)
 }
 
 // finish records the answer a create got (state made or refused), or
 // forgets an attempt that made no booking (state ""), so that the same
 // external id may be sent again.
-func (s *Store) finish(externalID, state string, status int, body []byte) error {
+func (s *Store) finish(ctx context.Context, externalID, state string, status int, body []byte) error {
 	if state == "" {
-		_, err := s.db.Exec(`DELETE FROM attempts WHERE external_id = ?`, externalID)
+		_, err := s.db.ExecContext(ctx, `DELETE FROM attempts WHERE external_id = ?`, externalID)
 		return err
 	}
-	_, err := s.db.Exec(`UPDATE attempts SET state = ?, status = ?, body = ? WHERE external_id = ?`, state, status, string(body), externalID)
+	_, err := s.db.ExecContext(ctx, `UPDATE attempts SET state = ?, status = ?, body = ? WHERE external_id = ?`, state, status, string(body), externalID)
+	return err
+}
+
+// begin records an attempt before its POST goes upstream (state sending).
+func (s *Store) begin(ctx context.Context, agent string, req model.BookingRequest, since time.Time) error {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO attempts (external_id, agent, request, since, state) VALUES (?, ?, ?, ?, 'sending')
+		ON CONFLICT (external_id) DO UPDATE SET request = excluded.request, state = 'sending'`,
+		req.ExternalID, agent, string(body), stamp(since))
 	return err
 }
 
 // journal is the store as the API client's create journal, for one agent's
-// create: Begin records the attempt before the POST goes upstream.
+// create: Begin records the attempt before the POST goes upstream. ctx is
+// the create's (the client's Journal interface takes none).
 type journal struct {
+	ctx   context.Context
 	s     *Store
 	agent string
 }
 
 func (j journal) Begin(req model.BookingRequest, since time.Time) (api.JournalEntry, error) {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return nil, err
-	}
-	_, err = j.s.db.Exec(`INSERT INTO attempts (external_id, agent, request, since, state) VALUES (?, ?, ?, ?, 'sending')
-		ON CONFLICT (external_id) DO UPDATE SET request = excluded.request, state = 'sending'`,
-		req.ExternalID, j.agent, string(body), stamp(since))
-	if err != nil {
+	if err := j.s.begin(j.ctx, j.agent, req, since); err != nil {
 		return nil, err
 	}
 	return noopEntry{}, nil
@@ -307,8 +311,8 @@ type AuditEntry struct {
 
 // audit records an action before it goes upstream (outcome "sending") and
 // returns its id, for settle.
-func (s *Store) audit(e AuditEntry) (int64, error) {
-	res, err := s.db.Exec(`INSERT INTO audit (at, agent, action, external_id, booking_id, request, status, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+func (s *Store) audit(ctx context.Context, e AuditEntry) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO audit (at, agent, action, external_id, booking_id, request, status, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		stamp(e.At), e.Agent, e.Action, e.ExternalID, e.BookingID, e.Request, e.Status, e.Outcome)
 	if err != nil {
 		return 0, err
@@ -317,8 +321,8 @@ func (s *Store) audit(e AuditEntry) (int64, error) {
 }
 
 // settle writes what became of an audited action.
-func (s *Store) settle(id int64, bookingID string, status int, outcome string) error {
-	_, err := s.db.Exec(`UPDATE audit SET booking_id = CASE WHEN ? = '' THEN booking_id ELSE ? END, status = ?, outcome = ? WHERE id = ?`,
+func (s *Store) settle(ctx context.Context, id int64, bookingID string, status int, outcome string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE audit SET booking_id = CASE WHEN ? = '' THEN booking_id ELSE ? END, status = ?, outcome = ? WHERE id = ?`,
 		bookingID, bookingID, status, outcome, id)
 	return err
 }
@@ -351,14 +355,18 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 	return out, rows.Err()
 }
 
-// bookedBy records which agent made a booking; bookers lists them.
-func (s *Store) bookedBy(id, agent string) error {
-	_, err := s.db.Exec(`INSERT INTO bookings (id, agent) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, id, agent)
+// bookedBy records which agent made a booking; booker reads it ("" when no
+// agent made it through the gateway).
+func (s *Store) bookedBy(ctx context.Context, id, agent string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO bookings (id, agent) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, id, agent)
 	return err
 }
 
-func (s *Store) booker(id string) string {
+func (s *Store) booker(ctx context.Context, id string) (string, error) {
 	var agent string
-	_ = s.db.QueryRow(`SELECT agent FROM bookings WHERE id = ?`, id).Scan(&agent)
-	return agent
+	err := s.db.QueryRowContext(ctx, `SELECT agent FROM bookings WHERE id = ?`, id).Scan(&agent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return agent, err
 }

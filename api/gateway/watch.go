@@ -3,10 +3,8 @@ package gateway
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
@@ -16,7 +14,7 @@ import (
 // see takes any copy of a booking the gateway received (a create's answer,
 // a read, a list row, a cancel): the newest copy is kept, and a change of
 // status is pushed to every subscribed agent.
-func (g *Gateway) see(b model.Booking, raw []byte, at time.Time) {
+func (g *Gateway) see(ctx context.Context, b model.Booking, raw []byte, at time.Time) {
 	if b.ID == "" {
 		return
 	}
@@ -35,7 +33,7 @@ func (g *Gateway) see(b model.Booking, raw []byte, at time.Time) {
 	w.next = g.nextPoll(w)
 	g.mu.Unlock()
 	if changed {
-		if by := g.store.booker(b.ID); by != "" {
+		if by := g.booker(context.WithoutCancel(ctx), b.ID); by != "" { // the push is everyone's, whoever's request saw it
 			b.BookedBy = by
 		}
 		if raw, err := json.Marshal(b); err == nil {
@@ -64,8 +62,11 @@ func (g *Gateway) nextPoll(w *watched) time.Time {
 
 // Run watches the active bookings until ctx ends: first it settles the
 // creates a stopped gateway left unresolved, then once a second it polls
-// the bookings that are due. It returns when ctx ends.
+// the bookings that are due. When ctx ends the watch stops, and so does
+// every events stream (nothing more would come: the agents' clients
+// reconnect to whichever gateway they reach); then Run returns.
 func (g *Gateway) Run(ctx context.Context) {
+	defer g.hub.close()
 	g.Resolve(ctx)
 	g.seedUsage(ctx)
 	t := time.NewTicker(time.Second)
@@ -149,21 +150,13 @@ func (g *Gateway) NextDue() time.Time {
 	return next
 }
 
-// Subscribe returns the status changes the gateway sees from now on, as
-// the events stream sends them (each a booking as JSON), and the function
-// that ends the subscription.
-func (g *Gateway) Subscribe() (<-chan []byte, func()) {
-	ch := g.hub.subscribe()
-	return ch, func() { g.hub.unsubscribe(ch) }
-}
-
 // Resolve settles every create a stopped gateway left without an outcome:
 // each is looked up by its external id, and adopted when it was made.
 func (g *Gateway) Resolve(ctx context.Context) {
-	pending, err := g.store.pending()
+	pending, err := g.store.pending(ctx)
 	if err != nil {
-		g.cfg.Logf("gateway: the journal cannot be read: %v", err)
-		return
+		g.log.Error("the journal cannot be read in full: the attempts named are not settled until the next start or their agent's retry",
+			"err", g.redactLog(err.Error()))
 	}
 	for _, p := range pending {
 		g.resolveOne(ctx, p.ExternalID)
@@ -175,105 +168,31 @@ func (g *Gateway) Resolve(ctx context.Context) {
 func (g *Gateway) resolveOne(ctx context.Context, ext string) {
 	unlock := g.lockExternalID(ext)
 	defer unlock()
-	a, ok, err := g.store.attempt(ext)
-	if err != nil || !ok || a.State != "sending" {
+	a, ok, err := g.store.attempt(ctx, ext)
+	switch {
+	case err != nil:
+		g.log.Error("the journal cannot be read: the attempt is settled at the next start or its agent's retry", "external_id", ext, "err", g.redactLog(err.Error()))
+		return
+	case !ok || a.State != "sending":
 		return // settled meanwhile
 	}
+	log := g.log.With("external_id", a.ExternalID, "agent", a.Agent)
 	b, err := g.client.LookUpAttempt(ctx, a.Request, a.Since)
+	rec := context.WithoutCancel(ctx) // an outcome found is recorded even when the gateway is stopping
 	switch {
 	case api.KindOf(err) == api.KindConflict:
-		_ = g.store.finish(a.ExternalID, "", 0, nil)
-		g.cfg.Logf("gateway: the attempt %s of %s made no booking: %s", a.ExternalID, a.Agent, g.up.redact(err.Error()))
+		g.forget(rec, a.ExternalID)
+		log.Info("an attempt left unsettled made no booking", "why", g.up.redact(err.Error()))
 	case err != nil:
-		g.cfg.Logf("gateway: the attempt %s of %s is not settled yet (%s); it is looked up again at the next start or retry", a.ExternalID, a.Agent, g.up.redact(err.Error()))
+		log.Warn("an attempt left unsettled is not settled yet: it is looked up again at the next start or retry", "err", g.up.redact(err.Error()))
 	case b != nil:
 		raw, _ := json.Marshal(b)
-		_ = g.store.finish(a.ExternalID, "made", http.StatusAccepted, raw)
-		_ = g.store.bookedBy(b.ID, a.Agent)
-		g.see(*b, raw, g.now())
-		g.cfg.Logf("gateway: the attempt %s of %s was made: booking %s, %s", a.ExternalID, a.Agent, b.ID, b.Status)
+		g.journalOutcome(rec, a.ExternalID, "made", http.StatusAccepted, raw)
+		g.creditBooking(rec, b.ID, a.Agent)
+		g.see(rec, *b, raw, g.now())
+		log.Info("an attempt left unsettled was made", "booking_id", b.ID, "booking_status", string(b.Status))
 	default:
-		_ = g.store.finish(a.ExternalID, "", 0, nil)
-		g.cfg.Logf("gateway: the attempt %s of %s made no booking", a.ExternalID, a.Agent)
-	}
-}
-
-// hub fans status changes out to the agents subscribed to the events.
-type hub struct {
-	mu   sync.Mutex
-	subs map[chan []byte]struct{}
-}
-
-func newHub() *hub { return &hub{subs: map[chan []byte]struct{}{}} }
-
-func (h *hub) subscribe() chan []byte {
-	ch := make(chan []byte, 64)
-	h.mu.Lock()
-	h.subs[ch] = struct{}{}
-	h.mu.Unlock()
-	return ch
-}
-
-func (h *hub) unsubscribe(ch chan []byte) {
-	h.mu.Lock()
-	delete(h.subs, ch)
-	h.mu.Unlock()
-}
-
-// publish sends one booking (as JSON) to every subscriber; one too slow to
-// keep 64 events misses this one (it reads the booking when it catches up).
-func (h *hub) publish(raw []byte) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for ch := range h.subs {
-		select {
-		case ch <- raw:
-		default:
-		}
-	}
-}
-
-// keepAlive is how often an idle events stream gets a comment line, so
-// proxies keep it open.
-const keepAlive = 15 * time.Second
-
-// events streams status changes as server-sent events: "event: booking"
-// with the booking as JSON, one per change the gateway sees.
-func (g *Gateway) events(w http.ResponseWriter, r *http.Request, token string) {
-	fl, ok := w.(http.Flusher)
-	if !ok {
-		writeBody(w, http.StatusInternalServerError, errorBody("streaming is not supported here"))
-		return
-	}
-	ch := g.hub.subscribe()
-	defer g.hub.unsubscribe(ch)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	_, _ = fmt.Fprint(w, ": chargedesk gateway events\n\n")
-	fl.Flush()
-	t := time.NewTicker(keepAlive)
-	defer t.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case raw := <-ch:
-			if _, ok := g.store.Authenticate(token); !ok {
-				return // revoked while listening
-			}
-			if _, err := fmt.Fprintf(w, "event: booking\ndata: %s\n\n", raw); err != nil {
-				return
-			}
-			fl.Flush()
-		case <-t.C:
-			if _, ok := g.store.Authenticate(token); !ok {
-				return // revoked while listening
-			}
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
-				return
-			}
-			fl.Flush()
-		}
+		g.forget(rec, a.ExternalID)
+		log.Info("an attempt left unsettled made no booking")
 	}
 }

@@ -37,7 +37,10 @@
 //     and a body saying the monthly quota is used up. It is checked before the
 //     per-minute limit.
 //   - Authentication comes before routing: an unknown path with a valid key
-//     is a counted 404; a wrong method a counted 405 with an Allow header.
+//     is a counted 404; a wrong method a counted 405 with an Allow header
+//     (HEAD too: the contract has no HEAD operation). A path with an empty,
+//     . or .. segment is a 404, not a redirect. Both answers are the
+//     contract's {"error": "…"} (api/server's Router).
 //
 // Search
 //   - lat and lng are required. Numbers that do not parse (or are NaN/Inf)

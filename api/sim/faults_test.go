@@ -19,25 +19,53 @@ import (
 )
 
 // faultRig is a simulator with faults behind a real HTTP server, and a plain
-// client without keep-alive (every request its own connection).
+// client without keep-alive (every request its own connection). arrived
+// and served receive each request's path when the server starts and ends
+// handling it (the first 64 of each are kept), for a test to wait on.
 type faultRig struct {
-	t     *testing.T
-	clock *sim.ManualClock
-	srv   *sim.Server
-	base  string
-	hc    *http.Client
+	t               *testing.T
+	clock           *sim.ManualClock
+	srv             *sim.Server
+	base            string
+	hc              *http.Client
+	arrived, served chan string
 }
 
 func newFaultRig(t *testing.T, f sim.Faults) *faultRig {
 	t.Helper()
 	clock := sim.NewManualClock(t0)
 	srv := sim.New(sim.Options{Seed: 1, Clock: clock, Faults: f, RateLimit: 1_000_000, MonthlyQuota: 1_000_000_000})
-	hs := httptest.NewServer(srv)
+	r := &faultRig{t: t, clock: clock, srv: srv, arrived: make(chan string, 64), served: make(chan string, 64)}
+	note := func(ch chan string, path string) {
+		select {
+		case ch <- path:
+		default:
+		}
+	}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+		note(r.arrived, q.URL.Path)
+		defer note(r.served, q.URL.Path)
+		srv.ServeHTTP(w, q)
+	}))
 	t.Cleanup(hs.Close)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DisableKeepAlives = true
 	t.Cleanup(tr.CloseIdleConnections)
-	return &faultRig{t: t, clock: clock, srv: srv, base: hs.URL + sim.BasePath, hc: &http.Client{Transport: tr, Timeout: 5 * time.Second}}
+	r.base, r.hc = hs.URL+sim.BasePath, &http.Client{Transport: tr, Timeout: 5 * time.Second}
+	return r
+}
+
+// await receives n paths from ch (arrived or served), or fails.
+func (r *faultRig) await(ch chan string, n int, what string) {
+	r.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for i := range n {
+		select {
+		case <-ch:
+		case <-deadline:
+			r.t.Fatalf("%d of %d requests %s in 10 s", i, n, what)
+		}
+	}
 }
 
 // faultAnswer is what came back: a status and body, or a transport error.
@@ -50,11 +78,15 @@ type faultAnswer struct {
 
 func (r *faultRig) send(method, path string, body []byte) faultAnswer {
 	r.t.Helper()
+	return r.sendCtx(context.Background(), method, path, body)
+}
+
+func (r *faultRig) sendCtx(ctx context.Context, method, path string, body []byte) faultAnswer {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequest(method, r.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, r.base+path, rd)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -276,21 +308,38 @@ func TestFaultBurstWindows(t *testing.T) {
 	}
 }
 
+// Only restricts the latency to the requests it matches: with those two
+// held in an hour's latency, the two others are answered; then the two
+// held are still unanswered, until their clients leave. No wall-clock
+// measure: the order of events says it.
 func TestFaultLatencyAndOnly(t *testing.T) {
-	r := newFaultRig(t, sim.Faults{Latency: sim.Latency{Fixed: 40 * time.Millisecond}, Only: []string{"GET /bookings/**"}})
-	start := time.Now()
-	r.send(http.MethodGet, "/bookings", nil)
-	r.send(http.MethodGet, "/bookings/nope", nil)
-	if d := time.Since(start); d < 80*time.Millisecond {
-		t.Errorf("two delayed requests took %v", d)
+	r := newFaultRig(t, sim.Faults{Latency: sim.Latency{Fixed: time.Hour}, Only: []string{"GET /bookings/**"}})
+	ctx, leave := context.WithCancel(context.Background())
+	defer leave()
+	held := make(chan faultAnswer, 2)
+	for _, p := range []string{"/bookings", "/bookings/nope"} {
+		go func() { held <- r.sendCtx(ctx, http.MethodGet, p, nil) }()
 	}
-	start = time.Now()
-	r.send(http.MethodGet, "/usage", nil)
-	r.send(http.MethodPost, "/bookings", []byte(`{}`))
-	if d := time.Since(start); d > 35*time.Millisecond {
-		t.Errorf("requests outside Only took %v", d)
+	r.await(r.arrived, 2, "matching Only arrived")
+	if a := r.send(http.MethodGet, "/usage", nil); a.err != nil || a.status != http.StatusOK {
+		t.Errorf("GET /usage, outside Only, beside two held requests: %d %v", a.status, a.err)
 	}
-	if st := r.srv.FaultStats(); st.Requests != 2 || st.Delayed != 2 || st.Latency != 80*time.Millisecond {
+	if a := r.send(http.MethodPost, "/bookings", []byte(`{}`)); a.err != nil || a.status != http.StatusBadRequest {
+		t.Errorf("POST /bookings, outside Only, beside two held requests: %d %v", a.status, a.err)
+	}
+	select {
+	case a := <-held:
+		t.Fatalf("a request in an hour's latency was answered: %d %v", a.status, a.err)
+	default:
+	}
+	leave()
+	for range 2 {
+		if a := <-held; a.err == nil {
+			t.Errorf("a held request whose client left was answered %d", a.status)
+		}
+	}
+	r.await(r.served, 4, "served")
+	if st := r.srv.FaultStats(); st.Requests != 2 || st.Delayed != 2 || st.Latency != 2*time.Hour || st.Abandoned != 2 {
 		t.Errorf("stats %+v", st)
 	}
 }
@@ -301,10 +350,7 @@ func TestFaultLatencyClientGivesUp(t *testing.T) {
 	if a := r.send(http.MethodPost, "/bookings", r.bookingBody(0)); a.err == nil {
 		t.Fatalf("answer %d before the client's timeout", a.status)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for r.srv.FaultStats().Abandoned == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	r.await(r.served, 1, "served") // the server saw the client leave, and gave up on it
 	if st := r.srv.FaultStats(); st.Abandoned != 1 {
 		t.Fatalf("abandoned %d", st.Abandoned)
 	}

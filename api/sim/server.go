@@ -3,14 +3,15 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/petitmonde/chargedesk/api/server"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -56,6 +57,9 @@ type Options struct {
 	// runs with the same Seed never hand out the same id. A test that
 	// compares screens passes a seeded reader.
 	IDs io.Reader
+	// Logger gets one access-log line per request (never a key) and any
+	// panic of a handler; nil → nothing.
+	Logger *slog.Logger
 }
 
 // Server is the simulator: an http.Handler serving the contract under BasePath.
@@ -74,6 +78,9 @@ type Server struct {
 	nextSeq  int
 
 	faults *faultState // nil without Options.Faults
+
+	api     http.Handler // authentication, rate limits, routes: under mu, into a buffer
+	handler http.Handler // what ServeHTTP serves: the middleware around api
 }
 
 // New builds a simulator.
@@ -106,6 +113,12 @@ func New(o Options) *Server {
 	if o.Faults.Enabled() {
 		s.faults = newFaultState(o.Faults, o.Seed)
 	}
+	s.api = s.routes()
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeBuffered(w, s.handle(r)) })
+	if s.faults != nil {
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.faults.serveHTTP(s, w, r) })
+	}
+	s.handler = server.AccessLog(o.Logger, s.redact, server.Recover(o.Logger, s.redact, h))
 	return s
 }
 
@@ -162,29 +175,24 @@ func (s *Server) now() time.Time {
 	return s.clock.Now().UTC().Round(0).Truncate(time.Millisecond)
 }
 
-// ServeHTTP serves the contract: authentication, rate limits, then the endpoint.
-// The answer is built under the lock into a buffer and written after, so a
-// slow client never holds the others up.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.faults != nil {
-		s.faults.serveHTTP(s, w, r)
-		return
-	}
-	writeBuffered(w, s.handle(r))
-}
+// ServeHTTP serves the contract: through the access log and panic
+// recovery, the faults when any, then (under the lock, into a buffer)
+// authentication and rate limits, then the route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// handle serves r into a buffer: the body is read before the lock is taken.
+// handle serves r into a buffer: the body is read before the lock is
+// taken, and a slow client never holds the others up.
 func (s *Server) handle(r *http.Request) *bufferedResponse {
 	r, _ = bufferBody(r) // before taking the lock; decodeBody reports oversize
 	s.dataset()          // the first request builds the network outside the lock: the others need not wait
 	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	n := len(s.bookings.all)
-	s.serve(buf, r)
+	s.api.ServeHTTP(buf, r)
 	if len(s.bookings.all) > n && (s.faults != nil || s.opts.Hostile) {
 		s.afterCreate(s.bookings.all[n:])
 	}
-	s.mu.Unlock()
 	return buf
 }
 
@@ -231,34 +239,6 @@ func (b *bufferedResponse) Header() http.Header         { return b.header }
 func (b *bufferedResponse) WriteHeader(status int)      { b.status = status }
 func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	now := s.now()
-	s.bookings.syncTo(now) // before anything reads a status
-
-	key, given := apiKey(r)
-	if !given {
-		s.freshHeaders(w, now)
-		writeError(w, http.StatusUnauthorized, ErrMissingKey)
-		return
-	}
-	if key != s.opts.Key && (s.opts.SuspendedKey == "" || key != s.opts.SuspendedKey) {
-		s.freshHeaders(w, now)
-		writeError(w, http.StatusUnauthorized, ErrInvalidKey)
-		return
-	}
-	u := s.usageOf(key)
-	if key == s.opts.SuspendedKey {
-		u.headers(w, now, s.opts.RateLimit)
-		writeError(w, http.StatusForbidden, ErrSuspended)
-		return
-	}
-	if !s.admit(w, u, now) {
-		return
-	}
-	u.headers(w, now, s.opts.RateLimit)
-	s.route(w, r, key, u, now)
-}
-
 // apiKey reads X-API-Key, else Authorization: Bearer.
 func apiKey(r *http.Request) (string, bool) {
 	if k := strings.TrimSpace(r.Header.Get("X-API-Key")); k != "" {
@@ -271,50 +251,6 @@ func apiKey(r *http.Request) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// route dispatches an authenticated, admitted request.
-func (s *Server) route(w http.ResponseWriter, r *http.Request, key string, u *keyUsage, now time.Time) {
-	rest, ok := strings.CutPrefix(r.URL.Path, BasePath+"/")
-	if !ok {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("No such endpoint: %s (the API lives under %s)", r.URL.Path, BasePath))
-		return
-	}
-	seg := strings.Split(rest, "/")
-	type ep struct {
-		method string
-		h      func()
-	}
-	var eps []ep
-	switch {
-	case len(seg) == 1 && seg[0] == "search":
-		eps = []ep{{http.MethodGet, func() { s.search(w, r, now) }}}
-	case len(seg) == 1 && seg[0] == "usage":
-		eps = []ep{{http.MethodGet, func() { s.usageBody(w, u, now) }}}
-	case len(seg) == 1 && seg[0] == "bookings":
-		eps = []ep{
-			{http.MethodGet, func() { s.listBookings(w, r, key, now) }},
-			{http.MethodPost, func() { s.createBooking(w, r, key, now) }},
-		}
-	case len(seg) == 2 && seg[0] == "bookings" && seg[1] != "":
-		eps = []ep{{http.MethodGet, func() { s.getBooking(w, seg[1], key, now) }}}
-	case len(seg) == 3 && seg[0] == "bookings" && seg[1] != "" && seg[2] == "cancel":
-		eps = []ep{{http.MethodPost, func() { s.cancelBooking(w, r, seg[1], key, now) }}}
-	default:
-		writeError(w, http.StatusNotFound, fmt.Sprintf("No such endpoint: %s", r.URL.Path))
-		return
-	}
-	var allowed []string
-	for _, e := range eps {
-		if e.method == r.Method {
-			e.h()
-			return
-		}
-		allowed = append(allowed, e.method)
-	}
-	w.Header().Set("Allow", strings.Join(allowed, ", "))
-	writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s not allowed on %s: use %s",
-		r.Method, r.URL.Path, strings.Join(allowed, " or ")))
 }
 
 // writeJSON writes v as the JSON body.

@@ -65,6 +65,9 @@ type ServeConfig struct {
 	// ConfirmTimeout is how long the simulated CPO may leave a booking
 	// unanswered before it expires (0: the simulator's default, 30 s).
 	ConfirmTimeout time.Duration
+	// LogFormat is how requests and errors are logged on stderr: text
+	// (the default) or json.
+	LogFormat string
 }
 
 // Exit codes of the scripting commands, documented in `chargedesk help`, every

@@ -2,10 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,8 +14,15 @@ import (
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/gateway"
 	"github.com/petitmonde/chargedesk/api/localstate"
+	"github.com/petitmonde/chargedesk/api/server"
 	"github.com/petitmonde/chargedesk/model"
 )
+
+// serverFlags are where chargedesk gateway listens, and how it logs.
+type serverFlags struct {
+	addr, cert, key string
+	logFormat       string
+}
 
 // gatewayFlags are the flags of chargedesk gateway and its subcommands.
 type gatewayFlags struct {
@@ -37,7 +41,7 @@ func defaultStore(env Env) string {
 func gatewayCommand(env Env) *cobra.Command {
 	var gf gatewayFlags
 	var cf connFlags
-	addr, cert, key := "127.0.0.1:8790", "", ""
+	sf := serverFlags{addr: "127.0.0.1:8790", logFormat: "text"}
 	limit, quota := gateway.DefaultLimit, gateway.DefaultQuota
 	cmd := &cobra.Command{
 		Use:   "gateway",
@@ -59,9 +63,10 @@ PETITMONDE_API_KEY); with no key, --demo style, it fronts the embedded simulator
 	}
 	gf.register(cmd, env)
 	fs := cmd.Flags()
-	fs.StringVar(&addr, "addr", addr, "listen on `HOST:PORT`")
-	fs.StringVar(&cert, "tls-cert", "", "serve https with this certificate `FILE` (with --tls-key)")
-	fs.StringVar(&key, "tls-key", "", "the TLS private key `FILE`")
+	fs.StringVar(&sf.addr, "addr", sf.addr, "listen on `HOST:PORT`")
+	fs.StringVar(&sf.cert, "tls-cert", "", "serve https with this certificate `FILE` (with --tls-key)")
+	fs.StringVar(&sf.key, "tls-key", "", "the TLS private key `FILE`")
+	registerLogFormat(cmd, &sf.logFormat)
 	fs.IntVar(&limit, "limit", limit, "the account's per-minute limit, `N` requests")
 	fs.IntVar(&quota, "quota", quota, "the account's monthly quota, `N` requests")
 	fs.StringVar(&cf.apiURL, "api-url", "", "the API base `URL` (default: the configuration's)")
@@ -70,18 +75,22 @@ PETITMONDE_API_KEY); with no key, --demo style, it fronts the embedded simulator
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles(env))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		inv := newInvocation(cmd, env)
-		if (cert == "") != (key == "") {
+		if (sf.cert == "") != (sf.key == "") {
 			return exitWith(inv.report(failure{Error: "--tls-cert and --tls-key go together", Kind: "usage"}, exitUsage, ""))
 		}
-		return exitWith(runGateway(inv, cf, gf.store, addr, cert, key, limit, quota))
+		return exitWith(runGateway(inv, cf, gf.store, sf, limit, quota))
 	}
 	cmd.AddCommand(agentCommand(env, &gf), auditCommand(env, &gf))
 	return cmd
 }
 
 // runGateway serves until Ctrl-C, SIGTERM or SIGHUP.
-func runGateway(inv *invocation, cf connFlags, storePath, addr, cert, key string, limit, quota int) int {
+func runGateway(inv *invocation, cf connFlags, storePath string, sf serverFlags, limit, quota int) int {
 	env := inv.env
+	log, code := newLogger(inv, sf.logFormat)
+	if code >= 0 {
+		return code
+	}
 	res, _, err := resolve(env, cf)
 	if err != nil {
 		return inv.report(failure{Error: err.Error(), Kind: "config"}, exitUsage, "")
@@ -104,62 +113,47 @@ func runGateway(inv *invocation, cf connFlags, storePath, addr, cert, key string
 		return inv.report(failure{Error: "the API URL " + res.BaseURL + " is plain http to another host: the key would travel in clear", Kind: "refused"},
 			exitUsage, "Use an https URL, or --insecure-http on a network you trust.")
 	}
-	st, err := gateway.OpenStore(storePath)
+	st, err := gateway.OpenStore(inv.ctx, storePath)
 	if err != nil {
 		return inv.report(failure{Error: err.Error(), Kind: "store"}, exitError, "")
 	}
 	defer st.Close()
+	if from, to := st.Schema(); from != to {
+		log.Info("store migrated", "store", storePath, "from_version", from, "to_version", to)
+	}
+	agents, err := st.Agents(inv.ctx)
+	if err != nil {
+		return inv.report(failure{Error: "the store " + storePath + " cannot be read: " + err.Error(), Kind: "store"}, exitError, "")
+	}
 	g := gateway.New(gateway.Config{UpstreamURL: res.BaseURL, Key: res.APIKey, Store: st, Limit: limit, Quota: quota,
-		Clock: env.Clock, Logf: func(format string, args ...any) {
-			inv.errLine(env.Clock.Now().Format("15:04:05 ") + fmt.Sprintf(format, args...))
-		}})
-	ln, err := net.Listen("tcp", addr)
+		Clock: env.Clock, Logger: log})
+	srv, err := server.Listen(server.Config{Addr: sf.addr, TLSCert: sf.cert, TLSKey: sf.key, Handler: g, Log: log})
 	if err != nil {
 		return inv.report(failure{Error: err.Error(), Kind: "listen"}, exitError, "")
 	}
 	ctx, stop := env.Signals(inv.ctx)
 	defer stop()
-	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
-	scheme := "http"
-	if cert != "" {
-		scheme = "https"
-	}
-	agents, _ := st.Agents()
 	active := 0
 	for _, a := range agents {
 		if a.Revoked.IsZero() {
 			active++
 		}
 	}
-	inv.out(fmt.Sprintf("chargedesk gateway listening\n  agents' base URL: %s://%s%s\n  events:           %s://%s%s\n  upstream:         %s (key from %s)\n  store:            %s (%s)\n  budget:           %d requests/min, %d/month for the whole team\n",
-		scheme, ln.Addr(), gateway.ClientPath, scheme, ln.Addr(), gateway.EventsPath, res.BaseURL, keySource(res), storePath, plural(active, "active agent"), limit, quota))
+	inv.out(fmt.Sprintf("chargedesk gateway listening\n  agents' base URL: %s%s\n  events:           %s%s\n  upstream:         %s (key from %s)\n  store:            %s (%s)\n  budget:           %d requests/min, %d/month for the whole team\n",
+		srv.URL(), gateway.ClientPath, srv.URL(), gateway.EventsPath, res.BaseURL, keySource(res), storePath, plural(active, "active agent"), limit, quota))
 	if active == 0 {
 		inv.out("  no agents yet: chargedesk gateway agent add NAME\n")
 	}
 	inv.out("Ctrl-C stops it.\n")
-	errc := make(chan error, 1)
-	go func() {
-		if cert != "" {
-			errc <- srv.ServeTLS(ln, cert, key)
-		} else {
-			errc <- srv.Serve(ln)
-		}
-	}()
 	watchDone := make(chan struct{})
 	go func() { g.Run(ctx); close(watchDone) }()
-	select {
-	case err := <-errc:
-		stop()
-		<-watchDone
-		if !errors.Is(err, http.ErrServerClosed) {
-			return inv.report(failure{Error: err.Error(), Kind: "serve"}, exitError, "")
-		}
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
+	serveErr := srv.Wait(ctx)
+	stop() // the watch stops, and with it every events stream…
 	<-watchDone
+	srv.Stop() // …and the requests in flight finish
+	if serveErr != nil {
+		return inv.report(failure{Error: serveErr.Error(), Kind: "serve"}, exitError, "")
+	}
 	inv.out("gateway stopped\n")
 	return exitOK
 }
@@ -182,7 +176,7 @@ func keySource(res localstate.Resolved) string {
 func agentCommand(env Env, gf *gatewayFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "agent", Short: "add, list or revoke the team's agents", Args: cobra.NoArgs}
 	withStore := func(inv *invocation, run func(st *gateway.Store) int) int {
-		st, err := gateway.OpenStore(gf.store)
+		st, err := gateway.OpenStore(inv.ctx, gf.store)
 		if err != nil {
 			return inv.report(failure{Error: err.Error(), Kind: "store"}, exitError, "")
 		}
@@ -193,7 +187,7 @@ func agentCommand(env Env, gf *gatewayFlags) *cobra.Command {
 	add.RunE = func(cmd *cobra.Command, args []string) error {
 		inv := newInvocation(cmd, env)
 		return exitWith(withStore(inv, func(st *gateway.Store) int {
-			token, err := st.AddAgent(args[0], env.Clock.Now())
+			token, err := st.AddAgent(inv.ctx, args[0], env.Clock.Now())
 			if err != nil {
 				return inv.report(failure{Error: err.Error(), Kind: "refused"}, exitInvalid, "")
 			}
@@ -208,7 +202,7 @@ func agentCommand(env Env, gf *gatewayFlags) *cobra.Command {
 	list.RunE = func(cmd *cobra.Command, _ []string) error {
 		inv := newInvocation(cmd, env)
 		return exitWith(withStore(inv, func(st *gateway.Store) int {
-			agents, err := st.Agents()
+			agents, err := st.Agents(inv.ctx)
 			if err != nil {
 				return inv.report(failure{Error: err.Error(), Kind: "store"}, exitError, "")
 			}
@@ -236,7 +230,7 @@ func agentCommand(env Env, gf *gatewayFlags) *cobra.Command {
 	revoke.RunE = func(cmd *cobra.Command, args []string) error {
 		inv := newInvocation(cmd, env)
 		return exitWith(withStore(inv, func(st *gateway.Store) int {
-			if err := st.RevokeAgent(args[0], env.Clock.Now()); err != nil {
+			if err := st.RevokeAgent(inv.ctx, args[0], env.Clock.Now()); err != nil {
 				return inv.report(failure{Error: fmt.Sprintf("%s: %v", args[0], err), Kind: "refused"}, exitNotFound, "")
 			}
 			inv.out("agent " + args[0] + " revoked\n")
@@ -266,7 +260,7 @@ func auditCommand(env Env, gf *gatewayFlags) *cobra.Command {
 			}
 			f.Since = t
 		}
-		st, err := gateway.OpenStore(gf.store)
+		st, err := gateway.OpenStore(inv.ctx, gf.store)
 		if err != nil {
 			return exitWith(inv.report(failure{Error: err.Error(), Kind: "store"}, exitError, ""))
 		}
@@ -325,12 +319,16 @@ func completeAgents(gf *gatewayFlags, activeOnly bool) cobra.CompletionFunc {
 		if _, err := os.Stat(gf.store); err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp // no store yet: nothing to offer, nothing made
 		}
-		st, err := gateway.OpenStore(gf.store)
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		st, err := gateway.OpenStore(ctx, gf.store)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		defer st.Close()
-		agents, _ := st.Agents()
+		agents, _ := st.Agents(ctx) // none offered when the store cannot tell
 		var names []string
 		for _, a := range agents {
 			if !activeOnly || a.Revoked.IsZero() {
