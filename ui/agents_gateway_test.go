@@ -92,7 +92,7 @@ func runTeam(t *testing.T, agents, perAgent int, start, end time.Time, viaGatewa
 			t.Fatal(err)
 		}
 		team[i] = newDeskWithKey(gwSrv.URL+gateway.ClientPath, token, clock, workTimes(rng, start, end, perAgent))
-		team[i].app.c.watch.setPushed(true) // as once its events stream is open
+		team[i].app.s.watch.setPushed(true) // as once its events stream is open
 	}
 	ctx := context.Background()
 	deliver := func() {
@@ -102,7 +102,7 @@ func runTeam(t *testing.T, agents, perAgent int, start, end time.Time, viaGatewa
 				var b model.Booking
 				if json.Unmarshal(raw, &b) == nil {
 					for _, d := range team {
-						d.app.c.watch.observe(b)
+						d.app.s.watch.observe(b)
 					}
 				}
 			default:

@@ -109,7 +109,7 @@ func teamStep(t *testing.T, team []*desk, now time.Time) int {
 			d.lastUsage = now
 			d.run(usageCmd(d.client))
 		}
-		d.run(d.app.c.watch.tick())
+		d.run(d.app.s.watch.tick())
 	}
 	return n
 }
@@ -117,7 +117,7 @@ func teamStep(t *testing.T, team []*desk, now time.Time) int {
 // countConfirmations adds every confirmation the desks saw, and how late.
 func (m *teamMonth) countConfirmations(team []*desk) {
 	for _, d := range team {
-		for _, w := range d.app.c.watch.items {
+		for _, w := range d.app.s.watch.items {
 			for _, s := range w.timeline {
 				if s.status == model.Confirmed && !s.at.IsZero() {
 					m.confirmations++
@@ -177,7 +177,7 @@ func (d *desk) dueUsage(now time.Time) bool {
 		return false
 	}
 	every := usageEvery
-	if b := d.app.c.monthBudget(); b.Stretch(now) > 1 || b.Paused(now) {
+	if b := d.app.s.monthBudget(); b.Stretch(now) > 1 || b.Paused(now) {
 		every = usageEveryTight
 	}
 	return d.lastUsage.In(model.Berlin).YearDay() != l.YearDay() || now.Sub(d.lastUsage) >= every
@@ -199,7 +199,7 @@ func (d *desk) book(t *testing.T, now time.Time) {
 			if ok, _ := model.Bookable(l, e); !ok {
 				continue
 			}
-			if _, busy := d.app.c.watch.bookedFor(e.EVSEUID, startAt, startAt.Add(time.Hour)); busy {
+			if _, busy := d.app.s.watch.bookedFor(e.EVSEUID, startAt, startAt.Add(time.Hour)); busy {
 				continue
 			}
 			res, err := d.client.CreateBooking(ctx, model.BookingRequest{LocationID: l.LocationID, EVSEUID: e.EVSEUID,
@@ -211,7 +211,7 @@ func (d *desk) book(t *testing.T, now time.Time) {
 			if err != nil {
 				t.Fatalf("create: %v", err)
 			}
-			d.app.c.watch.track(*res.Booking, l, false)
+			d.app.s.watch.track(*res.Booking, l, false)
 			return
 		}
 	}
@@ -244,13 +244,13 @@ func nextEvent(team []*desk, now, end time.Time) time.Time {
 		if len(d.plan) > 0 {
 			next = earlier(next, d.plan[0])
 		}
-		for _, w := range d.app.c.watch.items {
+		for _, w := range d.app.s.watch.items {
 			if w.active() && !w.inFlight && !w.nextPoll.IsZero() {
 				next = earlier(next, w.nextPoll)
 			}
 		}
-		if !d.app.c.watch.paused.IsZero() && d.app.c.watch.paused.After(now) {
-			next = earlier(next, d.app.c.watch.paused)
+		if !d.app.s.watch.paused.IsZero() && d.app.s.watch.paused.After(now) {
+			next = earlier(next, d.app.s.watch.paused)
 		}
 		l := now.In(model.Berlin)
 		next = earlier(next, time.Date(l.Year(), l.Month(), l.Day(), l.Hour()+1, 0, 0, 0, model.Berlin)) // a desk's hourly look

@@ -62,7 +62,7 @@ func bookOneLifecycle(t *testing.T, seed int64, opts ...harnessOpt) lifecycle {
 	h.key("n") // the agent goes on to the next call: the booking is watched in the background
 	for i := 0; i < 6*60; i++ {
 		h.advance(time.Minute)
-		w, _ := h.app.c.watch.view(b.ID)
+		w, _ := h.app.s.watch.view(b.ID)
 		if w.booking.Status.Terminal() {
 			lc.final = w.booking.Status
 			cur := h.sim.Bookings()[0]
