@@ -22,8 +22,9 @@ type Dialog interface {
 	ShortHelp() []key.Binding
 	// Typing is true while a text field of the dialog has focus.
 	Typing() bool
-	// ID tells dialogs apart: opening one whose ID is open already moves
-	// that one to the top instead (a 401 met twice is said once).
+	// ID tells dialogs apart: opening one whose ID is open already (on the
+	// same screen) replaces that one, on top, so a 401 met twice is said
+	// once.
 	ID() string
 }
 

@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
@@ -125,4 +128,24 @@ func TestHeaderRateComesInMessages(t *testing.T) {
 	ev.Duration = time.Millisecond
 	h.send(logEventMsg{ev})
 	h.wantScreen("rate 97/100")
+}
+
+// A new background restyles every screen of the stack and every dialog,
+// not only the one on top: the search form under the results, once back
+// on top, is drawn as a search form that was on top when it came.
+func TestThemeReachesEveryScreen(t *testing.T) {
+	t.Parallel()
+	white := tea.BackgroundColorMsg{Color: color.White}
+	under := newHarness(t, small, withDemo())
+	under.key("enter")
+	under.wantOn("Results")
+	under.send(white)
+	under.key("esc")
+	under.wantOn("Search")
+	onTop := newHarness(t, small, withDemo())
+	onTop.send(white)
+	body := func(h *harness) string { return strings.SplitN(h.app.Render(), "\n", 2)[1] } // the header's rate differs
+	if got, want := body(under), body(onTop); got != want {
+		t.Fatalf("the search form restyled under the results differs from one restyled on top:\n%q\n%q", got, want)
+	}
 }
