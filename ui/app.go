@@ -124,8 +124,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return a, a.handleKey(msg)
 	case tea.PasteMsg:
-		if cmd, taken := a.toFront(msg); taken {
-			return a, cmd
+		if e, ok := a.dialogs.front(a.top()); ok {
+			if cmd, taken := a.give(e, msg); taken {
+				return a, cmd
+			}
 		}
 		return a, a.forward(msg)
 	case tea.WindowSizeMsg:
@@ -252,13 +254,9 @@ func (a *App) toDialogs(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// toFront gives input (a key, a paste) to the dialog in front; taken is
-// false when there is none or it leaves the input to the screen.
-func (a *App) toFront(msg tea.Msg) (cmd tea.Cmd, taken bool) {
-	e, ok := a.dialogs.front(a.top())
-	if !ok {
-		return nil, false
-	}
+// give gives input (a key, a paste) to the dialog in front; taken is
+// false when it leaves the input to the screen.
+func (a *App) give(e stacked, msg tea.Msg) (cmd tea.Cmd, taken bool) {
 	cmd, act := e.d.Update(msg)
 	return a.dialogDid(e, cmd, act), !act.pass
 }

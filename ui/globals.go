@@ -15,15 +15,18 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, a.c.Keys.ForceQuit) {
 		return a.quit()
 	}
-	if e, ok := a.dialogs.front(a.top()); ok && e.on == nil {
-		cmd, _ := a.toFront(msg)
+	e, inFront := a.dialogs.front(a.top())
+	if inFront && e.on == nil {
+		cmd, _ := a.give(e, msg)
 		return cmd
 	}
 	if cmd, ok := a.globalKey(msg); ok {
 		return cmd
 	}
-	if cmd, taken := a.toFront(msg); taken {
-		return cmd
+	if inFront {
+		if cmd, taken := a.give(e, msg); taken {
+			return cmd
+		}
 	}
 	if key.Matches(msg, a.c.Keys.Back) && !capturesEsc(a.top()) {
 		a.pop()
@@ -38,17 +41,17 @@ func (a *App) globalKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k, typing := a.c.Keys, a.typing()
 	for _, g := range []struct {
 		always, plain key.Binding
-		run           func() tea.Cmd
+		run           func(*App) tea.Cmd
 	}{
-		{k.LogAlways, k.Log, a.toggleLog},
-		{key.Binding{}, k.Usage, a.toggleUsage},
-		{k.FieldHelp, k.Help, a.openHelp},
-		{k.NoticesAlways, k.Notices, a.openNotices},
-		{k.BookingsAlways, k.Bookings, a.openBookings},
-		{key.Binding{}, k.Quit, a.askQuit},
+		{k.LogAlways, k.Log, (*App).toggleLog},
+		{key.Binding{}, k.Usage, (*App).toggleUsage},
+		{k.FieldHelp, k.Help, (*App).openHelp},
+		{k.NoticesAlways, k.Notices, (*App).openNotices},
+		{k.BookingsAlways, k.Bookings, (*App).openBookings},
+		{key.Binding{}, k.Quit, (*App).askQuit},
 	} {
-		if key.Matches(msg, g.always) || (!typing && key.Matches(msg, g.plain)) {
-			return g.run(), true
+		if (g.always.Enabled() && key.Matches(msg, g.always)) || (!typing && key.Matches(msg, g.plain)) {
+			return g.run(a), true
 		}
 	}
 	return nil, false
