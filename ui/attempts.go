@@ -16,12 +16,16 @@ import (
 // announced, and the form, opened again for that EVSE, shows the attempt
 // instead of starting another.
 type attempts struct {
-	c    *Common
-	list map[int]*attempt // unfinished attempts by id
-	next int
+	c       Common
+	nextReq func() int       // the session's request ids
+	watch   *watchlist       // where a made booking goes
+	list    map[int]*attempt // unfinished attempts by id
+	next    int
 }
 
-func newAttempts(c *Common) *attempts { return &attempts{c: c, list: map[int]*attempt{}} }
+func newAttempts(c Common, nextReq func() int, watch *watchlist) *attempts {
+	return &attempts{c: c, nextReq: nextReq, watch: watch, list: map[int]*attempt{}}
+}
 
 // open is the unfinished attempt for an EVSE, if any.
 func (as *attempts) open(evseUID string) *attempt {
@@ -63,7 +67,7 @@ func (as *attempts) submit(a *attempt, r model.BookingRequest) tea.Cmd {
 // the client's own timeouts end a create, and its look-up runs to its end.
 func (as *attempts) send(a *attempt, st step) tea.Cmd {
 	as.list[a.id] = a
-	a.reqID = as.c.NextReq()
+	a.reqID = as.nextReq()
 	if st.resume {
 		return resumeCmd(context.Background(), as.c.Client, a.reqID, st.req, st.since)
 	}
@@ -98,7 +102,7 @@ func (as *attempts) answered(msg bookingCreatedMsg) (*attempt, verdict, bool) {
 		}
 		v := a.answered(msg.result, msg.err, as.c.Now())
 		if v == booked {
-			as.c.watch.track(*msg.result.Booking, a.loc, msg.result.Adopted)
+			as.watch.track(*msg.result.Booking, a.loc, msg.result.Adopted)
 		}
 		if v == booked || v == refused {
 			delete(as.list, a.id)

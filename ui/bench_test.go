@@ -30,13 +30,14 @@ func syntheticResults(n int) *model.SearchResponse {
 	return resp
 }
 
-// benchCommon is the Common of a program that was just started.
-func benchCommon() *Common {
-	return New(Options{Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}}).c
+// benchResults is the results screen of a program that was just started.
+func benchResults(q model.SearchQuery, resp *model.SearchResponse) *resultsScreen {
+	app := New(Options{Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}})
+	return newResultsScreen(app.c, app.s, q, resp, "")
 }
 
 func benchResultsView(b *testing.B, n int) {
-	s := newResultsScreen(benchCommon(), model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(n))
+	s := benchResults(model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(n))
 	s.SetSize(120, 37)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -52,7 +53,7 @@ func BenchmarkResultsView10000(b *testing.B) { benchResultsView(b, 10000) }
 
 // A key press (cursor down, wrapping at the end) followed by the new frame.
 func benchResultsKey(b *testing.B, n int) {
-	s := newResultsScreen(benchCommon(), model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(n))
+	s := benchResults(model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(n))
 	s.SetSize(120, 37)
 	down := keyMsg("down")
 	b.ReportAllocs()
@@ -89,7 +90,7 @@ func BenchmarkResultsMemory10000(b *testing.B) {
 		for j := range resp.Results {
 			resp.Results[j] = model.SanitizeLocation(resp.Results[j])
 		}
-		s := newResultsScreen(benchCommon(), model.SearchQuery{Lat: 48.1351, Lng: 11.582}, &resp)
+		s := benchResults(model.SearchQuery{Lat: 48.1351, Lng: 11.582}, &resp)
 		s.SetSize(120, 37)
 		_ = s.View()
 		var during runtime.MemStats
@@ -112,8 +113,8 @@ func BenchmarkResultsMemory10000(b *testing.B) {
 func BenchmarkAppKey10000(b *testing.B) {
 	app := New(Options{Client: api.New(api.Config{BaseURL: "http://127.0.0.1:1"}), Clock: model.SystemClock{}})
 	app.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	rs := newResultsScreen(app.c, model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, syntheticResults(10000))
-	app.Update(pushMsg{rs})
+	app.Update(showResultsMsg{query: model.SearchQuery{Lat: 48.1351, Lng: 11.582, RadiusKM: 25}, resp: syntheticResults(10000)})
+	rs := app.top().(*resultsScreen)
 	down := keyMsg("down")
 	b.ReportAllocs()
 	b.ResetTimer()

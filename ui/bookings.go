@@ -19,9 +19,22 @@ var dateRanges = []string{"today", "7 days", "30 days", "all", "custom"}
 
 const bookingsPage = 50
 
-// bookingsScreen lists the account's bookings, newest first.
+// bookingsDesk is what the bookings list uses of the session.
+type bookingsDesk interface {
+	nextReq() int
+	observe(b model.Booking)
+	watching(id string) (watched, bool)
+	current(id string) (model.Booking, bool)
+	activeCount() int
+	cancelDesk
+}
+
+// bookingsScreen lists the account's bookings, newest first. The cancel
+// dialog docks on it.
 type bookingsScreen struct {
-	c          *Common
+	c          Common
+	d          bookingsDesk
+	alerts     alerts
 	statusIdx  int // 0 = any, else model.Statuses[i-1]
 	rangeIdx   int
 	from, to   time.Time // custom range
@@ -38,12 +51,11 @@ type bookingsScreen struct {
 	loadingAll bool
 	retry      retrier
 	err        string
-	dialog     cancelDialog
 	note       string
 }
 
-func newBookingsScreen(c *Common) *bookingsScreen {
-	s := &bookingsScreen{c: c, rangeIdx: 1, custom: newInput(c.Styles.IsDark), dialog: newCancelDialog(c)}
+func newBookingsScreen(c Common, d bookingsDesk, to alerts) *bookingsScreen {
+	s := &bookingsScreen{c: c, d: d, alerts: to, rangeIdx: 1, custom: newInput(c.Styles.IsDark)}
 	s.custom.Prompt = "dates: "
 	s.custom.Placeholder = "2026-11-01 .. 2026-11-30"
 	keys := c.Keys.List
@@ -56,14 +68,10 @@ func newBookingsScreen(c *Common) *bookingsScreen {
 	return s
 }
 
-func (s *bookingsScreen) Init() tea.Cmd { return s.reload() }
-func (s *bookingsScreen) Title() string { return "Bookings" }
-func (s *bookingsScreen) Typing() bool {
-	return s.list.Filtering() || s.customing || s.dialog.typing()
-}
-func (s *bookingsScreen) CapturesEsc() bool {
-	return s.list.CapturesEsc() || s.customing || s.dialog.open
-}
+func (s *bookingsScreen) Init() tea.Cmd     { return s.reload() }
+func (s *bookingsScreen) Title() string     { return "Bookings" }
+func (s *bookingsScreen) Typing() bool      { return s.list.Filtering() || s.customing }
+func (s *bookingsScreen) CapturesEsc() bool { return s.list.CapturesEsc() || s.customing }
 
 // SetSize leaves the rows what the heading lines do not take.
 func (s *bookingsScreen) SetSize(w, h int) { s.w, s.h = w, h; s.list.SetHeight(h - 5) }
@@ -76,10 +84,7 @@ func (s *bookingsScreen) Close() {
 
 func (s *bookingsScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys.BookingList
-	switch {
-	case s.dialog.open:
-		return s.dialog.help()
-	case s.list.Filtering() || s.customing:
+	if s.list.Filtering() || s.customing {
 		return []key.Binding{k.Apply, s.c.Keys.Results.ClearFilter}
 	}
 	return []key.Binding{k.Open, k.Cancel, k.Find, k.Status, k.Range, k.More}
@@ -130,7 +135,7 @@ func (s *bookingsScreen) fetch() tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	s.req = s.c.NextReq()
+	s.req = s.d.nextReq()
 	s.loading = true
 	s.err = ""
 	return listCmd(ctx, s.c.Client, s.req, s.filter())
@@ -166,10 +171,10 @@ func (s *bookingsScreen) pushed(b model.Booking) {
 // current is what the list shows for b: the newest copy the program has
 // of it (the watchlist keeps them), and its watch entry if it is watched.
 func (s *bookingsScreen) current(b model.Booking) (model.Booking, *watched) {
-	if w, ok := s.c.watch.view(b.ID); ok {
+	if w, ok := s.d.watching(b.ID); ok {
 		return w.booking, &w
 	}
-	if nb, ok := s.c.watch.current(b.ID); ok {
+	if nb, ok := s.d.current(b.ID); ok {
 		return nb, nil
 	}
 	return b, nil
@@ -204,6 +209,7 @@ func (s *bookingsScreen) selected() (model.Booking, bool) {
 func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case themeChangedMsg:
+		s.c = msg.c
 		s.list.SetInputStyles(inputStyles(s.c.Styles.IsDark))
 		s.custom.SetStyles(inputStyles(s.c.Styles.IsDark))
 	case heartbeatMsg:
@@ -213,75 +219,85 @@ func (s *bookingsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case pushedMsg:
 		s.pushed(msg.booking)
 	case bookingsListedMsg:
-		if msg.req != s.req {
-			return s, nil
+		if msg.req == s.req {
+			return s, s.listed(msg)
 		}
-		s.loading = false
-		if msg.err != nil {
-			if cmd, ok := s.c.authFailure(msg.err); ok {
-				return s, cmd
-			}
-			switch {
-			case s.retry.schedule(s.c.Now(), msg.err):
-			case s.retry.gaveUp():
-				s.err = s.retry.gaveUpText(keyName(s.c.Keys.BookingList.Refresh))
-			default:
-				s.err = msg.err.Error()
-			}
-			return s, nil
-		}
-		s.retry.clear()
-		for _, b := range msg.list.Bookings {
-			s.c.watch.observe(b) // a listed copy newer than the watched one wins
-		}
-		s.loaded = append(s.loaded, msg.list.Bookings...)
-		s.total = max(msg.list.Total, len(s.loaded))
-		if msg.list.Total == 0 && len(msg.list.Bookings) == bookingsPage {
-			s.total = len(s.loaded) + 1 // the server gave no total: assume more
-		}
-		s.rebuild()
-		if s.loadingAll && s.more() && len(msg.list.Bookings) > 0 {
-			return s, s.fetch()
-		}
-		s.loadingAll = false
-	case bookingCancelledMsg:
-		b, note, cmd := s.dialog.result(msg)
-		if b != nil {
-			s.c.watch.observe(*b)
-			s.c.notices.settle(b.ID) // the agent cancelled it: nothing of it to announce
-			for i := range s.loaded {
-				if s.loaded[i].ID == b.ID {
-					s.loaded[i] = *b
-				}
-			}
-			s.note = note + " (" + b.ExternalID + ")"
-		}
-		return s, cmd
+	case cancelAnsweredMsg:
+		s.cancelled(msg)
 	case tea.PasteMsg:
-		switch {
-		case s.dialog.open:
-			return s, s.dialog.paste(msg)
-		case s.list.Filtering():
-			ev, cmd := s.list.Update(msg)
-			if ev == list.FilterChanged {
-				s.rebuild()
-			}
-			return s, cmd
-		case s.customing:
-			var cmd tea.Cmd
-			s.custom, cmd = s.custom.Update(msg)
-			return s, cmd
-		}
+		return s, s.paste(msg)
 	case tea.KeyPressMsg:
 		return s, s.key(msg)
 	}
 	return s, nil
 }
 
-func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
-	if s.dialog.open {
-		return s.dialog.key(msg)
+// listed takes a page of the list: it joins the rows loaded, and loading
+// all goes on with the next page.
+func (s *bookingsScreen) listed(msg bookingsListedMsg) tea.Cmd {
+	s.loading = false
+	if msg.err != nil {
+		if authFailure(s.c, s.alerts, msg.err) {
+			return nil
+		}
+		switch {
+		case s.retry.schedule(s.c.Now(), msg.err):
+		case s.retry.gaveUp():
+			s.err = s.retry.gaveUpText(keyName(s.c.Keys.BookingList.Refresh))
+		default:
+			s.err = msg.err.Error()
+		}
+		return nil
 	}
+	s.retry.clear()
+	for _, b := range msg.list.Bookings {
+		s.d.observe(b) // a listed copy newer than the watched one wins
+	}
+	s.loaded = append(s.loaded, msg.list.Bookings...)
+	s.total = max(msg.list.Total, len(s.loaded))
+	if msg.list.Total == 0 && len(msg.list.Bookings) == bookingsPage {
+		s.total = len(s.loaded) + 1 // the server gave no total: assume more
+	}
+	s.rebuild()
+	if s.loadingAll && s.more() && len(msg.list.Bookings) > 0 {
+		return s.fetch()
+	}
+	s.loadingAll = false
+	return nil
+}
+
+// cancelled shows a booking the cancel dialog cancelled in its row.
+func (s *bookingsScreen) cancelled(msg cancelAnsweredMsg) {
+	b := msg.booking
+	if b == nil {
+		return
+	}
+	for i := range s.loaded {
+		if s.loaded[i].ID == b.ID {
+			s.loaded[i] = *b
+		}
+	}
+	s.note = msg.note + " (" + b.ExternalID + ")"
+}
+
+// paste goes to the field being typed in: the find field or the dates.
+func (s *bookingsScreen) paste(msg tea.PasteMsg) tea.Cmd {
+	switch {
+	case s.list.Filtering():
+		ev, cmd := s.list.Update(msg)
+		if ev == list.FilterChanged {
+			s.rebuild()
+		}
+		return cmd
+	case s.customing:
+		var cmd tea.Cmd
+		s.custom, cmd = s.custom.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	if s.customing {
 		return s.customKey(msg)
 	}
@@ -302,11 +318,11 @@ func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Open):
 		if b, ok := s.selected(); ok {
-			return push(newStatusScreen(s.c, b, model.Location{}, false))
+			return msgCmd(showStatusMsg{booking: b})
 		}
 	case key.Matches(msg, k.Cancel):
 		if b, ok := s.selected(); ok {
-			s.note = s.dialog.start(b)
+			s.note = openCancel(s.c, s.d, s.alerts, s, b, false)
 		}
 	case key.Matches(msg, k.Status):
 		s.statusIdx = (s.statusIdx + 1) % (len(model.Statuses) + 1)
@@ -318,13 +334,9 @@ func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.customing = true
 		s.custom.SetValue("")
 		return s.custom.Focus()
-	case key.Matches(msg, k.More):
+	case key.Matches(msg, k.More, k.All):
 		if s.more() && !s.loading {
-			return s.fetch()
-		}
-	case key.Matches(msg, k.All):
-		if s.more() && !s.loading {
-			s.loadingAll = true
+			s.loadingAll = key.Matches(msg, k.All)
 			return s.fetch()
 		}
 	case key.Matches(msg, k.Refresh):
@@ -359,9 +371,10 @@ func (s *bookingsScreen) customKey(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-func (s *bookingsScreen) View() string {
+// Heading is what the list holds, how much of it is loaded, and what is
+// going on: what a dialog docked on this screen stands under.
+func (s *bookingsScreen) Heading() string {
 	st := s.c.Styles
-	var b strings.Builder
 	status := "any status"
 	if s.statusIdx > 0 {
 		status = string(model.Statuses[s.statusIdx-1])
@@ -370,7 +383,6 @@ func (s *bookingsScreen) View() string {
 	if rng == "custom" {
 		rng = s.from.In(s.c.Zone).Format("02.01.2006") + "–" + s.to.In(s.c.Zone).Format("02.01.2006")
 	}
-	b.WriteString(st.Title.Render(fmt.Sprintf("Bookings · %s · created %s", status, rng)) + "\n")
 	count := fmt.Sprintf("%d loaded", len(s.loaded))
 	if s.total > 0 {
 		count = fmt.Sprintf("%d of %d loaded", len(s.loaded), s.total)
@@ -381,33 +393,39 @@ func (s *bookingsScreen) View() string {
 			count += " (" + keyName(s.c.Keys.BookingList.All) + " loads all to search them)"
 		}
 	}
-	if n := s.c.watch.activeCount(); n > 0 {
+	if n := s.d.activeCount(); n > 0 {
 		count += fmt.Sprintf(" · watching %d", n)
 	}
-	b.WriteString(st.Subtle.Render(count) + "\n")
+	return st.Title.Render(fmt.Sprintf("Bookings · %s · created %s", status, rng)) + "\n" + st.Subtle.Render(count) + "\n" + s.stateLine()
+}
+
+// stateLine is the field being typed in, or what is going on: a retry, an
+// error, loading, what was done last.
+func (s *bookingsScreen) stateLine() string {
+	st := s.c.Styles
 	switch {
 	case s.list.Filtering():
-		b.WriteString(s.list.FilterView() + "\n")
+		return s.list.FilterView() + "\n"
+	case s.customing && s.err != "":
+		return s.custom.View() + "\n" + st.Error.Render(s.err) + "\n"
 	case s.customing:
-		b.WriteString(s.custom.View() + "\n")
-		if s.err != "" {
-			b.WriteString(st.Error.Render(s.err) + "\n")
-		}
+		return s.custom.View() + "\n"
 	case s.retry.pending():
-		b.WriteString(s.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n")
+		return s.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n"
 	case s.err != "":
-		b.WriteString(st.Error.Render(s.err) + "\n")
+		return st.Error.Render(s.err) + "\n"
 	case s.loading:
-		b.WriteString(st.Info.Render("Loading…") + "\n")
+		return st.Info.Render("Loading…") + "\n"
 	case s.note != "":
-		b.WriteString(st.Info.Render(trunc(s.note, s.w)) + "\n")
-	default:
-		b.WriteString("\n")
+		return st.Info.Render(trunc(s.note, s.w)) + "\n"
 	}
-	if s.dialog.open {
-		b.WriteString(s.dialog.view())
-		return b.String()
-	}
+	return "\n"
+}
+
+func (s *bookingsScreen) View() string {
+	st := s.c.Styles
+	var b strings.Builder
+	b.WriteString(s.Heading())
 	k := s.c.Keys.BookingList
 	if len(s.view) == 0 && !s.loading {
 		b.WriteString(st.Subtle.Render("No bookings here. "+keyName(k.Range)+" changes the date range, "+keyName(k.Status)+" the status filter.") + "\n")

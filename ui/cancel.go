@@ -16,28 +16,39 @@ import (
 // cancelReasons are offered in the cancel dialog; the last one is typed.
 var cancelReasons = []string{"Driver cancelled by phone", "Plans changed", "Booked the wrong charger", "Driver chose another charger", "Other (type below)"}
 
+// cancelDesk is what the cancel dialog uses of the session.
+type cancelDesk interface {
+	nextReq() int
+	cancelled(b model.Booking)
+}
+
+// cancelAnsweredMsg tells the screen a cancel dialog is docked on what
+// became of the cancel: the cancelled booking and what to say, or refused
+// (the dialog stays open and says why).
+type cancelAnsweredMsg struct {
+	booking *model.Booking
+	note    string
+	refused bool
+}
+
 // cancelDialog asks for a reason and cancels one booking. The status screen
-// and the bookings list both use it.
+// and the bookings list dock it.
 type cancelDialog struct {
-	c       *Common
+	c       Common
+	d       cancelDesk
+	alerts  alerts
 	booking model.Booking
-	open    bool
+	named   bool // it names the booking above the question (its screen's heading does not)
 	idx     int
 	reason  textinput.Model
 	req     int
 	sending bool
 	err     string
-}
-
-func newCancelDialog(c *Common) cancelDialog {
-	d := cancelDialog{c: c, reason: newInput(c.Styles.IsDark)}
-	d.reason.Placeholder = "reason for the CPO"
-	d.reason.CharLimit = 200
-	return d
+	w       int
 }
 
 // refusal says why b cannot be cancelled, or "" when it can.
-func refusal(c *Common, b model.Booking) string {
+func refusal(c Common, b model.Booking) string {
 	switch {
 	case c.Mode.ReadOnly:
 		return "Cancelling is disabled: chargedesk runs read-only (--read-only)."
@@ -51,78 +62,75 @@ func refusal(c *Common, b model.Booking) string {
 	return fmt.Sprintf("chargedesk does not know status %q, so it does not offer to cancel; refresh first.", string(b.Status))
 }
 
-// start opens the dialog for b, or returns why it cannot.
-func (d *cancelDialog) start(b model.Booking) string {
-	if why := refusal(d.c, b); why != "" {
+// openCancel docks the cancel dialog for b on screen on, or returns why b
+// cannot be cancelled.
+func openCancel(c Common, d cancelDesk, to alerts, on dockHost, b model.Booking, named bool) string {
+	if why := refusal(c, b); why != "" {
 		return why
 	}
-	d.booking = b
-	d.open = true
-	d.idx = 0
-	d.err = ""
-	d.sending = false
-	d.reason.SetValue("")
-	d.reason.Blur()
+	dlg := &cancelDialog{c: c, d: d, alerts: to, booking: b, named: named, reason: newInput(c.Styles.IsDark)}
+	dlg.reason.Placeholder = "reason for the CPO"
+	dlg.reason.CharLimit = 200
+	to.dock(on, dlg)
 	return ""
 }
 
-func (d *cancelDialog) typing() bool { return d.open && d.idx == len(cancelReasons)-1 }
-
-func (d *cancelDialog) close() {
-	d.open = false
-	d.reason.Blur()
+func (d *cancelDialog) ID() string   { return "cancel " + d.booking.ID }
+func (d *cancelDialog) Typing() bool { return d.idx == len(cancelReasons)-1 }
+func (d *cancelDialog) SetSize(w, _ int) {
+	d.w = w
+	d.reason.SetWidth(max(10, min(60, w-10)))
 }
 
-// help is the dialog's keys for the footer.
-func (d *cancelDialog) help() []key.Binding {
+// ShortHelp is the dialog's keys for the footer.
+func (d *cancelDialog) ShortHelp() []key.Binding {
 	k := d.c.Keys.Cancel
 	return []key.Binding{k.Confirm, k.Prev, k.Close}
 }
 
-// key handles a key while the dialog is open.
-func (d *cancelDialog) key(msg tea.KeyPressMsg) tea.Cmd {
+func (d *cancelDialog) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
+	switch msg := msg.(type) {
+	case themeChangedMsg:
+		d.c = msg.c
+		d.reason.SetStyles(inputStyles(d.c.Styles.IsDark))
+	case bookingCancelledMsg:
+		return d.answered(msg)
+	case tea.KeyPressMsg:
+		return d.key(msg)
+	case tea.PasteMsg:
+		return d.edit(msg), dialogAction{}
+	}
+	return nil, dialogAction{}
+}
+
+// key handles a key; every key is the dialog's while it is on top.
+func (d *cancelDialog) key(msg tea.KeyPressMsg) (tea.Cmd, dialogAction) {
 	if d.sending {
-		return nil
+		return nil, dialogAction{}
 	}
 	k := d.c.Keys.Cancel
 	switch {
 	case key.Matches(msg, k.Close):
-		d.close()
-		return nil
+		return nil, dialogAction{close: true}
 	case key.Matches(msg, k.Prev):
 		d.idx = (d.idx - 1 + len(cancelReasons)) % len(cancelReasons)
 	case key.Matches(msg, k.Next):
 		d.idx = (d.idx + 1) % len(cancelReasons)
 	case key.Matches(msg, k.Confirm):
-		reason := cancelReasons[d.idx]
-		if d.typing() {
-			reason = strings.TrimSpace(d.reason.Value())
-			if reason == "" {
-				d.err = "reason: type a reason, or pick one of the list"
-				return nil
-			}
-		}
-		d.sending = true
-		d.err = ""
-		d.req = d.c.NextReq()
-		return cancelCmd(context.Background(), d.c.Client, d.req, d.booking.ID, reason)
+		return d.send(), dialogAction{}
 	default:
-		if d.typing() {
-			var cmd tea.Cmd
-			d.reason, cmd = d.reason.Update(msg)
-			return cmd
-		}
-		return nil
+		return d.edit(msg), dialogAction{}
 	}
-	if d.typing() {
-		return d.reason.Focus()
+	if d.Typing() {
+		return d.reason.Focus(), dialogAction{}
 	}
 	d.reason.Blur()
-	return nil
+	return nil, dialogAction{}
 }
 
-func (d *cancelDialog) paste(msg tea.PasteMsg) tea.Cmd {
-	if !d.typing() {
+// edit types into the reason, while it is the one chosen.
+func (d *cancelDialog) edit(msg tea.Msg) tea.Cmd {
+	if !d.Typing() {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -130,17 +138,32 @@ func (d *cancelDialog) paste(msg tea.PasteMsg) tea.Cmd {
 	return cmd
 }
 
-// result takes the answer to the dialog's cancel. ok reports a cancelled
-// booking (in b); note says what happened for the screen.
-func (d *cancelDialog) result(msg bookingCancelledMsg) (b *model.Booking, note string, cmd tea.Cmd) {
+// send cancels the booking with the reason chosen (or typed).
+func (d *cancelDialog) send() tea.Cmd {
+	reason := cancelReasons[d.idx]
+	if d.Typing() {
+		reason = strings.TrimSpace(d.reason.Value())
+		if reason == "" {
+			d.err = "reason: type a reason, or pick one of the list"
+			return nil
+		}
+	}
+	d.sending = true
+	d.err = ""
+	d.req = d.d.nextReq()
+	return cancelCmd(context.Background(), d.c.Client, d.req, d.booking.ID, reason)
+}
+
+// answered takes the answer to the dialog's cancel: a cancelled booking
+// closes the dialog and is told to the screen; a refusal is said here.
+func (d *cancelDialog) answered(msg bookingCancelledMsg) (tea.Cmd, dialogAction) {
 	if msg.req != d.req || !d.sending {
-		return nil, "", nil
+		return nil, dialogAction{}
 	}
 	d.sending = false
 	if msg.err != nil {
-		if cmd, ok := d.c.authFailure(msg.err); ok {
-			d.close()
-			return nil, "", cmd
+		if authFailure(d.c, d.alerts, msg.err) {
+			return nil, dialogAction{close: true}
 		}
 		e, _ := api.AsError(msg.err)
 		d.err = msg.err.Error()
@@ -150,19 +173,24 @@ func (d *cancelDialog) result(msg bookingCancelledMsg) (b *model.Booking, note s
 		if api.IsRateLimited(msg.err) {
 			d.err += fmt.Sprintf(" — try again in %d s", int(e.RetryAfter.Seconds()+0.5))
 		}
-		return nil, "", nil
+		return nil, dialogAction{tell: cancelAnsweredMsg{refused: true}}
 	}
-	d.close()
-	note = "Cancelled."
-	if p := msg.booking.ClientPrice; p != nil && *p > 0 {
-		note = fmt.Sprintf("Cancelled. The CPO charges a cancellation fee of %s.", model.FormatPrice(*p, msg.booking.ClientPriceCurrency))
+	note := "Cancelled."
+	if b := msg.booking; b != nil {
+		d.d.cancelled(*b)
+		if p := b.ClientPrice; p != nil && *p > 0 {
+			note = fmt.Sprintf("Cancelled. The CPO charges a cancellation fee of %s.", model.FormatPrice(*p, b.ClientPriceCurrency))
+		}
 	}
-	return msg.booking, note, nil
+	return nil, dialogAction{close: true, tell: cancelAnsweredMsg{booking: msg.booking, note: note}}
 }
 
-func (d *cancelDialog) view() string {
+func (d *cancelDialog) View() string {
 	st := d.c.Styles
 	var b strings.Builder
+	if d.named {
+		b.WriteString(st.Label.Render(pad("Booking", 10)) + trunc(d.booking.ExternalID+" · "+d.booking.EVSEUID, d.w-10) + "\n\n")
+	}
 	b.WriteString(st.Title.Render("Cancel booking "+d.booking.ExternalID+"?") + "\n")
 	if d.booking.Status == model.Confirmed {
 		b.WriteString(st.Warning.Render("It is CONFIRMED: the CPO may charge a cancellation fee.") + "\n")
@@ -177,7 +205,7 @@ func (d *cancelDialog) view() string {
 		}
 		b.WriteString(cur + r + "\n")
 	}
-	if d.typing() {
+	if d.Typing() {
 		b.WriteString("    " + d.reason.View() + "\n")
 	}
 	switch {

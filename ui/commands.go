@@ -12,18 +12,21 @@ import (
 )
 
 // API answers. Each carries the request id (or poll generation) it answers,
-// so a screen drops answers it no longer waits for.
+// so a screen drops answers it no longer waits for, and the rate-limit
+// headers the client saw last (rateAfter), which the header shows.
 type (
 	searchDoneMsg struct {
 		req   int
 		query model.SearchQuery
 		resp  *model.SearchResponse
 		err   error
+		rateAfter
 	}
 	bookingCreatedMsg struct {
 		req    int
 		result *api.CreateResult
 		err    error
+		rateAfter
 	}
 	bookingPolledMsg struct {
 		id      string
@@ -31,13 +34,25 @@ type (
 		booking *model.Booking
 		err     error
 		at      time.Time
+		rateAfter
 	}
 	bookingCancelledMsg struct {
 		req     int
 		booking *model.Booking
 		err     error
+		rateAfter
 	}
 )
+
+// rated is an API answer: it carries the rate-limit headers the client had
+// seen when it came, so the header follows the answers without asking the
+// client (the request log's events carry them too).
+type rated interface{ rateSeen() api.RateLimit }
+
+// rateAfter is the client's rate-limit state as a command left it.
+type rateAfter struct{ rate api.RateLimit }
+
+func (r rateAfter) rateSeen() api.RateLimit { return r.rate }
 
 // searchCmd runs a search; the answer's text is sanitised here, off the UI path.
 func searchCmd(ctx context.Context, c *api.Client, req int, q model.SearchQuery) tea.Cmd {
@@ -48,7 +63,7 @@ func searchCmd(ctx context.Context, c *api.Client, req int, q model.SearchQuery)
 				resp.Results[i] = model.SanitizeLocation(resp.Results[i])
 			}
 		}
-		return searchDoneMsg{req: req, query: q, resp: resp, err: err}
+		return searchDoneMsg{req: req, query: q, resp: resp, err: err, rateAfter: rateAfter{c.RateLimit()}}
 	}
 }
 
@@ -67,7 +82,7 @@ func createCmd(ctx context.Context, c *api.Client, req int, br model.BookingRequ
 		if res != nil {
 			res.Booking = sanitized(res.Booking)
 		}
-		return bookingCreatedMsg{req: req, result: res, err: err}
+		return bookingCreatedMsg{req: req, result: res, err: err, rateAfter: rateAfter{c.RateLimit()}}
 	}
 }
 
@@ -79,21 +94,21 @@ func resumeCmd(ctx context.Context, c *api.Client, req int, br model.BookingRequ
 		if res != nil {
 			res.Booking = sanitized(res.Booking)
 		}
-		return bookingCreatedMsg{req: req, result: res, err: err}
+		return bookingCreatedMsg{req: req, result: res, err: err, rateAfter: rateAfter{c.RateLimit()}}
 	}
 }
 
 func pollCmd(ctx context.Context, c *api.Client, clock model.Clock, id string, gen int) tea.Cmd {
 	return func() tea.Msg {
 		b, err := c.GetBooking(ctx, id)
-		return bookingPolledMsg{id: id, gen: gen, booking: sanitized(b), err: err, at: clock.Now()}
+		return bookingPolledMsg{id: id, gen: gen, booking: sanitized(b), err: err, at: clock.Now(), rateAfter: rateAfter{c.RateLimit()}}
 	}
 }
 
 func cancelCmd(ctx context.Context, c *api.Client, req int, id, reason string) tea.Cmd {
 	return func() tea.Msg {
 		b, err := c.CancelBooking(ctx, id, reason)
-		return bookingCancelledMsg{req: req, booking: sanitized(b), err: err}
+		return bookingCancelledMsg{req: req, booking: sanitized(b), err: err, rateAfter: rateAfter{c.RateLimit()}}
 	}
 }
 
@@ -102,6 +117,7 @@ func cancelCmd(ctx context.Context, c *api.Client, req int, id, reason string) t
 type usageMsg struct {
 	usage *model.Usage
 	err   error
+	rateAfter
 }
 
 func usageCmd(c *api.Client) tea.Cmd {
@@ -110,7 +126,7 @@ func usageCmd(c *api.Client) tea.Cmd {
 	}
 	return func() tea.Msg {
 		u, err := c.Usage(context.Background())
-		return usageMsg{u, err}
+		return usageMsg{usage: u, err: err, rateAfter: rateAfter{c.RateLimit()}}
 	}
 }
 
@@ -118,6 +134,7 @@ type bookingsListedMsg struct {
 	req  int
 	list *model.BookingList
 	err  error
+	rateAfter
 }
 
 func listCmd(ctx context.Context, c *api.Client, req int, f model.BookingFilter) tea.Cmd {
@@ -128,7 +145,7 @@ func listCmd(ctx context.Context, c *api.Client, req int, f model.BookingFilter)
 				l.Bookings[i] = model.SanitizeBooking(l.Bookings[i])
 			}
 		}
-		return bookingsListedMsg{req: req, list: l, err: err}
+		return bookingsListedMsg{req: req, list: l, err: err, rateAfter: rateAfter{c.RateLimit()}}
 	}
 }
 
@@ -138,6 +155,7 @@ type attemptResolvedMsg struct {
 	a       localstate.Attempt
 	booking *model.Booking
 	err     error
+	rateAfter
 }
 
 // resolveAttemptCmd looks an earlier run's attempt up (sending nothing) and,
@@ -148,6 +166,6 @@ func resolveAttemptCmd(c *api.Client, a localstate.Attempt, forget func(external
 		if (err == nil || api.KindOf(err) == api.KindConflict) && forget != nil {
 			_ = forget(a.ExternalID)
 		}
-		return attemptResolvedMsg{a: a, booking: b, err: err}
+		return attemptResolvedMsg{a: a, booking: b, err: err, rateAfter: rateAfter{c.RateLimit()}}
 	}
 }

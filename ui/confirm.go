@@ -28,9 +28,23 @@ var bookAliases = map[string]string{"reservation_end": "duration"}
 // bookServerWords are words of a server's 400 text that point at a field.
 var bookServerWords = map[string]string{"reservation_end": "duration"}
 
+// confirmDesk is what the booking form uses of the session.
+type confirmDesk interface {
+	recentCustomers() []string
+	remember(place, customer string) tea.Cmd
+	bookedFor(evseUID string, start, end time.Time) (model.Booking, bool)
+	withExternalID(ref string) (model.Booking, bool)
+	attemptFor(evseUID string) *attempt
+	startAttempt(a *attempt, loc model.Location, evse model.EVSE) *attempt
+	submitAttempt(a *attempt, r model.BookingRequest) tea.Cmd
+	recheckAttempt(a *attempt) tea.Cmd
+}
+
 // confirmScreen is the booking form and its outcome handling.
 type confirmScreen struct {
-	c *Common
+	c      Common
+	d      confirmDesk
+	alerts alerts
 	// tried: enter was pressed once. Until then an empty token field is
 	// not marked as an error: the agent has not had the chance to fill it.
 	tried     bool
@@ -56,8 +70,8 @@ type confirmScreen struct {
 	twiceOK *model.BookingRequest
 }
 
-func newConfirmScreen(c *Common, loc model.Location, e model.EVSE, need model.Need) *confirmScreen {
-	s := &confirmScreen{c: c, loc: loc, evse: e, need: need, form: form{keys: c.Keys.Form}}
+func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e model.EVSE, need model.Need) *confirmScreen {
+	s := &confirmScreen{c: c, d: d, alerts: to, loc: loc, evse: e, need: need, form: form{keys: c.Keys.Form}}
 	strategies := make([]string, len(model.TokenStrategies))
 	for i, t := range model.TokenStrategies {
 		strategies[i] = string(t) + " — " + t.Label()
@@ -79,7 +93,7 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE, need model.Ne
 	}
 	s.form.byName("reservation_start").hint = keyName(c.Keys.Book.Earlier) + ": ∓15 min · at least 15 min ahead"
 	s.form.byName("external_id").hint = "unique per booking attempt: how a lost answer is found again"
-	if cs := c.history.Customers; len(cs) > 0 {
+	if cs := d.recentCustomers(); len(cs) > 0 {
 		f := s.form.byName("customer_id")
 		f.options = cs
 		f.hint = "↑/↓ recent customers: " + strings.Join(cs[:min(3, len(cs))], ", ")
@@ -90,7 +104,7 @@ func newConfirmScreen(c *Common, loc model.Location, e model.EVSE, need model.Ne
 		s.setDuration(d)
 	}
 	s.form.focusOn(s.form.index("customer_id"))
-	if a := c.attempts.open(e.EVSEUID); a != nil {
+	if a := d.attemptFor(e.EVSEUID); a != nil {
 		s.resumeAttempt(a) // an attempt for this EVSE goes on: show it, never start another
 	}
 	s.validate()
@@ -182,7 +196,7 @@ func (s *confirmScreen) doubleBooking() (model.Booking, bool) {
 	if s.twiceOK != nil && *s.twiceOK == r {
 		return model.Booking{}, false
 	}
-	return s.c.watch.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd)
+	return s.d.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd)
 }
 
 func (s *confirmScreen) strategy() model.TokenStrategy {
@@ -275,7 +289,7 @@ func (s *confirmScreen) validate() bool {
 	}
 	ext := s.form.byName("external_id")
 	ext.hint = "unique per booking attempt: how a lost answer is found again"
-	if b, used := s.c.watch.withExternalID(r.ExternalID); used && (s.attempt == nil || s.attempt.req.ExternalID != r.ExternalID) {
+	if b, used := s.d.withExternalID(r.ExternalID); used && (s.attempt == nil || s.attempt.req.ExternalID != r.ExternalID) {
 		ext.hint = "⚠ already the reference of booking " + b.ID + " (" + string(b.Status) + "): give this one its own"
 	}
 	return s.ready
@@ -294,6 +308,7 @@ func (s *confirmScreen) shiftStart(d time.Duration) {
 func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case themeChangedMsg:
+		s.c = msg.c
 		s.form.setStyles(s.c.Styles)
 	case heartbeatMsg:
 		s.validate() // "15 minutes ahead" moves with the clock
@@ -344,7 +359,7 @@ func (s *confirmScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Research) && s.outcome == api.KindNotFound:
 		return msgCmd(backToMsg{match: isSearch, then: resubmitMsg{}}), true
 	case key.Matches(msg, k.Recheck) && s.outcome == api.KindUnknownOutcome && s.attempt != nil:
-		return s.c.attempts.recheck(s.attempt), true
+		return s.d.recheckAttempt(s.attempt), true
 	default:
 		return nil, false
 	}
@@ -394,19 +409,19 @@ func (s *confirmScreen) submit() tea.Cmd {
 			shortWindow(b, s.c.Zone), b.ExternalID, keyName(s.c.Keys.Book.Submit))
 		return nil
 	}
-	s.attempt = s.c.attempts.start(s.attempt, s.loc, s.evse)
-	return s.c.attempts.submit(s.attempt, s.built)
+	s.attempt = s.d.startAttempt(s.attempt, s.loc, s.evse)
+	return s.d.submitAttempt(s.attempt, s.built)
 }
 
 // created shows what the answer to this form's attempt meant.
 func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 	if v == booked {
 		b := *msg.result.Booking
-		return tea.Batch(s.c.remember("", b.CustomerID), replace(newStatusScreen(s.c, b, s.loc, msg.result.Adopted)))
+		return tea.Batch(s.d.remember("", b.CustomerID), msgCmd(showStatusMsg{booking: b, loc: s.loc, adopted: msg.result.Adopted, replace: true}))
 	}
 	s.outcome = api.KindOf(msg.err)
-	if cmd, ok := s.c.authFailure(msg.err); ok {
-		return cmd
+	if authFailure(s.c, s.alerts, msg.err) {
+		return nil
 	}
 	e, _ := api.AsError(msg.err)
 	text := ""
@@ -463,7 +478,7 @@ func (s *confirmScreen) laterSlot() {
 	r := s.built
 	d := r.ReservationEnd.Sub(r.ReservationStart)
 	next := r.ReservationEnd
-	if b, mine := s.c.watch.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd); mine {
+	if b, mine := s.d.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd); mine {
 		if _, end := b.Window(); end.After(next) {
 			next = end
 		}

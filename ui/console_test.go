@@ -194,11 +194,11 @@ func TestWatchlistRateBudget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h.app.c.watch.track(*res.Booking, model.Location{}, false)
+			h.app.s.watch.track(*res.Booking, model.Location{}, false)
 			n++
 		}
 	}
-	wl := h.app.c.watch
+	wl := h.app.s.watch
 	// Two ticks with no answers in between: nothing is polled twice.
 	now := h.clock.Now()
 	h.clock.Advance(10 * time.Second)

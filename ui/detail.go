@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -11,9 +12,15 @@ import (
 	"github.com/petitmonde/chargedesk/ui/list"
 )
 
+// detailDesk is what the location screen uses of the session.
+type detailDesk interface {
+	bookedFor(evseUID string, start, end time.Time) (model.Booking, bool)
+}
+
 // detailScreen shows one location and every EVSE; bookable ones are selectable.
 type detailScreen struct {
-	c     *Common
+	c     Common
+	d     detailDesk
 	loc   model.Location
 	need  model.Need // what the driver asked for: EVSEs that miss it are dimmed, not preselected
 	list  list.Model // over loc.EVSEs; only bookable ones can be selected
@@ -22,8 +29,8 @@ type detailScreen struct {
 	w, h  int
 }
 
-func newDetailScreen(c *Common, loc model.Location, marks []marker, need model.Need) *detailScreen {
-	s := &detailScreen{c: c, loc: loc, marks: marks, need: need}
+func newDetailScreen(c Common, d detailDesk, loc model.Location, marks []marker, need model.Need) *detailScreen {
+	s := &detailScreen{c: c, d: d, loc: loc, marks: marks, need: need}
 	keys := c.Keys.List
 	keys.Up, keys.Down = c.Keys.Detail.Up, c.Keys.Detail.Down
 	s.list = list.New(keys, 1)
@@ -85,6 +92,8 @@ func (s *detailScreen) selectEVSE(uid string) {
 
 func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case themeChangedMsg:
+		s.c = msg.c
 	case markMsg:
 		s.marks = append(s.marks, msg.m)
 	case tea.KeyPressMsg:
@@ -93,7 +102,7 @@ func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		if key.Matches(msg, s.c.Keys.Detail.Book) && !s.c.Mode.ReadOnly {
 			if i := s.list.Cursor(); i >= 0 {
-				return s, push(newConfirmScreen(s.c, s.loc, s.loc.EVSEs[i], s.need))
+				return s, msgCmd(showFormMsg{loc: s.loc, evse: s.loc.EVSEs[i], need: s.need})
 			}
 		}
 	}
@@ -160,7 +169,7 @@ func (s *detailScreen) evseLine(i int, selected bool) string {
 			flag = st.Marked.Render(" ⚑ " + m.status)
 		}
 	}
-	if b, mine := s.c.watch.bookedFor(e.EVSEUID, s.need.Start, s.need.End); mine {
+	if b, mine := s.d.bookedFor(e.EVSEUID, s.need.Start, s.need.End); mine {
 		flag += st.Info.Render(" ◉ yours " + shortWindow(b, s.c.Zone))
 	}
 	uid := pad(e.EVSEUID, 20)

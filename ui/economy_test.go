@@ -169,7 +169,7 @@ func TestUsageAskedAgainAfterAFailedStart(t *testing.T) {
 		}
 		h.sim.ServeHTTP(w, r)
 	})
-	h.app.c.usage = nil // as if the start's ask had failed:
+	h.app.s.usage = nil // as if the start's ask had failed:
 	before := h.count("GET", "/usage")
 	h.send(usageMsg{err: &api.Error{Kind: api.KindServer, Status: 502}})
 	h.advance(10 * time.Second)

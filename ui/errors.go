@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/petitmonde/chargedesk/api"
@@ -13,18 +12,30 @@ import (
 	"github.com/petitmonde/chargedesk/styles"
 )
 
-// authFailure is the one handling of a 401 or 403, whichever screen met it:
-// an overlay naming the setting to fix. ok is false for any other error.
-func (c *Common) authFailure(err error) (cmd tea.Cmd, ok bool) {
+// authFailure is the one handling of a 401 or 403, whichever screen met
+// it: a box naming the setting to fix, raised on to. It is false, and
+// raises nothing, for any other error.
+func authFailure(c Common, to alerts, err error) bool {
+	if !isAuthFailure(err) {
+		return false
+	}
+	title, body := authHelp(c, err)
+	to.open(newTextBox(c, title, body))
+	return true
+}
+
+// isAuthFailure tells a 401 or 403: the key is wrong, or the account is
+// not active.
+func isAuthFailure(err error) bool {
 	switch api.KindOf(err) {
 	case api.KindUnauthorized, api.KindForbidden:
-		return showOverlay(c.authHelp(err)), true
+		return true
 	}
-	return nil, false
+	return false
 }
 
 // authHelp names what to fix after a 401 or 403.
-func (c *Common) authHelp(err error) (title, body string) {
+func authHelp(c Common, err error) (title, body string) {
 	e, _ := api.AsError(err)
 	msg := ""
 	if e != nil {

@@ -7,7 +7,7 @@ import (
 )
 
 // KeyMap is every key binding of the program, in one place. Screens match
-// keys against these bindings, the footer and the help overlay show their
+// keys against these bindings, the footer and the help dialog show their
 // help, and hints written into screen text name their keys through
 // keyName, so what the screen says and what the keys do cannot disagree.
 type KeyMap struct {
@@ -17,7 +17,7 @@ type KeyMap struct {
 	Log, LogAlways              key.Binding
 	Notices, NoticesAlways      key.Binding
 	Usage, UsageClose           key.Binding
-	Yes, No, Dismiss            key.Binding // overlays: confirm, refuse, close
+	Yes, No, Dismiss            key.Binding // boxed dialogs: confirm, refuse, close
 	FieldHelp                   key.Binding // help while a field has focus
 	List                        list.KeyMap
 	Form                        FormKeys

@@ -15,9 +15,6 @@ import (
 	"github.com/petitmonde/chargedesk/ui/list"
 )
 
-// maxLog is how many calls the request log keeps.
-const maxLog = 1000
-
 // logEventMsg carries one API call from the client's hook into Update.
 type logEventMsg struct{ ev api.Event }
 
@@ -49,10 +46,18 @@ func listenEvents(ch <-chan api.Event) tea.Cmd {
 	}
 }
 
+// logDesk is what the request log uses of the session: its calls, oldest
+// first.
+type logDesk interface {
+	calls() int
+	call(i int) api.Event
+}
+
 // logScreen lists every API call of the session, newest first; enter shows
 // the bodies, y copies the call as a curl command.
 type logScreen struct {
-	c      *Common
+	c      Common
+	d      logDesk
 	list   list.Model // row i is the i-th newest call
 	detail bool
 	vp     viewport.Model
@@ -60,9 +65,9 @@ type logScreen struct {
 	w, h   int
 }
 
-func newLogScreen(c *Common) *logScreen {
-	s := &logScreen{c: c, vp: viewport.New(), list: list.New(c.Keys.List, 1)}
-	s.list.SetLen(len(c.log))
+func newLogScreen(c Common, d logDesk) *logScreen {
+	s := &logScreen{c: c, d: d, vp: viewport.New(), list: list.New(c.Keys.List, 1)}
+	s.list.SetLen(d.calls())
 	return s
 }
 
@@ -90,16 +95,18 @@ func (s *logScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{s.c.Keys.List.Up, s.c.Keys.List.Down, k.Open, k.Curl, k.Close}}
 }
 
-func (s *logScreen) n() int { return len(s.c.log) }
+func (s *logScreen) n() int { return s.d.calls() }
 
 // at returns the i-th newest event.
-func (s *logScreen) at(i int) api.Event { return s.c.log[len(s.c.log)-1-i] }
+func (s *logScreen) at(i int) api.Event { return s.d.call(s.d.calls() - 1 - i) }
 
 func (s *logScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	k := s.c.Keys.RequestLog
 	cur := s.list.Cursor()
 	s.list.SetLen(s.n())
 	switch msg := msg.(type) {
+	case themeChangedMsg:
+		s.c = msg.c
 	case logEventMsg:
 		if cur > 0 {
 			s.list.Select(cur + 1) // keep the same call selected as new ones arrive on top

@@ -69,17 +69,10 @@ func ringStep(radius float64) float64 {
 	return 100
 }
 
-// mapView draws the results around the search point in w×h cells.
-func (s *resultsScreen) mapView(w, h int) string {
-	st := s.c.Styles
-	q := s.query
-	radius := q.RadiusKM
-	if radius == 0 {
-		radius = model.DefaultRadiusKM
-	}
-	cv := newCanvas(w, h)
-	pr := newProjection(q.Lat, q.Lng, radius, w, h)
-	step := ringStep(radius)
+// rings draws the distance rings around the centre, every step km to
+// radius (inner rings dotted, the search radius solid), and returns step.
+func (c *brailleCanvas) rings(pr projection, radius float64) (step float64) {
+	step = ringStep(radius)
 	var rings []float64
 	for r := step; r < radius-1e-9; r += step {
 		rings = append(rings, r)
@@ -91,51 +84,71 @@ func (s *resultsScreen) mapView(w, h int) string {
 		for i := 0; i < n; i++ {
 			a := 2 * math.Pi * float64(i) / float64(n)
 			if i%2 == 1 && r < radius {
-				continue // inner rings dotted, the search radius solid
+				continue
 			}
-			cv.set(int(math.Round(pr.cx+rd*math.Cos(a))), int(math.Round(pr.cy+rd*math.Sin(a))))
+			c.set(int(math.Round(pr.cx+rd*math.Cos(a))), int(math.Round(pr.cy+rd*math.Sin(a))))
 		}
 	}
-	// Markers, by cell: the selected one wins, then failed, then bookable.
-	type mark struct {
-		r    string
-		prio int
+	return step
+}
+
+// mapMark is what a cell shows instead of the rings, and how much it
+// matters: of two in one cell, the one that matters more shows.
+type mapMark struct {
+	r    string
+	prio int
+}
+
+// mapMarks are the markers of a w×h map, by cell.
+type mapMarks struct {
+	w, h  int
+	cells map[[2]int]mapMark
+}
+
+func (m *mapMarks) put(x, y int, mk mapMark) {
+	if x < 0 || y < 0 || x >= m.w || y >= m.h {
+		return
 	}
-	marks := map[[2]int]mark{}
-	put := func(x, y int, m mark) {
-		if x < 0 || y < 0 || x >= w || y >= h {
-			return
-		}
-		if old, ok := marks[[2]int{x, y}]; !ok || m.prio > old.prio {
-			marks[[2]int{x, y}] = m
-		}
+	if old, ok := m.cells[[2]int{x, y}]; !ok || mk.prio > old.prio {
+		m.cells[[2]int{x, y}] = mk
 	}
+}
+
+// markers places the results shown on the map: the selected one wins,
+// then a failed one, then bookable over search-only; the search point
+// above all.
+func (s *resultsScreen) markers(pr projection, w, h int) *mapMarks {
+	st := s.c.Styles
+	m := &mapMarks{w: w, h: h, cells: map[[2]int]mapMark{}}
 	sel, hasSel := s.selected()
 	for _, idx := range s.view {
 		l := s.resp.Results[idx]
 		if l.Coordinates == nil {
 			continue
 		}
-		px, py := pr.dot(l.Coordinates.Latitude, l.Coordinates.Longitude)
-		m := mark{st.SearchOnly.Render("○"), 1}
+		mk := mapMark{st.SearchOnly.Render("○"), 1}
 		if l.BookableCount() > 0 {
-			m = mark{st.BookableTag.Render("●"), 2}
+			mk = mapMark{st.BookableTag.Render("●"), 2}
 		}
-		for _, mk := range s.marks {
-			if mk.locationID == l.LocationID {
-				m = mark{st.Marked.Render("⚑"), 3}
+		for _, f := range s.marks {
+			if f.locationID == l.LocationID {
+				mk = mapMark{st.Marked.Render("⚑"), 3}
 			}
 		}
 		if hasSel && l.LocationID == sel.LocationID {
-			m = mark{st.Selected.Render("◉"), 4}
+			mk = mapMark{st.Selected.Render("◉"), 4}
 		}
-		put(px/2, py/4, m)
+		px, py := pr.dot(l.Coordinates.Latitude, l.Coordinates.Longitude)
+		m.put(px/2, py/4, mk)
 	}
-	put(int(pr.cx)/2, int(pr.cy)/4, mark{st.Info.Render("+"), 5})
+	m.put(int(pr.cx)/2, int(pr.cy)/4, mapMark{st.Info.Render("+"), 5})
+	return m
+}
 
-	ring := lipgloss.NewStyle().Foreground(st.Muted)
+// render draws the canvas in ring style with the markers over it.
+func (c *brailleCanvas) render(marks *mapMarks, ring lipgloss.Style) string {
 	var b strings.Builder
-	for y := 0; y < h; y++ {
+	for y := 0; y < c.h; y++ {
 		var run strings.Builder
 		flush := func() {
 			if run.Len() > 0 {
@@ -143,30 +156,55 @@ func (s *resultsScreen) mapView(w, h int) string {
 				run.Reset()
 			}
 		}
-		for x := 0; x < w; x++ {
-			if m, ok := marks[[2]int{x, y}]; ok {
+		for x := 0; x < c.w; x++ {
+			if m, ok := marks.cells[[2]int{x, y}]; ok {
 				flush()
 				b.WriteString(m.r)
 				continue
 			}
-			run.WriteRune(cv.cell(x, y))
+			run.WriteRune(c.cell(x, y))
 		}
 		flush()
 		b.WriteString("\n")
 	}
+	return b.String()
+}
+
+// mapView draws the results around the search point in w×h cells, the
+// legend, and the selected location under it.
+func (s *resultsScreen) mapView(w, h int) string {
+	st := s.c.Styles
+	q := s.query
+	radius := q.RadiusKM
+	if radius == 0 {
+		radius = model.DefaultRadiusKM
+	}
+	cv := newCanvas(w, h)
+	pr := newProjection(q.Lat, q.Lng, radius, w, h)
+	step := cv.rings(pr, radius)
+	var b strings.Builder
+	b.WriteString(cv.render(s.markers(pr, w, h), lipgloss.NewStyle().Foreground(st.Muted)))
 	legend := fmt.Sprintf("N↑  + search point · rings every %g km, outer = %g km · %s bookable %s search-only %s failed %s selected",
 		step, radius, st.BookableTag.Render("●"), st.SearchOnly.Render("○"), st.Marked.Render("⚑"), st.Selected.Render("◉"))
 	b.WriteString(trunc(legend, w) + "\n")
-	if hasSel {
-		tag := "search-only"
-		if sel.BookableCount() > 0 {
-			tag = fmt.Sprintf("%d bookable", sel.BookableCount())
-		}
-		price := ""
-		if p, ok := sel.EstimatedPrice(); ok {
-			price = " · ~" + model.FormatPrice(p, sel.Pricing.Currency)
-		}
-		b.WriteString(trunc(st.Bold.Render(fmt.Sprintf("◉ %s  %s", strings.TrimSpace(model.FormatDistance(sel.DistanceKM)), sel.Name))+st.Subtle.Render(fmt.Sprintf(" · %s · %s%s", model.JoinNonEmpty(", ", sel.Address, sel.City), tag, price)), w) + "\n")
+	if sel, ok := s.selected(); ok {
+		b.WriteString(trunc(s.selectedLine(sel), w) + "\n")
 	}
 	return b.String()
+}
+
+// selectedLine is the selected location under the map: distance, name,
+// address, what can be booked, the price.
+func (s *resultsScreen) selectedLine(sel model.Location) string {
+	st := s.c.Styles
+	tag := "search-only"
+	if sel.BookableCount() > 0 {
+		tag = fmt.Sprintf("%d bookable", sel.BookableCount())
+	}
+	price := ""
+	if p, ok := sel.EstimatedPrice(); ok {
+		price = " · ~" + model.FormatPrice(p, sel.Pricing.Currency)
+	}
+	return st.Bold.Render(fmt.Sprintf("◉ %s  %s", strings.TrimSpace(model.FormatDistance(sel.DistanceKM)), sel.Name)) +
+		st.Subtle.Render(fmt.Sprintf(" · %s · %s%s", model.JoinNonEmpty(", ", sel.Address, sel.City), tag, price))
 }

@@ -191,7 +191,7 @@ func TestPlaceTypedBeforeTheGazetteerIsReady(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small)
 	ready := false
-	h.app.c.placesReady = func() bool { return ready }
+	h.app.s.gazetteer = func() bool { return ready }
 	h.typeText("Aschh")
 	h.wantScreen("loading the place list…")
 	ready = true

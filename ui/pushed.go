@@ -95,18 +95,18 @@ func (a *App) pushUpdate(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case pushOpenMsg:
 		a.push.open, a.push.fails = true, 0
-		a.c.watch.setPushed(true)
-		a.c.notices.add(a.c.Now(), "status changes are pushed by the gateway: nothing is polled in the background", false, "")
+		a.s.setPushed(true)
+		a.s.notify("status changes are pushed by the gateway: nothing is polled in the background")
 		return listenPush(a.push.ch)
 	case pushedMsg:
-		a.c.watch.observe(msg.booking)
+		a.s.observe(msg.booking)
 		return tea.Batch(listenPush(a.push.ch), a.forward(msg))
 	case pushDownMsg:
 		was := a.push.open
 		a.push.down(a.c.Now())
-		a.c.watch.setPushed(false)
+		a.s.setPushed(false)
 		if was {
-			a.c.notices.add(a.c.Now(), "⚠ the gateway's pushed updates stopped ("+model.SanitizeLine(msg.err.Error())+"): polling again", false, "")
+			a.s.notify("⚠ the gateway's pushed updates stopped (" + model.SanitizeLine(msg.err.Error()) + "): polling again")
 		}
 	}
 	return nil

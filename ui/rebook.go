@@ -38,7 +38,7 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 		}
 	}
 	if rs == nil {
-		a.overlay = &overlay{title: "Next best charger", body: "It is chosen from the results of a search, and none is open.\n" + keyName(a.c.Keys.Status.NewSearch) + " starts a new search around the driver."}
+		a.dialogs.open(newTextBox(a.c, "Next best charger", "It is chosen from the results of a search, and none is open.\n"+keyName(a.c.Keys.Status.NewSearch)+" starts a new search around the driver."))
 		return nil
 	}
 	status := string(failed.Status)
@@ -48,17 +48,17 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 	rs.Update(markMsg{marker{locationID: failed.LocationID, evseUID: failed.EVSEUID, status: status}})
 	loc, evse, ok := rs.nextBest(failed)
 	if !ok {
-		a.overlay = &overlay{title: "Next best charger", body: fmt.Sprintf("None of the %d results has another free EVSE that fits the search.\n%s starts a new search (a wider radius may help).", len(rs.resp.Results), keyName(a.c.Keys.Status.NewSearch))}
+		a.dialogs.open(newTextBox(a.c, "Next best charger", fmt.Sprintf("None of the %d results has another free EVSE that fits the search.\n%s starts a new search (a wider radius may help).", len(rs.resp.Results), keyName(a.c.Keys.Status.NewSearch))))
 		return nil
 	}
 	for len(a.stack) > 1 && a.top() != Screen(rs) {
 		a.pop()
 	}
-	d := newDetailScreen(a.c, loc, rs.marks, rs.query.Need())
+	d := newDetailScreen(a.c, a.s, loc, rs.marks, rs.query.Need())
 	d.selectEVSE(evse.EVSEUID)
 	d.SetSize(a.contentSize())
 	a.stack = append(a.stack, d)
-	cs := newConfirmScreen(a.c, loc, evse, rs.query.Need())
+	cs := newConfirmScreen(a.c, a.s, a.dialogs, loc, evse, rs.query.Need())
 	cs.prefill(failed)
 	cs.proposal = fmt.Sprintf("Next best charger after %s: %s away. Check the details; %s books it.", status, strings.TrimSpace(model.FormatDistance(loc.DistanceKM)), keyName(a.c.Keys.Book.Submit))
 	cs.SetSize(a.contentSize())

@@ -32,10 +32,16 @@ type marker struct {
 	status              string
 }
 
+// resultsDesk is what the results list uses of the session.
+type resultsDesk interface {
+	bookedAt(locationID string) []model.Booking
+}
+
 // resultsScreen lists the locations of a search. Its list draws only the
 // rows in view, so 10,000 results cost what 10 do.
 type resultsScreen struct {
-	c      *Common
+	c      Common
+	d      resultsDesk
 	query  model.SearchQuery
 	resp   *model.SearchResponse
 	hay    []string // lower-case text per location for the filter
@@ -50,8 +56,8 @@ type resultsScreen struct {
 	place  string // what the search was near, as the agent knows it ("" coordinates)
 }
 
-func newResultsScreen(c *Common, q model.SearchQuery, resp *model.SearchResponse) *resultsScreen {
-	s := &resultsScreen{c: c, query: q, resp: resp, list: list.New(c.Keys.List, 2)}
+func newResultsScreen(c Common, d resultsDesk, q model.SearchQuery, resp *model.SearchResponse, place string) *resultsScreen {
+	s := &resultsScreen{c: c, d: d, query: q, resp: resp, place: place, list: list.New(c.Keys.List, 2)}
 	s.hay = make([]string, len(resp.Results))
 	for i, l := range resp.Results {
 		s.hay[i] = strings.ToLower(l.Name + " " + l.Address + " " + l.City + " " + l.PostalCode + " " + l.CPOName + " " + l.LocationID)
@@ -167,6 +173,7 @@ func (s *resultsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.notice = fmt.Sprintf("%s ended %s — pick another charger (⚑ marks the one that failed).", msg.m.evseUID, msg.m.status)
 		return s, nil
 	case themeChangedMsg:
+		s.c = msg.c
 		s.list.SetInputStyles(inputStyles(s.c.Styles.IsDark))
 		return s, nil
 	case tea.PasteMsg, tea.KeyPressMsg:
@@ -199,7 +206,7 @@ func (s *resultsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.rebuild()
 	case key.Matches(msg, k.Open):
 		if loc, ok := s.selected(); ok {
-			return push(newDetailScreen(s.c, loc, s.marks, s.query.Need()))
+			return msgCmd(showLocationMsg{loc: loc, marks: s.marks, need: s.query.Need()})
 		}
 	}
 	return nil
@@ -278,7 +285,7 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 			tag = st.Marked.Render("⚑ "+m.status) + " " + tag
 		}
 	}
-	for _, b := range s.c.watch.bookedAt(l.LocationID) {
+	for _, b := range s.d.bookedAt(l.LocationID) {
 		if bs, be := b.Window(); s.query.Start.IsZero() || (bs.Before(s.query.End) && s.query.Start.Before(be)) {
 			tag = st.Info.Render("◉ yours "+shortWindow(b, s.c.Zone)) + " " + tag
 			break

@@ -24,16 +24,38 @@ type Screen interface {
 }
 
 // escCapturer is a screen that uses esc itself at the moment (to leave a
-// filter or close a dialog) instead of going back.
+// list's filter or a field) instead of going back. Dialogs take their own
+// esc: a screen never needs this for one.
 type escCapturer interface{ CapturesEsc() bool }
 
 // closer is a screen with work to stop when it leaves the stack.
 type closer interface{ Close() }
 
-// Navigation messages, sent by screens to the root.
+// Navigation: a screen asks the root for the next screen by what it is to
+// show; the root builds it with the part of the session that screen uses
+// (so no screen holds more than its own) and pushes it.
 type (
-	pushMsg    struct{ s Screen }
-	replaceMsg struct{ s Screen } // replace the top of the stack
+	showResultsMsg struct {
+		query model.SearchQuery
+		resp  *model.SearchResponse
+		place string // what the search was near, as the agent typed it ("" coordinates)
+	}
+	showLocationMsg struct {
+		loc   model.Location
+		marks []marker
+		need  model.Need
+	}
+	showFormMsg struct {
+		loc  model.Location
+		evse model.EVSE
+		need model.Need
+	}
+	showStatusMsg struct {
+		booking model.Booking
+		loc     model.Location
+		adopted bool
+		replace bool // in place of the screen that asks (the booking form)
+	}
 	// backToMsg pops to the newest screen that match accepts, then delivers
 	// then. With none in the stack it shows missing (if set) and stays.
 	backToMsg struct {
@@ -42,19 +64,10 @@ type (
 		missing string
 	}
 	// rebookMsg asks for the next best charger after a failed booking.
-	rebookMsg  struct{ booking model.Booking }
-	overlayMsg struct {
-		title string
-		body  string
-	}
+	rebookMsg struct{ booking model.Booking }
 )
 
-func push(s Screen) tea.Cmd    { return func() tea.Msg { return pushMsg{s} } }
-func replace(s Screen) tea.Cmd { return func() tea.Msg { return replaceMsg{s} } }
 func msgCmd(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
-func showOverlay(title, body string) tea.Cmd {
-	return msgCmd(overlayMsg{title: title, body: body})
-}
 
 // heartbeatMsg is the root's one-second tick that drives countdowns,
 // "last checked Ns ago" and due retries.

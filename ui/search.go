@@ -23,10 +23,21 @@ var searchAliases = map[string]string{"lat": "place", "lng": "place", "end_time"
 // searchServerWords are words of a server's 400 text that point at a field.
 var searchServerWords = map[string]string{"latitude": "place", "longitude": "place"}
 
+// searchDesk is what the search form uses of the session.
+type searchDesk interface {
+	nextReq() int
+	recentPlaces() []string
+	remember(place, customer string) tea.Cmd
+	placesReady() bool
+	geocoder() *api.Geocoder
+}
+
 // searchScreen is the search form.
 type searchScreen struct {
-	c    *Common
-	form form
+	c      Common
+	d      searchDesk
+	alerts alerts
+	form   form
 
 	req     int
 	cancel  context.CancelFunc
@@ -44,8 +55,8 @@ type searchScreen struct {
 	geoCancel    context.CancelFunc
 }
 
-func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScreen {
-	s := &searchScreen{c: c, form: form{keys: c.Keys.Form}}
+func newSearchScreen(c Common, d searchDesk, to alerts, q *model.SearchQuery, place string) *searchScreen {
+	s := &searchScreen{c: c, d: d, alerts: to, form: form{keys: c.Keys.Form}}
 	radius, power, conn := "", "", 0
 	if q != nil {
 		if place == "" {
@@ -87,7 +98,7 @@ func newSearchScreen(c *Common, q *model.SearchQuery, place string) *searchScree
 	p.sugg.make = s.placeSuggestions
 	p.longHint = true
 	s.placeHint = "type a town, postal code or station (↑/↓ big cities) · or paste coordinates"
-	if len(c.history.Places) > 0 {
+	if len(d.recentPlaces()) > 0 {
 		s.placeHint = "type a town, postal code or station (↑/↓ recent places) · or paste coordinates"
 	}
 	p.hint = s.placeHint
@@ -119,7 +130,7 @@ func connectorChoices() []model.ConnectorType {
 func (s *searchScreen) places() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, p := range s.c.history.Places {
+	for _, p := range s.d.recentPlaces() {
 		out = append(out, p)
 		seen[strings.ToLower(p)] = true
 	}
@@ -161,6 +172,7 @@ func (s *searchScreen) Close() {
 func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case themeChangedMsg:
+		s.c = msg.c
 		s.form.setStyles(s.c.Styles)
 	case heartbeatMsg:
 		if s.pending != nil && s.retry.fire(s.c.Now()) {
@@ -227,7 +239,7 @@ func (s *searchScreen) input() model.SearchInput {
 func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
 	in := s.input()
 	placeF, start := s.form.byName("place"), s.form.byName("start_time")
-	if !final && !s.c.placesReady() {
+	if !final && !s.d.placesReady() {
 		// The gazetteer is still being decoded (a few tens of ms after
 		// start): a key must not wait for it. Enter would.
 		placeF.hint = "loading the place list…"
@@ -278,7 +290,7 @@ func (s *searchScreen) send(q model.SearchQuery) tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	s.req = s.c.NextReq()
+	s.req = s.d.nextReq()
 	s.pending = &q
 	return searchCmd(ctx, s.c.Client, s.req, q)
 }
@@ -287,15 +299,15 @@ func (s *searchScreen) done(msg searchDoneMsg) tea.Cmd {
 	if msg.err == nil {
 		s.pending = nil
 		s.retry.clear()
-		r := newResultsScreen(s.c, msg.query, msg.resp)
+		show := showResultsMsg{query: msg.query, resp: msg.resp}
 		if s.place.Named {
-			r.place = s.place.Name
+			show.place = s.place.Name
 		}
-		return tea.Batch(s.c.remember(s.form.byName("place").value(), ""), push(r))
+		return tea.Batch(s.d.remember(s.form.byName("place").value(), ""), msgCmd(show))
 	}
-	if cmd, ok := s.c.authFailure(msg.err); ok {
+	if authFailure(s.c, s.alerts, msg.err) {
 		s.pending = nil
-		return cmd
+		return nil
 	}
 	if s.retry.schedule(s.c.Now(), msg.err) {
 		return nil // 429, 5xx or no answer: the banner counts down to the retry
@@ -328,7 +340,7 @@ func (s *searchScreen) View() string {
 	case s.retry.pending():
 		b.WriteString(s.retry.banner(st, s.c.Now(), s.c.Zone, s.form.width) + "\n")
 	case s.geocoding != "":
-		b.WriteString(st.Info.Render("Looking the address up with "+s.c.geocoder.Host()+"…") + "\n")
+		b.WriteString(st.Info.Render("Looking the address up with "+s.d.geocoder().Host()+"…") + "\n")
 	case s.pending != nil:
 		b.WriteString(st.Info.Render("Searching…") + "\n")
 	case s.topErr != "":

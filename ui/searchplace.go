@@ -37,7 +37,7 @@ func preloadPlacesCmd() tea.Msg {
 // start with the text, then the gazetteer's matches (their labels resolve
 // to them); for coordinates that look swapped, the pair swapped.
 func (s *searchScreen) placeSuggestions(typed string) []suggestion {
-	if !s.c.placesReady() {
+	if !s.d.placesReady() {
 		return nil
 	}
 	if p, err := model.ResolvePlace(typed); err == nil && !p.Named {
@@ -50,7 +50,7 @@ func (s *searchScreen) placeSuggestions(typed string) []suggestion {
 	var out []suggestion
 	seen := map[string]bool{}
 	fold := strings.ToLower(strings.TrimSpace(typed))
-	for _, h := range s.c.history.Places {
+	for _, h := range s.d.recentPlaces() {
 		if strings.HasPrefix(strings.ToLower(h), fold) && !strings.EqualFold(h, typed) && len(out) < 3 {
 			out = append(out, suggestion{value: h, note: "recent"})
 			seen[h] = true
@@ -80,7 +80,7 @@ func placeNote(p model.Place) string {
 // configured, the gazetteer does not know the text (or its street), and
 // the geocoder has not answered or failed for it already; nil otherwise.
 func (s *searchScreen) geocode() tea.Cmd {
-	g := s.c.geocoder
+	g := s.d.geocoder()
 	text := s.form.byName("place").value()
 	switch {
 	case g == nil || text == "" || s.geocoding == text || text == s.geoFailedFor:
@@ -109,7 +109,7 @@ func (s *searchScreen) geocoded(msg geocodedMsg) tea.Cmd {
 		return nil // the agent has typed on
 	}
 	s.geocoding = ""
-	host := s.c.geocoder.Host()
+	host := s.d.geocoder().Host()
 	if msg.err != nil {
 		s.geoFailedFor = msg.text
 		s.geoNote = model.SanitizeLine(msg.err.Error()) + " — the offline answer is used"

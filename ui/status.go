@@ -18,25 +18,36 @@ type seen struct {
 	seenAt time.Time // when chargedesk learnt of it
 }
 
+// statusDesk is what the status screen uses of the session.
+type statusDesk interface {
+	track(b model.Booking, loc model.Location, adopted bool)
+	watching(id string) (watched, bool)
+	seen(id string)
+	refresh(id string) tea.Cmd
+	cancelDesk
+	messageDesk
+}
+
 // statusScreen shows one booking of the watchlist. The watchlist does the
 // polling, so leaving this screen does not stop watching an active booking.
+// The cancel dialog and the driver message dock on it.
 type statusScreen struct {
-	c      *Common
+	c      Common
+	d      statusDesk
+	alerts alerts
 	id     string
-	dialog cancelDialog
 	note   string
-	msg    bool // the driver message is shown
 	w, h   int
 }
 
-func newStatusScreen(c *Common, b model.Booking, loc model.Location, adopted bool) *statusScreen {
-	c.watch.track(b, loc, adopted)
-	return &statusScreen{c: c, id: b.ID, dialog: newCancelDialog(c)}
+func newStatusScreen(c Common, d statusDesk, to alerts, b model.Booking, loc model.Location, adopted bool) *statusScreen {
+	d.track(b, loc, adopted)
+	return &statusScreen{c: c, d: d, alerts: to, id: b.ID}
 }
 
 // entry is what the watchlist knows of the booking now.
 func (s *statusScreen) entry() watched {
-	w, _ := s.c.watch.view(s.id)
+	w, _ := s.d.watching(s.id)
 	return w
 }
 
@@ -45,26 +56,19 @@ func (s *statusScreen) entry() watched {
 const staleAfter = 30 * time.Second
 
 func (s *statusScreen) Init() tea.Cmd {
-	s.c.watch.seen(s.id)
+	s.d.seen(s.id)
 	if w := s.entry(); s.c.Now().Sub(w.lastChecked) > staleAfter && w.active() {
-		return s.c.watch.refresh(s.id)
+		return s.d.refresh(s.id)
 	}
 	return nil
 }
 
-func (s *statusScreen) Title() string     { return "Booking status" }
-func (s *statusScreen) Typing() bool      { return s.dialog.typing() }
-func (s *statusScreen) CapturesEsc() bool { return s.dialog.open || s.msg }
-func (s *statusScreen) SetSize(w, h int) {
-	s.w, s.h = w, h
-	s.dialog.reason.SetWidth(max(10, min(60, w-10)))
-}
+func (s *statusScreen) Title() string    { return "Booking status" }
+func (s *statusScreen) Typing() bool     { return false }
+func (s *statusScreen) SetSize(w, h int) { s.w, s.h = w, h }
 
 func (s *statusScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys.Status
-	if s.dialog.open {
-		return s.dialog.help()
-	}
 	b := s.entry().booking
 	out := []key.Binding{k.Refresh}
 	if b.Status.Cancellable() {
@@ -84,90 +88,58 @@ func (s *statusScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Refresh, k.Cancel, k.Message}, {k.Another, k.NextBest, k.NewSearch}}
 }
 
-// driverMessage is the text for the driver, in the language chosen.
-func (s *statusScreen) driverMessage() string {
-	w := s.entry()
-	return model.DriverMessage(w.booking, w.loc, s.c.Zone, s.c.lang)
-}
-
-// messageReady tells whether there is something to tell the driver: the
-// booking is confirmed (or the car is already there).
-func messageReady(st model.Status) bool { return st == model.Confirmed || st == model.Attending }
-
-// showMessage copies the driver message (OSC 52) and shows it; it claims
-// the copy only when the terminal is known to take one.
-func (s *statusScreen) showMessage() tea.Cmd {
-	s.msg = true
-	if s.c.clipboardOK {
-		s.note = "Copied to the clipboard (OSC 52); also shown here."
-	} else {
-		s.note = "Select and copy the text above: this terminal may not take a copy from chargedesk."
-	}
-	return tea.SetClipboard(s.driverMessage())
-}
-
 func (s *statusScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
-	s.c.watch.seen(s.id) // on screen: seen
-	w := s.entry()
-	k := s.c.Keys.Status
+	if t, ok := msg.(themeChangedMsg); ok { // every screen gets it, on screen or not
+		s.c = t.c
+		return s, nil
+	}
+	s.d.seen(s.id) // on screen: seen
 	switch msg := msg.(type) {
-	case themeChangedMsg:
-		s.dialog.reason.SetStyles(inputStyles(s.c.Styles.IsDark))
-	case bookingCancelledMsg:
-		b, note, cmd := s.dialog.result(msg)
-		if b != nil {
-			s.c.watch.observe(*b)
-			s.c.notices.settle(b.ID) // the agent cancelled it: nothing of it to announce
-			s.note = note
+	case cancelAnsweredMsg:
+		if msg.refused {
+			return s, s.d.refresh(s.id) // the status may have moved on
 		}
-		if cmd == nil && b == nil && s.dialog.err != "" {
-			cmd = s.c.watch.refresh(s.id) // the status may have moved on
+		if msg.booking != nil {
+			s.note = msg.note
 		}
-		return s, cmd
-	case tea.PasteMsg:
-		return s, s.dialog.paste(msg)
 	case tea.KeyPressMsg:
-		if s.dialog.open {
-			return s, s.dialog.key(msg)
-		}
-		if s.msg && key.Matches(msg, k.CloseMessage) {
-			s.msg = false
-			return s, nil
-		}
-		if s.msg && key.Matches(msg, k.Language) {
-			s.c.lang = s.c.lang.Other()
-			return s, s.showMessage()
-		}
-		switch {
-		case key.Matches(msg, k.Refresh):
-			return s, s.c.watch.refresh(s.id)
-		case key.Matches(msg, k.Cancel):
-			s.note = s.dialog.start(w.booking)
-		case key.Matches(msg, k.Message) && messageReady(w.booking.Status):
-			return s, s.showMessage()
-		case key.Matches(msg, k.Message):
-			s.note = "The message for the driver comes once the CPO has confirmed."
-		case key.Matches(msg, k.NewSearch):
-			return s, msgCmd(backToMsg{match: isSearch})
-		case key.Matches(msg, k.Another) && w.booking.Status.Rebookable():
-			m := marker{locationID: w.booking.LocationID, evseUID: w.booking.EVSEUID, status: string(w.booking.Status)}
-			return s, msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
-		case key.Matches(msg, k.NextBest) && w.booking.Status.Rebookable():
-			return s, msgCmd(rebookMsg{booking: w.booking})
-		}
+		return s, s.key(msg)
 	}
 	return s, nil
 }
 
+func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	b := s.entry().booking
+	k := s.c.Keys.Status
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return s.d.refresh(s.id)
+	case key.Matches(msg, k.Cancel):
+		s.note = openCancel(s.c, s.d, s.alerts, s, b, true)
+	case key.Matches(msg, k.Message) && messageReady(b.Status):
+		return openDriverMessage(s.c, s.d, s.alerts, s, s.id)
+	case key.Matches(msg, k.Message):
+		s.note = "The message for the driver comes once the CPO has confirmed."
+	case key.Matches(msg, k.NewSearch):
+		return msgCmd(backToMsg{match: isSearch})
+	case key.Matches(msg, k.Another) && b.Status.Rebookable():
+		m := marker{locationID: b.LocationID, evseUID: b.EVSEUID, status: string(b.Status)}
+		return msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
+	case key.Matches(msg, k.NextBest) && b.Status.Rebookable():
+		return msgCmd(rebookMsg{booking: b})
+	}
+	return nil
+}
+
 func isResults(sc Screen) bool { _, ok := sc.(*resultsScreen); return ok }
 
-func (s *statusScreen) View() string {
+// Heading is the status badge and what the status means: what a dialog
+// docked on this screen stands under.
+func (s *statusScreen) Heading() string {
 	st := s.c.Styles
 	w := s.entry()
 	b := w.booking
 	info := b.Status.Info()
-	var out strings.Builder
-
 	badge := st.Badge(string(b.Status), statusTone(b.Status))
 	side := st.Bold.Render(info.Action) + "\n" + st.Subtle.Render(info.Meaning)
 	if !info.Known {
@@ -177,22 +149,19 @@ func (s *statusScreen) View() string {
 		side += "\n" + st.Info.Render("The create's answer was lost; this booking was found by its external id (not booked twice).")
 	}
 	sideW := max(10, s.w-lipgloss.Width(badge)-2)
-	head := lipgloss.JoinHorizontal(lipgloss.Top, badge, "  ", lipgloss.NewStyle().Width(sideW).Render(side)) + "\n"
-	out.WriteString(head)
+	return lipgloss.JoinHorizontal(lipgloss.Top, badge, "  ", lipgloss.NewStyle().Width(sideW).Render(side)) + "\n"
+}
+
+func (s *statusScreen) View() string {
+	st := s.c.Styles
+	w := s.entry()
+	b := w.booking
+	info := b.Status.Info()
+	var out strings.Builder
+	out.WriteString(s.Heading())
 
 	row := func(label, value string) {
 		out.WriteString(st.Label.Render(pad(label, 10)) + trunc(value, s.w-10) + "\n")
-	}
-	if s.dialog.open {
-		row("Booking", b.ExternalID+" · "+b.EVSEUID)
-		out.WriteString("\n" + s.dialog.view())
-		return out.String()
-	}
-	if s.msg {
-		out.WriteString(st.Title.Render("Message for the driver ("+s.c.lang.Name()+")") + st.Subtle.Render("  "+keyName(s.c.Keys.Status.Language)+": "+s.c.lang.Other().Name()+" · "+keyName(s.c.Keys.Status.CloseMessage)+" closes") + "\n")
-		out.WriteString(lipgloss.NewStyle().Width(max(20, s.w-2)).Render(s.driverMessage()))
-		out.WriteString("\n" + st.Info.Render(s.note) + "\n")
-		return out.String()
 	}
 	row("Booking", b.ID)
 	row("CPO ref", model.CPORefText(b))

@@ -35,4 +35,4 @@ func evseTone(s model.EVSEStatus) styles.Tone {
 }
 
 // statusText is a status in its tone, bold.
-func (c *Common) statusText(s model.Status) string { return c.Styles.Toned(string(s), statusTone(s)) }
+func (c Common) statusText(s model.Status) string { return c.Styles.Toned(string(s), statusTone(s)) }

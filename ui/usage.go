@@ -19,7 +19,8 @@ import (
 // when the quota runs out at the rate this session spends it, and what each
 // booking of the session cost in requests. Opening it asks /usage once.
 type usageScreen struct {
-	c       *Common
+	c       Common
+	d       usageDesk
 	opened  time.Time
 	costs   []bookingCost
 	session int // requests this session
@@ -34,8 +35,15 @@ type bookingCost struct {
 	requests int
 }
 
-func newUsageScreen(c *Common) *usageScreen {
-	s := &usageScreen{c: c, opened: c.Now()}
+// usageDesk is what the usage screen uses of the session.
+type usageDesk interface {
+	logDesk
+	current(id string) (model.Booking, bool)
+	monthBudget() model.MonthBudget
+}
+
+func newUsageScreen(c Common, d usageDesk) *usageScreen {
+	s := &usageScreen{c: c, d: d, opened: c.Now()}
 	s.count()
 	return s
 }
@@ -52,7 +60,9 @@ func (s *usageScreen) FullHelp() [][]key.Binding {
 }
 
 func (s *usageScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
-	switch msg.(type) {
+	switch msg := msg.(type) {
+	case themeChangedMsg:
+		s.c = msg.c
 	case logEventMsg, usageMsg, heartbeatMsg:
 		s.count()
 	}
@@ -62,8 +72,9 @@ func (s *usageScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 // count attributes the session's requests to the bookings they were for.
 func (s *usageScreen) count() {
 	byID := map[string]*bookingCost{}
-	s.session = len(s.c.log)
-	for _, ev := range s.c.log {
+	s.session = s.d.calls()
+	for i := range s.session {
+		ev := s.d.call(i)
 		id := bookingOf(ev)
 		if id == "" {
 			continue
@@ -77,7 +88,7 @@ func (s *usageScreen) count() {
 	}
 	s.costs = s.costs[:0]
 	for id, bc := range byID {
-		if b, ok := s.c.watch.current(id); ok {
+		if b, ok := s.d.current(id); ok {
 			bc.ref, bc.status = b.ExternalID, b.Status
 		}
 		s.costs = append(s.costs, *bc)
@@ -109,7 +120,7 @@ func (s *usageScreen) View() string {
 	now := s.c.Now()
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Requests: the account's one key, shared by the team") + "\n\n")
-	budget := s.c.monthBudget()
+	budget := s.d.monthBudget()
 	row := func(label, value string) {
 		b.WriteString(st.Label.Render(pad(label, 14)) + trunc(value, s.w-14) + "\n")
 	}
@@ -143,9 +154,9 @@ func (s *usageScreen) View() string {
 // sessionRate is the requests an hour this session has spent (at least an
 // hour's worth of time counted, so a fresh session does not look wild).
 func (s *usageScreen) sessionRate(now time.Time) float64 {
-	if len(s.c.log) == 0 {
+	if s.d.calls() == 0 {
 		return 0
 	}
-	span := max(now.Sub(s.c.log[0].Time), time.Hour)
+	span := max(now.Sub(s.d.call(0).Time), time.Hour)
 	return float64(s.session) / span.Hours()
 }

@@ -42,7 +42,9 @@ func (w *watched) active() bool {
 // polled twice at once: a poll is issued only when none is in flight, and an
 // answer from an older generation (superseded by "refresh now") is dropped.
 type watchlist struct {
-	c       *Common
+	c       Common
+	notices *notices                 // where status changes are announced
+	month   func() model.MonthBudget // the month's quota as the session knows it
 	items   map[string]*watched
 	order   []string    // newest first
 	sent    []time.Time // polls issued in the last minute (the budget window)
@@ -54,8 +56,8 @@ type watchlist struct {
 	pushed  bool                 // a gateway pushes status changes: only the focus is polled
 }
 
-func newWatchlist(c *Common) *watchlist {
-	return &watchlist{c: c, items: map[string]*watched{}, cancels: map[string]context.CancelFunc{}, known: map[string]knownCopy{}}
+func newWatchlist(c Common, n *notices, month func() model.MonthBudget) *watchlist {
+	return &watchlist{c: c, notices: n, month: month, items: map[string]*watched{}, cancels: map[string]context.CancelFunc{}, known: map[string]knownCopy{}}
 }
 
 // track puts a booking on the list (or refreshes what is known of it).
@@ -170,7 +172,7 @@ func (wl *watchlist) delay(w *watched) time.Duration {
 	if d == 0 || confirming || in.OnScreen {
 		return d
 	}
-	budget := wl.c.monthBudget()
+	budget := wl.month()
 	if budget.Paused(now) {
 		return 0
 	}
@@ -292,8 +294,9 @@ func (wl *watchlist) refresh(id string) tea.Cmd {
 	return wl.poll(w)
 }
 
-// polled takes an answer. It returns an overlay command for auth failures.
-func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
+// polled takes an answer. A 401 or 403 stops the polling of the booking
+// and is returned, for the root to say what to fix.
+func (wl *watchlist) polled(msg bookingPolledMsg) (refused error) {
 	w := wl.items[msg.id]
 	if w == nil || msg.gen != w.gen {
 		return nil // an answer nobody waits for any more
@@ -301,10 +304,10 @@ func (wl *watchlist) polled(msg bookingPolledMsg) tea.Cmd {
 	w.inFlight = false
 	w.lastChecked = msg.at
 	if msg.err != nil {
-		if cmd, ok := wl.c.authFailure(msg.err); ok {
+		if isAuthFailure(msg.err) {
 			w.nextPoll = time.Time{}
 			w.err = "not authorised: polling stopped"
-			return cmd
+			return msg.err
 		}
 		switch api.KindOf(msg.err) {
 		case api.KindNotFound:
@@ -404,15 +407,12 @@ func (wl *watchlist) applyBooking(w *watched, b model.Booking, announce bool) {
 			if ref == "" {
 				ref = b.ID
 			}
-			wl.c.notices.add(wl.c.Now(), fmt.Sprintf("%s: %s → %s", ref, w.booking.Status, b.Status), wl.focus == b.ID, b.ID)
+			wl.notices.add(wl.c.Now(), fmt.Sprintf("%s: %s → %s", ref, w.booking.Status, b.Status), wl.focus == b.ID, b.ID)
 		}
 	}
 	w.booking = b
 	wl.schedule(w)
 }
-
-// notify announces something that happened to a booking off screen.
-func (wl *watchlist) notify(text string) { wl.c.notices.add(wl.c.Now(), text, false, "") }
 
 // stop cancels every poll under way (quitting).
 func (wl *watchlist) stop() {

@@ -50,18 +50,52 @@ With --from, only locations that can take a reservation in that window are retur
 	return newScript(env, cmd, o.run)
 }
 
+// run searches: the flags are checked, the place and the query read (the
+// geocoder asked for a street address), then the API asked and the
+// locations printed.
 func (o *searchOptions) run(inv *invocation, args []string) int {
-	switch {
-	case len(args) > 0:
-		return inv.usageError(fmt.Sprintf("unexpected argument %q", model.SanitizeLine(args[0])))
-	case strings.TrimSpace(o.in.Place) == "":
-		return inv.usageError(`--place is required: a town, postal code or station (Aschheim, 80331, Frankfurt Hbf) or coordinates such as "48.1351, 11.5820"`)
-	case o.in.Length != "" && o.in.From == "":
-		return inv.usageError("--duration needs --from (the start of the reservation window)")
+	if msg := o.refuse(args); msg != "" {
+		return inv.usageError(msg)
 	}
-	if model.WantsGeocoder(o.in.Place) {
+	q, place, code := o.query(inv)
+	if code >= 0 {
+		return code
+	}
+	if inv.conn == nil {
 		if code := inv.connect(); code >= 0 {
 			return code
+		}
+	}
+	if place.Unknown != "" {
+		inv.errLine(fmt.Sprintf("chargedesk: %q is not known offline: searching near %s", place.Unknown, place.Name))
+	}
+	found, err := inv.client().Search(inv.ctx, q)
+	if err != nil {
+		return inv.fail(err)
+	}
+	return o.print(inv, q, place.Name, scrub(inv, *found))
+}
+
+// refuse says what is wrong with the arguments and flags as given, or "".
+func (o *searchOptions) refuse(args []string) string {
+	switch {
+	case len(args) > 0:
+		return fmt.Sprintf("unexpected argument %q", model.SanitizeLine(args[0]))
+	case strings.TrimSpace(o.in.Place) == "":
+		return `--place is required: a town, postal code or station (Aschheim, 80331, Frankfurt Hbf) or coordinates such as "48.1351, 11.5820"`
+	case o.in.Length != "" && o.in.From == "":
+		return "--duration needs --from (the start of the reservation window)"
+	}
+	return ""
+}
+
+// query reads the search from the flags, asking the geocoder for a street
+// address. code is the exit code when it cannot be read (a place that
+// could be several, a broken rule), -1 when it can.
+func (o *searchOptions) query(inv *invocation) (q model.SearchQuery, place model.Place, code int) {
+	if model.WantsGeocoder(o.in.Place) {
+		if code := inv.connect(); code >= 0 {
+			return q, place, code
 		}
 		o.geocode(inv)
 	}
@@ -76,27 +110,20 @@ func (o *searchOptions) run(inv *invocation, args []string) int {
 	}
 	switch {
 	case len(place.Candidates) > 0:
-		return inv.ambiguous(fe, place.Candidates)
+		return q, place, inv.ambiguous(fe, place.Candidates)
 	case len(fe) > 0 && place.Swapped:
 		code := inv.invalid(fe)
 		inv.errLine(fmt.Sprintf("Swapped, that is --place %q.", place.Swap().Name))
-		return code
+		return q, place, code
 	case len(fe) > 0:
-		return inv.invalid(fe)
+		return q, place, inv.invalid(fe)
 	}
-	if inv.conn == nil {
-		if code := inv.connect(); code >= 0 {
-			return code
-		}
-	}
-	if place.Unknown != "" {
-		inv.errLine(fmt.Sprintf("chargedesk: %q is not known offline: searching near %s", place.Unknown, place.Name))
-	}
-	found, err := inv.client().Search(inv.ctx, q)
-	if err != nil {
-		return inv.fail(err)
-	}
-	resp := scrub(inv, *found)
+	return q, place, -1
+}
+
+// print writes the locations found (only the bookable ones with
+// --bookable), as JSON or as a table with --evses' EVSE table under it.
+func (o *searchOptions) print(inv *invocation, q model.SearchQuery, place string, resp model.SearchResponse) int {
 	shown := make([]model.Location, 0, len(resp.Results))
 	for _, l := range resp.Results {
 		l = model.SanitizeLocation(l)
@@ -109,7 +136,7 @@ func (o *searchOptions) run(inv *invocation, args []string) int {
 		inv.emitJSON(searchJSON(resp, shown), false)
 		return exitOK
 	}
-	inv.out(searchHeading(q, place.Name, resp.Total, len(resp.Results), len(shown), o.bookable) + "\n")
+	inv.out(searchHeading(q, place, resp.Total, len(resp.Results), len(shown), o.bookable) + "\n")
 	if len(shown) == 0 {
 		inv.out("No chargers match. Widen the radius, lower the minimum power, or choose any connector.\n")
 		return exitOK
