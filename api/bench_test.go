@@ -4,21 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// benchServer is the simulator over loopback with limits out of the way, and
-// one booking to read.
-func benchServer(b *testing.B) (*httptest.Server, string) {
-	srv := httptest.NewServer(sim.New(sim.Options{Seed: 1, RateLimit: 1 << 30, MonthlyQuota: 1 << 30}))
-	b.Cleanup(srv.Close)
-	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey})
+// benchServer is the simulator over loopback, on the wall clock, with limits
+// out of the way, and one booking to read.
+func benchServer(b *testing.B) (*simtest.Server, string) {
+	srv := simtest.Start(b, sim.Options{Seed: 1, Clock: model.SystemClock{}, RateLimit: 1 << 30, MonthlyQuota: 1 << 30})
+	c := api.New(api.Config{BaseURL: srv.Base, APIKey: sim.DefaultKey})
 	start := time.Now().Add(time.Hour)
 	res, err := c.CreateBooking(context.Background(), model.BookingRequest{LocationID: sim.FlagshipLocationID,
 		EVSEUID: "DE*ENB*E123456*1", ReservationStart: start, ReservationEnd: start.Add(time.Hour),
@@ -34,7 +33,7 @@ func benchServer(b *testing.B) (*httptest.Server, string) {
 // ≤ 1.3, measured interleaved by BenchmarkClientRatio).
 func BenchmarkClientGetBooking(b *testing.B) {
 	srv, id := benchServer(b)
-	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
+	c := api.New(api.Config{BaseURL: srv.Base, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -48,7 +47,7 @@ func BenchmarkClientGetBooking(b *testing.B) {
 func BenchmarkNetHTTPGetBooking(b *testing.B) {
 	srv, id := benchServer(b)
 	hc := &http.Client{}
-	url := srv.URL + sim.BasePath + "/bookings/" + id
+	url := srv.Base + "/bookings/" + id
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -77,9 +76,9 @@ func plainGet(b *testing.B, hc *http.Client, url string) {
 // (the budget: at most 1.3).
 func BenchmarkClientRatio(b *testing.B) {
 	srv, id := benchServer(b)
-	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
+	c := api.New(api.Config{BaseURL: srv.Base, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
 	hc := &http.Client{}
-	url := srv.URL + sim.BasePath + "/bookings/" + id
+	url := srv.Base + "/bookings/" + id
 	ctx := context.Background()
 	var tClient, tPlain time.Duration
 	for b.Loop() {
