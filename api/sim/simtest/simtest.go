@@ -40,8 +40,9 @@ type Server struct {
 	Base  string // URL + sim.BasePath: what a client is given
 	Key   string // the key the simulator accepts
 
-	hs   *httptest.Server
-	done chan struct{}
+	hs    *httptest.Server
+	done  chan struct{}
+	close sync.Once
 
 	mu       sync.Mutex
 	requests []Request
@@ -106,11 +107,17 @@ func Start(tb testing.TB, o sim.Options, opts ...Option) *Server {
 	s.hs = httptest.NewServer(s.record(h))
 	s.URL = s.hs.URL
 	s.Base = s.hs.URL + sim.BasePath
-	tb.Cleanup(func() {
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close stops the server now (a test of a server gone away); it is also
+// done when the test ends.
+func (s *Server) Close() {
+	s.close.Do(func() {
 		close(s.done) // held answers end first, so Close does not wait on them
 		s.hs.Close()
 	})
-	return s
 }
 
 // Done is closed when the test ends, before the server closes: a fault
