@@ -95,3 +95,21 @@ func BenchmarkClientRatio(b *testing.B) {
 	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(b.N), "ns/net-http")
 	b.ReportMetric(float64(tClient)/float64(tPlain), "ratio")
 }
+
+// BenchmarkClientAnswer is the client's own work on one answer, without a
+// network: the fuzzer's transport serves a booking from memory, so what is
+// measured is the request building, the redaction, the rate-limit headers,
+// the decoding and the sanitising (FuzzClientDecode pays it 16 times per
+// input).
+func BenchmarkClientAnswer(b *testing.B) {
+	body := []byte(`{"id":"7f1c","status":"CONFIRMED","status_updated_at":"2026-02-10T09:00:05Z","cpo_reservation_id":"ENB-R-00AB12",` +
+		`"client_price":18.75,"client_price_currency":"EUR","external_id":"fuzz-1","created_at":"2026-02-10T09:00:00Z"}`)
+	c := fuzzClient(fuzzTransport{status: http.StatusOK, header: fuzzHeader("|100|99|2026-02-10T09:01:00Z"), body: body})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.GetBooking(ctx, "b1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
