@@ -16,8 +16,9 @@ import (
 	"github.com/petitmonde/chargedesk/api/sim/simtest"
 )
 
-// gatewayRig is `chargedesk serve` as the API with `chargedesk gateway` in
-// front of it, both the real binary, and the gateway's store.
+// gatewayRig is `chargedesk gateway` (the real binary) in front of an API
+// (`chargedesk serve`, or the simulator in the test's process when the test
+// waits on what reaches it), and the gateway's store.
 type gatewayRig struct {
 	t            *testing.T
 	apiBase, key string
