@@ -261,13 +261,34 @@ func (tm *term) back(timeout time.Duration, parts ...string) string {
 	return tm.waitFor(timeout, parts...)
 }
 
-func (tm *term) resize(w, h int) {
+// resize gives the terminal a new size and waits until the screen shows
+// every part. The emulator is never smaller than what the program draws for:
+// output drawn for the old size may still be in the pty, and its scroll
+// margins would lie outside a smaller emulator (x/vt does not clamp them).
+// So it grows before the program learns the new size, and shrinks once the
+// program has drawn for it.
+func (tm *term) resize(timeout time.Duration, w, h int, parts ...string) string {
+	tm.t.Helper()
+	emulatorTo := func() {
+		tm.mu.Lock()
+		tm.emu.Resize(w, h)
+		tm.mu.Unlock()
+	}
 	tm.mu.Lock()
-	tm.emu.Resize(w, h)
+	shrink := w < tm.emu.Width() || h < tm.emu.Height()
 	tm.mu.Unlock()
+	if !shrink {
+		emulatorTo()
+	}
 	if err := pty.Setsize(tm.pty, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)}); err != nil {
 		tm.t.Fatal(err)
 	}
+	s := tm.waitFor(timeout, parts...)
+	if shrink {
+		emulatorTo()
+		s = tm.screen()
+	}
+	return s
 }
 
 func (tm *term) waitExit(timeout time.Duration) {
@@ -387,7 +408,9 @@ func TestE2ERateLimitCountdown(t *testing.T) {
 	t.Parallel()
 	_, base := startServe(t, "--rate-limit", "2", "--key", "e2e-key-0123456789")
 	tm := start(t, 100, 30, pinnedEnv(t, "PETITMONDE_API_KEY=e2e-key-0123456789"), "--api-url", base)
-	tm.waitFor(10*time.Second, "LIVE", "127.0.0.1", "Find a charger")
+	// The start's /usage answered (it counts itself) before the search goes
+	// out: two answers in flight at once could come back in either order.
+	tm.waitFor(10*time.Second, "LIVE", "127.0.0.1", "Find a charger", "rate 1/2")
 	tm.press("down") // München
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "sorted by distance", "rate 0/2") // the usage meter and the search
@@ -422,14 +445,11 @@ func TestE2EResize(t *testing.T) {
 	t.Parallel()
 	tm := start(t, 100, 30, pinnedEnv(t))
 	tm.waitFor(10*time.Second, "Find a charger")
-	tm.resize(50, 12)
-	tm.waitFor(5*time.Second, "Terminal too small")
-	tm.resize(80, 24)
-	tm.waitFor(5*time.Second, "Find a charger", "Min. power")
+	tm.resize(5*time.Second, 50, 12, "Terminal too small")
+	tm.resize(5*time.Second, 80, 24, "Find a charger", "Min. power")
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "sorted by distance")
-	tm.resize(120, 40)
-	tm.waitFor(5*time.Second, "sorted by distance")
+	tm.resize(5*time.Second, 120, 40, "sorted by distance")
 	tm.press("q")
 	tm.waitExit(5 * time.Second)
 	tm.restored()
