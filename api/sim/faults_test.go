@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/petitmonde/chargedesk/api/sim"
-	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -31,9 +30,14 @@ type faultRig struct {
 
 func newFaultRig(t *testing.T, f sim.Faults) *faultRig {
 	t.Helper()
-	s := simtest.Start(t, sim.Options{Seed: 1, Faults: f}, simtest.Unlimited())
-	hc := &http.Client{Transport: simtest.OneConnectionPerRequest(t), Timeout: 5 * time.Second}
-	return &faultRig{t: t, clock: s.Clock, srv: s.Sim, base: s.Base, hc: hc}
+	clock := sim.NewManualClock(t0)
+	srv := sim.New(sim.Options{Seed: 1, Clock: clock, Faults: f, RateLimit: 1_000_000, MonthlyQuota: 1_000_000_000})
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DisableKeepAlives = true
+	t.Cleanup(tr.CloseIdleConnections)
+	return &faultRig{t: t, clock: clock, srv: srv, base: hs.URL + sim.BasePath, hc: &http.Client{Transport: tr, Timeout: 5 * time.Second}}
 }
 
 // faultAnswer is what came back: a status and body, or a transport error.
