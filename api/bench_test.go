@@ -4,21 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// benchServer is the simulator over loopback with limits out of the way, and
-// one booking to read.
-func benchServer(b *testing.B) (*httptest.Server, string) {
-	srv := httptest.NewServer(sim.New(sim.Options{Seed: 1, RateLimit: 1 << 30, MonthlyQuota: 1 << 30}))
-	b.Cleanup(srv.Close)
-	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey})
+// benchServer is the simulator over loopback, on the wall clock, with limits
+// out of the way, and one booking to read.
+func benchServer(b *testing.B) (*simtest.Server, string) {
+	srv := simtest.Start(b, sim.Options{Seed: 1, Clock: model.SystemClock{}, RateLimit: 1 << 30, MonthlyQuota: 1 << 30})
+	c := api.New(api.Config{BaseURL: srv.Base, APIKey: sim.DefaultKey})
 	start := time.Now().Add(time.Hour)
 	res, err := c.CreateBooking(context.Background(), model.BookingRequest{LocationID: sim.FlagshipLocationID,
 		EVSEUID: "DE*ENB*E123456*1", ReservationStart: start, ReservationEnd: start.Add(time.Hour),
@@ -34,7 +33,7 @@ func benchServer(b *testing.B) (*httptest.Server, string) {
 // ≤ 1.3, measured interleaved by BenchmarkClientRatio).
 func BenchmarkClientGetBooking(b *testing.B) {
 	srv, id := benchServer(b)
-	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
+	c := api.New(api.Config{BaseURL: srv.Base, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -48,7 +47,7 @@ func BenchmarkClientGetBooking(b *testing.B) {
 func BenchmarkNetHTTPGetBooking(b *testing.B) {
 	srv, id := benchServer(b)
 	hc := &http.Client{}
-	url := srv.URL + sim.BasePath + "/bookings/" + id
+	url := srv.Base + "/bookings/" + id
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -77,9 +76,9 @@ func plainGet(b *testing.B, hc *http.Client, url string) {
 // (the budget: at most 1.3).
 func BenchmarkClientRatio(b *testing.B) {
 	srv, id := benchServer(b)
-	c := api.New(api.Config{BaseURL: srv.URL + sim.BasePath, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
+	c := api.New(api.Config{BaseURL: srv.Base, APIKey: sim.DefaultKey, OnEvent: func(api.Event) {}})
 	hc := &http.Client{}
-	url := srv.URL + sim.BasePath + "/bookings/" + id
+	url := srv.Base + "/bookings/" + id
 	ctx := context.Background()
 	var tClient, tPlain time.Duration
 	for b.Loop() {
@@ -95,4 +94,22 @@ func BenchmarkClientRatio(b *testing.B) {
 	b.ReportMetric(float64(tClient.Nanoseconds())/float64(b.N), "ns/client")
 	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(b.N), "ns/net-http")
 	b.ReportMetric(float64(tClient)/float64(tPlain), "ratio")
+}
+
+// BenchmarkClientAnswer is the client's own work on one answer, without a
+// network: the fuzzer's transport serves a booking from memory, so what is
+// measured is the request building, the redaction, the rate-limit headers,
+// the decoding and the sanitising (FuzzClientDecode pays it 16 times per
+// input).
+func BenchmarkClientAnswer(b *testing.B) {
+	body := []byte(`{"id":"7f1c","status":"CONFIRMED","status_updated_at":"2026-02-10T09:00:05Z","cpo_reservation_id":"ENB-R-00AB12",` +
+		`"client_price":18.75,"client_price_currency":"EUR","external_id":"fuzz-1","created_at":"2026-02-10T09:00:00Z"}`)
+	c := fuzzClient(fuzzTransport{status: http.StatusOK, header: fuzzHeader("|100|99|2026-02-10T09:01:00Z"), body: body})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.GetBooking(ctx, "b1"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

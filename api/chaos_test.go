@@ -14,6 +14,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -35,11 +36,10 @@ type chaosSlot struct{ loc, evse string }
 func newChaosRig(t *testing.T, f sim.Faults, edit func(*api.Config)) *chaosRig {
 	t.Helper()
 	r := &chaosRig{clock: sim.NewManualClock(chaosStart)}
-	r.srv = sim.New(sim.Options{Seed: 3, Clock: r.clock, Faults: f, RateLimit: 1_000_000, MonthlyQuota: 1_000_000_000})
-	hs := httptest.NewServer(r.srv)
-	t.Cleanup(hs.Close)
+	s := simtest.Start(t, sim.Options{Seed: 3, Clock: r.clock, Faults: f}, simtest.Unlimited())
+	r.srv = s.Sim
 	cfg := api.Config{
-		BaseURL: hs.URL + sim.BasePath,
+		BaseURL: s.Base,
 		APIKey:  sim.DefaultKey,
 		Timeout: 5 * time.Second,
 		Retries: 2,
@@ -365,22 +365,23 @@ func TestCreateAnswerWithoutIDIsNotABooking(t *testing.T) {
 	for _, body := range []string{`{}`, `null`, `{"status":"REQUESTED"}`} {
 		t.Run(body, func(t *testing.T) {
 			clock := sim.NewManualClock(chaosStart)
-			srv := sim.New(sim.Options{Seed: 3, Clock: clock})
-			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/bookings") {
-					srv.ServeHTTP(w, r)
-					return
-				}
-				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, r) // the booking is created…
-				for k, v := range rec.Header() {
-					w.Header()[k] = v
-				}
-				w.WriteHeader(rec.Code)
-				_, _ = io.WriteString(w, body) // …and answered without it
+			s := simtest.Start(t, sim.Options{Seed: 3, Clock: clock}, simtest.Wrap(func(_ *simtest.Server, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/bookings") {
+						next.ServeHTTP(w, r)
+						return
+					}
+					rec := httptest.NewRecorder()
+					next.ServeHTTP(rec, r) // the booking is created…
+					for k, v := range rec.Header() {
+						w.Header()[k] = v
+					}
+					w.WriteHeader(rec.Code)
+					_, _ = io.WriteString(w, body) // …and answered without it
+				})
 			}))
-			t.Cleanup(hs.Close)
-			c := api.New(api.Config{BaseURL: hs.URL + sim.BasePath, APIKey: sim.DefaultKey, Now: clock.Now,
+			srv := s.Sim
+			c := api.New(api.Config{BaseURL: s.Base, APIKey: sim.DefaultKey, Now: clock.Now,
 				Sleep: func(context.Context, time.Duration) error { return nil }})
 			start := chaosStart.Add(2 * time.Hour)
 			req := model.BookingRequest{LocationID: sim.FlagshipLocationID, EVSEUID: "DE*ENB*E123456*1",

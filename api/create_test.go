@@ -18,6 +18,7 @@ import (
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -135,7 +136,7 @@ func TestCreateAnswerLostAfterProcessingIsAdopted(t *testing.T) {
 // checkLookupQuery: the nth look-up asks for every booking created around the attempt.
 func checkLookupQuery(t *testing.T, r *rig, nth int) url.Values {
 	t.Helper()
-	var lookups []hit
+	var lookups []simtest.Request
 	for _, h := range r.Hits() {
 		if h.Method == http.MethodGet && h.Path == "/bookings" {
 			lookups = append(lookups, h)

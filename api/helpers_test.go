@@ -1,38 +1,35 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
-	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
 // t0 is where every fake clock starts: a Tuesday morning, mid-month.
-var t0 = time.Date(2026, 2, 10, 9, 0, 0, 0, time.UTC)
+var t0 = simtest.T0
 
 // rig is one client talking over real HTTP to one simulator. Both share a
 // manual clock; the client's Sleep advances that clock and records the wait,
 // so nothing in these tests sleeps for real.
 type rig struct {
 	t     *testing.T
+	srv   *simtest.Server
 	clock *sim.ManualClock
 	sim   *sim.Server
-	hs    *httptest.Server
-	base  string // hs.URL + sim.BasePath
+	base  string // the server's URL + sim.BasePath
 	key   string
 	c     *api.Client
 	cfg   api.Config // as given to api.New
@@ -40,16 +37,6 @@ type rig struct {
 	mu     sync.Mutex
 	events []api.Event
 	sleeps []time.Duration
-	hits   []hit
-}
-
-// hit is one request as it reached the server (before any wrapping handler).
-type hit struct {
-	Method   string
-	Path     string // without sim.BasePath
-	RawQuery string
-	Body     []byte
-	Key      string
 }
 
 // setup varies a rig.
@@ -67,36 +54,18 @@ type setup struct {
 	noContract bool
 }
 
-func newRig(t *testing.T, s setup) *rig {
+func newRig(t *testing.T, s setup, opts ...simtest.Option) *rig {
 	t.Helper()
 	r := &rig{t: t}
-	if s.sim.Clock == nil {
-		r.clock = sim.NewManualClock(t0)
-		s.sim.Clock = r.clock
-	} else {
-		r.clock = s.sim.Clock.(*sim.ManualClock)
-	}
-	r.sim = sim.New(s.sim)
-	r.sim.Prepare() // tests with short timeouts must not meet the network's first build
-	r.key = r.sim.Options().Key
-
-	var h http.Handler = r.sim
 	if s.wrap != nil {
-		h = s.wrap(r, h)
+		opts = append(opts, simtest.Wrap(func(_ *simtest.Server, next http.Handler) http.Handler { return s.wrap(r, next) }))
 	}
-	r.hs = httptest.NewServer(r.record(h))
-	t.Cleanup(r.hs.Close)
-	r.base = r.hs.URL + sim.BasePath
+	r.srv = simtest.Start(t, s.sim, opts...)
+	r.clock, r.sim, r.base, r.key = r.srv.Clock, r.srv.Sim, r.srv.Base, r.srv.Key
 
-	// No keep-alive: every attempt is its own connection, so net/http never
-	// replays a GET by itself after a dropped connection and the server-side
-	// counts are exact.
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DisableKeepAlives = true
-	t.Cleanup(tr.CloseIdleConnections)
-	var rt http.RoundTripper = tr
+	var rt http.RoundTripper = simtest.OneConnectionPerRequest(t)
 	if !s.noContract {
-		rt = contract.Transport(t, tr, contract.WithBasePath(sim.BasePath))
+		rt = r.srv.Transport(t, rt)
 	}
 	if s.rt != nil {
 		rt = s.rt(r, rt)
@@ -119,33 +88,7 @@ func newRig(t *testing.T, s setup) *rig {
 // simRig is a rig whose simulator never rate-limits.
 func simRig(t *testing.T, s setup) *rig {
 	t.Helper()
-	if s.sim.RateLimit == 0 {
-		s.sim.RateLimit = 1_000_000
-	}
-	if s.sim.MonthlyQuota == 0 {
-		s.sim.MonthlyQuota = 1_000_000_000
-	}
-	return newRig(t, s)
-}
-
-func (r *rig) record(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		var body []byte
-		if req.Body != nil {
-			body, _ = io.ReadAll(req.Body)
-			req.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		r.mu.Lock()
-		r.hits = append(r.hits, hit{
-			Method:   req.Method,
-			Path:     strings.TrimPrefix(req.URL.Path, sim.BasePath),
-			RawQuery: req.URL.RawQuery,
-			Body:     body,
-			Key:      req.Header.Get("X-API-Key"),
-		})
-		r.mu.Unlock()
-		next.ServeHTTP(w, req)
-	})
+	return newRig(t, s, simtest.Unlimited())
 }
 
 func (r *rig) sleep(ctx context.Context, d time.Duration) error {
@@ -177,51 +120,22 @@ func (r *rig) Sleeps() []time.Duration {
 	return append([]time.Duration(nil), r.sleeps...)
 }
 
-func (r *rig) Hits() []hit {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]hit(nil), r.hits...)
-}
+// Hits is every request that reached the server (before any wrapping handler).
+func (r *rig) Hits() []simtest.Request { return r.srv.Requests() }
 
 // count is how many requests with that method and path (without the base
 // path) reached the server.
-func (r *rig) count(method, path string) int {
-	n := 0
-	for _, h := range r.Hits() {
-		if h.Method == method && h.Path == path {
-			n++
-		}
-	}
-	return n
-}
+func (r *rig) count(method, path string) int { return r.srv.Count(method, path) }
 
 func (r *rig) posts() int { return r.count(http.MethodPost, "/bookings") }
 
 // withExternalID is how many bookings the simulator holds with that external_id.
-func (r *rig) withExternalID(ext string) int {
-	n := 0
-	for _, b := range r.sim.Bookings() {
-		if b.ExternalID == ext {
-			n++
-		}
-	}
-	return n
-}
+func (r *rig) withExternalID(ext string) int { return r.srv.WithExternalID(ext) }
 
 // request is a valid booking request on the flagship's EVSE 1, starting
 // lead after the clock's now and lasting dur.
 func (r *rig) request(lead, dur time.Duration) model.BookingRequest {
-	start := r.clock.Now().Add(lead).UTC()
-	return model.BookingRequest{
-		LocationID:       sim.FlagshipLocationID,
-		EVSEUID:          "DE*ENB*E123456*1",
-		ConnectorID:      "1",
-		ReservationStart: start,
-		ReservationEnd:   start.Add(dur),
-		ExternalID:       fmt.Sprintf("ext-%d", start.UnixNano()),
-		TokenStrategy:    model.DriverToken,
-		CustomerID:       "cust_abc123",
-	}
+	return simtest.BookingRequest(r.clock.Now(), lead, dur)
 }
 
 // mustCreate books through the client and fails the test on any error.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -32,15 +33,46 @@ func Redact(s, key string) string {
 
 // RedactWith is Redact with mask in place of every form of the key.
 func RedactWith(s, key, mask string) string {
+	return newRedactor(key, mask).string(s)
+}
+
+// redactor masks one key: its forms are spelled out once, so masking an
+// answer costs a search per form and nothing more (a client redacts every
+// answer it reads).
+type redactor struct {
+	forms []string // longest first; none for a key too short to look for
+	raw   [][]byte // forms as bytes, for bodies
+	mask  string
+}
+
+func newRedactor(key, mask string) redactor {
 	if len(strings.TrimSpace(key)) < 4 {
-		return s
+		return redactor{}
 	}
-	for _, form := range keyForms(key) {
-		if form != "" && strings.Contains(s, form) {
-			s = strings.ReplaceAll(s, form, mask)
+	r := redactor{forms: keyForms(key), mask: mask}
+	for _, f := range r.forms {
+		r.raw = append(r.raw, []byte(f))
+	}
+	return r
+}
+
+func (r redactor) string(s string) string {
+	for _, form := range r.forms {
+		if strings.Contains(s, form) {
+			s = strings.ReplaceAll(s, form, r.mask)
 		}
 	}
 	return s
+}
+
+// bytes is string for a body: b itself when no form of the key is in it.
+func (r redactor) bytes(b []byte) []byte {
+	for _, form := range r.raw {
+		if bytes.Contains(b, form) {
+			b = bytes.ReplaceAll(b, form, []byte(r.mask))
+		}
+	}
+	return b
 }
 
 // percentEncoded is s with its bytes percent-encoded in hex layout (%%%02X
@@ -59,8 +91,8 @@ func percentEncoded(s, layout string, all bool) string {
 	return b.String()
 }
 
-// keyForms are the spellings of key to look for, longest first so a form
-// that contains another is masked whole.
+// keyForms are the spellings of key to look for (none empty), longest
+// first so a form that contains another is masked whole.
 func keyForms(key string) []string {
 	trimmed := strings.TrimSpace(key)
 	js, _ := json.Marshal(trimmed)

@@ -3,10 +3,8 @@ package sim_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,11 +12,12 @@ import (
 
 	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
 // t0 is the fake clock's start: a Tuesday morning, mid-month.
-var t0 = time.Date(2026, 2, 10, 9, 0, 0, 0, time.UTC)
+var t0 = simtest.T0
 
 const munichQuery = "/search?lat=48.1351&lng=11.5820&radius=25&connector_type=IEC_62196_T2_COMBO&power_min=50"
 
@@ -33,29 +32,17 @@ type env struct {
 
 // newEnv starts a simulator behind a real HTTP server, with a fake clock at
 // t0 (unless o.Clock is set) and the contract-checking client.
-func newEnv(t *testing.T, o sim.Options) *env {
+func newEnv(t *testing.T, o sim.Options, opts ...simtest.Option) *env {
 	t.Helper()
-	e := &env{t: t}
-	if o.Clock == nil {
-		e.clock = sim.NewManualClock(t0)
-		o.Clock = e.clock
-	} else if c, ok := o.Clock.(*sim.ManualClock); ok {
-		e.clock = c
-	}
-	e.srv = sim.New(o)
-	hs := httptest.NewServer(e.srv)
-	t.Cleanup(hs.Close)
-	e.base = hs.URL + sim.BasePath
-	e.client = &http.Client{Transport: contract.Transport(t, hs.Client().Transport)}
-	e.key = e.srv.Options().Key
-	return e
+	s := simtest.Start(t, o, opts...)
+	return &env{t: t, clock: s.Clock, srv: s.Sim, base: s.Base, key: s.Key,
+		client: &http.Client{Transport: s.Transport(t, nil)}}
 }
 
 // lifecycleEnv is an env whose rate limit never gets in the way.
 func lifecycleEnv(t *testing.T, o sim.Options) *env {
-	o.RateLimit = 1_000_000
-	o.MonthlyQuota = 1_000_000_000
-	return newEnv(t, o)
+	o.RateLimit, o.MonthlyQuota = 0, 0
+	return newEnv(t, o, simtest.Unlimited())
 }
 
 type call struct {
@@ -186,17 +173,7 @@ func (e *env) search(q string) model.SearchResponse {
 // request is a valid booking request on the flagship's EVSE 1, starting
 // `lead` after the clock's now and lasting `dur`.
 func (e *env) request(lead, dur time.Duration) model.BookingRequest {
-	start := e.clock.Now().Add(lead).UTC()
-	return model.BookingRequest{
-		LocationID:       sim.FlagshipLocationID,
-		EVSEUID:          "DE*ENB*E123456*1",
-		ConnectorID:      "1",
-		ReservationStart: start,
-		ReservationEnd:   start.Add(dur),
-		ExternalID:       fmt.Sprintf("ext-%d", start.UnixNano()),
-		TokenStrategy:    model.DriverToken,
-		CustomerID:       "cust_abc123",
-	}
+	return simtest.BookingRequest(e.clock.Now(), lead, dur)
 }
 
 func (e *env) create(req model.BookingRequest) model.Booking {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -33,7 +34,7 @@ var cmdT0 = time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) // 09:00 in Berlin
 type cmdEnv struct {
 	t     *testing.T
 	sim   *sim.Server
-	srv   *httptest.Server
+	srv   *simtest.Server
 	clock *sim.ManualClock
 	base  string
 	// commandClock is what the commands read; the simulator's clock unless a
@@ -58,7 +59,9 @@ func isolatedEnv(t *testing.T) *cmdEnv {
 	}}
 }
 
-func newCmdEnv(t *testing.T, o sim.Options) *cmdEnv {
+// newCmdEnv is an isolated environment with the simulator on loopback, on
+// the environment's manual clock; opts add fault handlers.
+func newCmdEnv(t *testing.T, o sim.Options, opts ...simtest.Option) *cmdEnv {
 	t.Helper()
 	e := isolatedEnv(t)
 	e.setenv(api.EnvAPIKey, cmdKey)
@@ -66,10 +69,8 @@ func newCmdEnv(t *testing.T, o sim.Options) *cmdEnv {
 		o.Key = cmdKey
 	}
 	o.Clock, o.Seed = e.clock, 1
-	e.sim = sim.New(o)
-	e.srv = httptest.NewServer(e.sim)
-	t.Cleanup(e.srv.Close)
-	e.base = e.srv.URL + sim.BasePath
+	e.srv = simtest.Start(t, o, opts...)
+	e.sim, e.base = e.srv.Sim, e.srv.Base
 	return e
 }
 
@@ -132,8 +133,8 @@ func (e *cmdEnv) interrupt() {
 
 // startDemo is the embedded simulator of demo mode, on the wall clock.
 func (e *cmdEnv) startDemo(speed float64, seed int64) (Demo, error) {
-	srv := httptest.NewServer(sim.New(sim.Options{Speed: speed, Seed: seed}))
-	return Demo{BaseURL: srv.URL + sim.BasePath, Key: sim.DefaultKey, Stop: srv.Close}, nil
+	s := simtest.Start(e.t, sim.Options{Speed: speed, Seed: seed, Clock: model.SystemClock{}})
+	return Demo{BaseURL: s.Base, Key: s.Key, Stop: s.Close}, nil
 }
 
 // run runs chargedesk with args against the test server.

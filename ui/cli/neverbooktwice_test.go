@@ -12,6 +12,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api/localstate"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -79,18 +80,22 @@ func TestTheNextRunResolvesAnAttemptLeftInTheJournal(t *testing.T) {
 // then exit 130 saying what became of the booking.
 func TestInterruptedCreateSaysWhatWasBooked(t *testing.T) {
 	t.Parallel()
-	e := newCmdEnv(t, sim.Options{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			e.sim.ServeHTTP(httptest.NewRecorder(), r) // booked…
-			e.interrupt()                              // …and the agent presses Ctrl-C before the answer
-			<-r.Context().Done()
-			return
-		}
-		e.sim.ServeHTTP(w, r)
+	var e *cmdEnv
+	e = newCmdEnv(t, sim.Options{}, simtest.Wrap(func(s *simtest.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				next.ServeHTTP(httptest.NewRecorder(), r) // booked…
+				e.interrupt()                             // …and the agent presses Ctrl-C before the answer
+				select {
+				case <-r.Context().Done():
+				case <-s.Done():
+				}
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
 	}))
-	t.Cleanup(srv.Close)
-	code, out, errs := e.runRaw(append(bookArgs(1, "cust_abc"), "--api-url", srv.URL+sim.BasePath)...)
+	code, out, errs := e.run(bookArgs(1, "cust_abc")...)
 	wantCode(t, code, exitInterrupted, out, errs)
 	wantContains(t, errs, "interrupted: the booking was made")
 	if n := len(e.sim.Bookings()); n != 1 {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/petitmonde/chargedesk/api"
@@ -48,7 +49,7 @@ func TestTUIOptionsLive(t *testing.T) {
 	}
 	defer cn.close()
 	o := tuiOptions(env, cn, false)
-	if m := o.Mode; m.Demo || !m.ReadOnly || m.Host != e.srv.Listener.Addr().String() || o.Query != nil {
+	if m := o.Mode; m.Demo || !m.ReadOnly || m.Host != strings.TrimPrefix(e.srv.URL, "http://") || o.Query != nil {
 		t.Errorf("mode %+v, query %+v", m, o.Query)
 	}
 	if o.SaveHistory != nil {

@@ -23,6 +23,10 @@ import (
 
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
+
+	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
+	"github.com/petitmonde/chargedesk/model"
 )
 
 var (
@@ -85,15 +89,18 @@ func goBuild(out, dir string, args ...string) error {
 
 // term is the program under a pty with an emulator reading its output.
 type term struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	pty  *os.File
-	mu   sync.Mutex
-	emu  *vt.Emulator
-	raw  bytes.Buffer // everything the program wrote
-	done chan struct{}
-	read chan struct{} // closed when all output has been read
-	err  error
+	t   *testing.T
+	cmd *exec.Cmd
+	pty *os.File
+	mu  sync.Mutex
+	emu *vt.Emulator
+	raw bytes.Buffer // everything the program wrote
+	// wrote is closed (and replaced) each time output reaches the emulator:
+	// a wait for the screen wakes on it instead of polling.
+	wrote chan struct{}
+	done  chan struct{}
+	read  chan struct{} // closed when all output has been read
+	err   error
 }
 
 // pinnedEnv is the environment every run gets: no API key, a private HOME
@@ -123,7 +130,7 @@ func start(t *testing.T, w, h int, env []string, args ...string) *term {
 	if err != nil {
 		t.Fatalf("pty: %v", err)
 	}
-	tm := &term{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{}), read: make(chan struct{})}
+	tm := &term{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), wrote: make(chan struct{}), done: make(chan struct{}), read: make(chan struct{})}
 	// The emulator's answers to the program's queries go back as input.
 	go func() { _, _ = io.Copy(f, tm.emu) }()
 	go func() {
@@ -135,6 +142,8 @@ func start(t *testing.T, w, h int, env []string, args ...string) *term {
 				tm.mu.Lock()
 				tm.raw.Write(buf[:n])
 				_, _ = tm.emu.Write(buf[:n])
+				close(tm.wrote)
+				tm.wrote = make(chan struct{})
 				tm.mu.Unlock()
 			}
 			if err != nil {
@@ -159,29 +168,53 @@ func start(t *testing.T, w, h int, env []string, args ...string) *term {
 }
 
 func (tm *term) screen() string {
-	tm.mu.Lock()
-	defer tm.mu.Unlock()
-	return tm.emu.String()
+	s, _ := tm.screenAndNext()
+	return s
 }
 
+// screenAndNext is the screen now and a channel closed when more output has
+// reached it.
+func (tm *term) screenAndNext() (string, <-chan struct{}) {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.emu.String(), tm.wrote
+}
+
+// waitFor waits until the screen shows every part, and returns it.
 func (tm *term) waitFor(timeout time.Duration, parts ...string) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		s := tm.screen()
-		ok := true
+	return tm.waitUntil(timeout, fmt.Sprintf("the screen lacks %q", parts), func(s string) bool {
 		for _, p := range parts {
 			if !strings.Contains(s, p) {
-				ok = false
+				return false
 			}
 		}
-		if ok {
+		return true
+	})
+}
+
+// waitUntil waits until ok holds for the screen, checking it each time the
+// program's output reaches the emulator, and returns that screen; after
+// timeout it fails the test saying what was awaited.
+func (tm *term) waitUntil(timeout time.Duration, what string, ok func(screen string) bool) string {
+	tm.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s, next := tm.screenAndNext()
+		if ok(s) {
 			return s
 		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("after %v the screen lacks %q:\n%s", timeout, parts, s)
+		select {
+		case <-next:
+		case <-tm.read:
+			if s := tm.screen(); ok(s) {
+				return s
+			}
+			tm.t.Fatalf("the program's output ended; %s:\n%s", what, tm.screen())
+		case <-deadline.C:
+			tm.t.Fatalf("after %v %s:\n%s", timeout, what, tm.screen())
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -190,9 +223,15 @@ var keySeq = map[string]string{
 	"ctrl+c": "\x03", "ctrl+u": "\x15", "backspace": "\x7f", "f2": "\x1bOQ",
 }
 
+// press types keys (names from keySeq, or text as it is), in order. A lone
+// ESC is told from the start of an escape sequence only by what follows it,
+// so esc goes through back, which waits for its effect on the screen.
 func (tm *term) press(keys ...string) {
 	tm.t.Helper()
 	for _, k := range keys {
+		if k == "esc" {
+			tm.t.Fatal("press(\"esc\"): use back, which waits until the program has read the ESC")
+		}
 		seq, ok := keySeq[k]
 		if !ok {
 			seq = k
@@ -200,21 +239,56 @@ func (tm *term) press(keys ...string) {
 		if _, err := tm.pty.Write([]byte(seq)); err != nil {
 			tm.t.Fatalf("write %q: %v", k, err)
 		}
-		if k == "esc" {
-			// A lone ESC is told from the start of a sequence by a pause.
-			time.Sleep(200 * time.Millisecond)
-		}
-		time.Sleep(30 * time.Millisecond)
 	}
 }
 
-func (tm *term) resize(w, h int) {
+// back presses esc and waits until the screen shows every part, which it must
+// not show before: the program has read the ESC alone (not as the start of
+// the next key's sequence) once the screen it leads to is drawn.
+func (tm *term) back(timeout time.Duration, parts ...string) string {
+	tm.t.Helper()
+	before := tm.screen()
+	all := true
+	for _, p := range parts {
+		all = all && strings.Contains(before, p)
+	}
+	if all {
+		tm.t.Fatalf("back: the screen already shows %q, so it cannot tell that esc was read:\n%s", parts, before)
+	}
+	if _, err := tm.pty.Write([]byte(keySeq["esc"])); err != nil {
+		tm.t.Fatalf("write esc: %v", err)
+	}
+	return tm.waitFor(timeout, parts...)
+}
+
+// resize gives the terminal a new size and waits until the screen shows
+// every part. The emulator is never smaller than what the program draws for:
+// output drawn for the old size may still be in the pty, and its scroll
+// margins would lie outside a smaller emulator (x/vt does not clamp them).
+// So it grows before the program learns the new size, and shrinks once the
+// program has drawn for it.
+func (tm *term) resize(timeout time.Duration, w, h int, parts ...string) string {
+	tm.t.Helper()
+	emulatorTo := func() {
+		tm.mu.Lock()
+		tm.emu.Resize(w, h)
+		tm.mu.Unlock()
+	}
 	tm.mu.Lock()
-	tm.emu.Resize(w, h)
+	shrink := w < tm.emu.Width() || h < tm.emu.Height()
 	tm.mu.Unlock()
+	if !shrink {
+		emulatorTo()
+	}
 	if err := pty.Setsize(tm.pty, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)}); err != nil {
 		tm.t.Fatal(err)
 	}
+	s := tm.waitFor(timeout, parts...)
+	if shrink {
+		emulatorTo()
+		s = tm.screen()
+	}
+	return s
 }
 
 func (tm *term) waitExit(timeout time.Duration) {
@@ -313,8 +387,7 @@ func TestE2EConflict(t *testing.T) {
 		tm.press("enter")
 		tm.waitFor(10*time.Second, want)
 	}
-	tm.press("esc")
-	tm.waitFor(5*time.Second, "EVSEs (")
+	tm.back(5*time.Second, "EVSEs (")
 	tm.press("enter")
 	tm.waitFor(5*time.Second, "Ready")
 	tm.press("enter")
@@ -335,7 +408,9 @@ func TestE2ERateLimitCountdown(t *testing.T) {
 	t.Parallel()
 	_, base := startServe(t, "--rate-limit", "2", "--key", "e2e-key-0123456789")
 	tm := start(t, 100, 30, pinnedEnv(t, "PETITMONDE_API_KEY=e2e-key-0123456789"), "--api-url", base)
-	tm.waitFor(10*time.Second, "LIVE", "127.0.0.1", "Find a charger")
+	// The start's /usage answered (it counts itself) before the search goes
+	// out: two answers in flight at once could come back in either order.
+	tm.waitFor(10*time.Second, "LIVE", "127.0.0.1", "Find a charger", "rate 1/2")
 	tm.press("down") // München
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "sorted by distance", "rate 0/2") // the usage meter and the search
@@ -347,12 +422,16 @@ func TestE2ERateLimitCountdown(t *testing.T) {
 	tm.press("enter")
 	s := tm.waitFor(10*time.Second, "Rate limited", "retrying automatically in")
 	re2 := regexp.MustCompile(`retrying automatically in ([^(]+) \(`)
-	first := re2.FindStringSubmatch(strings.ReplaceAll(s, "\n", " "))
-	time.Sleep(2500 * time.Millisecond)
-	second := re2.FindStringSubmatch(strings.ReplaceAll(tm.screen(), "\n", " "))
-	if first == nil || second == nil || first[1] == second[1] {
-		t.Fatalf("the countdown does not move: %v then %v\n%s", first, second, tm.screen())
+	countdown := func(screen string) []string { return re2.FindStringSubmatch(strings.ReplaceAll(screen, "\n", " ")) }
+	first := countdown(s)
+	if first == nil {
+		t.Fatalf("no countdown on screen:\n%s", s)
 	}
+	// The countdown moves: the screen shows another value of it (it ticks each second).
+	tm.waitUntil(5*time.Second, fmt.Sprintf("the countdown does not move from %q", first[1]), func(screen string) bool {
+		second := countdown(screen)
+		return second != nil && second[1] != first[1]
+	})
 	if strings.Contains(tm.screen(), "e2e-key-0123456789") {
 		t.Fatal("the key is on screen")
 	}
@@ -366,14 +445,11 @@ func TestE2EResize(t *testing.T) {
 	t.Parallel()
 	tm := start(t, 100, 30, pinnedEnv(t))
 	tm.waitFor(10*time.Second, "Find a charger")
-	tm.resize(50, 12)
-	tm.waitFor(5*time.Second, "Terminal too small")
-	tm.resize(80, 24)
-	tm.waitFor(5*time.Second, "Find a charger", "Min. power")
+	tm.resize(5*time.Second, 50, 12, "Terminal too small")
+	tm.resize(5*time.Second, 80, 24, "Find a charger", "Min. power")
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "sorted by distance")
-	tm.resize(120, 40)
-	tm.waitFor(5*time.Second, "sorted by distance")
+	tm.resize(5*time.Second, 120, 40, "sorted by distance")
 	tm.press("q")
 	tm.waitExit(5 * time.Second)
 	tm.restored()
@@ -538,6 +614,17 @@ func startServe(t *testing.T, args ...string) (*exec.Cmd, string) {
 	return nil, ""
 }
 
+// startSim runs the simulator in the test's process, as `chargedesk serve`
+// runs it (wall clock, speed 1, seed 1) but with opts' fault handlers, so a
+// test can wait on a request seen at the server.
+func startSim(t *testing.T, key string, opts ...simtest.Option) *simtest.Server {
+	t.Helper()
+	if binPath == "" {
+		t.Skip("end-to-end tests skipped")
+	}
+	return simtest.Start(t, sim.Options{Key: key, Seed: 1, Clock: model.SystemClock{}}, opts...)
+}
+
 // Book in demo mode, open the bookings, find the booking by its external id,
 // cancel it, see CANCELLED.
 func TestE2EBookFindCancel(t *testing.T) {
@@ -554,7 +641,8 @@ func TestE2EBookFindCancel(t *testing.T) {
 		t.Fatalf("no external id on screen:\n%s", s)
 	}
 	// Another booking first, so finding it means something.
-	tm.press("esc", "down", "enter")
+	tm.back(5*time.Second, "EVSEs (")
+	tm.press("down", "enter")
 	tm.waitFor(5*time.Second, "Ready")
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "REQUESTED")
@@ -649,8 +737,8 @@ func TestE2EHostileNames(t *testing.T) {
 	if !strings.HasPrefix(lines[0], "chargedesk") {
 		t.Fatalf("the header was overwritten:\n%s", s)
 	}
-	tm.press("esc", "esc")
-	tm.waitFor(5*time.Second, "Find a charger")
+	tm.back(5*time.Second, "sorted by distance")
+	tm.back(5*time.Second, "Find a charger")
 	tm.mu.Lock()
 	raw := tm.raw.String()
 	tm.mu.Unlock()

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,10 +12,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 )
 
-// gatewayRig is `chargedesk serve` as the API with `chargedesk gateway` in
-// front of it, both the real binary, and the gateway's store.
+// gatewayRig is `chargedesk gateway` (the real binary) in front of an API
+// (`chargedesk serve`, or the simulator in the test's process when the test
+// waits on what reaches it), and the gateway's store.
 type gatewayRig struct {
 	t            *testing.T
 	apiBase, key string
@@ -24,10 +28,19 @@ type gatewayRig struct {
 	env          []string
 }
 
+// teamKey is the API key the rigs' gateway holds.
+const teamKey = "team-key-0123456789"
+
+// newGatewayRig puts the gateway in front of `chargedesk serve` run with serveArgs.
 func newGatewayRig(t *testing.T, serveArgs ...string) *gatewayRig {
 	t.Helper()
-	const key = "team-key-0123456789"
-	_, apiBase := startServe(t, append([]string{"--key", key}, serveArgs...)...)
+	_, apiBase := startServe(t, append([]string{"--key", teamKey}, serveArgs...)...)
+	return newGatewayRigOn(t, apiBase, teamKey)
+}
+
+// newGatewayRigOn puts the gateway in front of the API at apiBase.
+func newGatewayRigOn(t *testing.T, apiBase, key string) *gatewayRig {
+	t.Helper()
 	r := &gatewayRig{t: t, apiBase: apiBase, key: key, store: filepath.Join(t.TempDir(), "gateway.db"), env: pinnedEnv(t)}
 	r.startGateway()
 	return r
@@ -140,18 +153,15 @@ func TestE2EGatewayTwoAgents(t *testing.T) {
 // same external id gets that booking. One booking.
 func TestE2EGatewayKilledMidCreate(t *testing.T) {
 	t.Parallel()
-	r := newGatewayRig(t, "--faults", "only=POST /bookings,latency=4s,latency-after=true")
+	hold := simtest.NewHold(http.MethodPost, "/bookings")
+	r := newGatewayRigOn(t, startSim(t, teamKey, simtest.Wrap(hold.Handler)).Base, teamKey)
 	anna := r.addAgent("anna")
 	agent := []string{"PETITMONDE_API_KEY=" + anna}
-	first := exec.Command(binPath, bookArgs(r.base, "gw-killed-1")...)
-	first.Env = append(append([]string{}, r.env...), agent...)
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(1500 * time.Millisecond) // the POST is upstream; its answer is held 4 s
+	first := startCommand(t, append(append([]string{}, r.env...), agent...), bookArgs(r.base, "gw-killed-1")...)
+	first.await(hold.Held(), "the gateway's create to be made upstream")
 	r.kill9()
-	_ = first.Wait() // the agent lost its gateway
-	time.Sleep(3 * time.Second)
+	first.await(first.exited, "the agent's command to end without its gateway")
+	first.await(hold.Gone(), "the API to see the killed gateway's connection close")
 	r.startGateway()
 	out, errs, err := r.run(agent, bookArgs(r.base, "gw-killed-1")...)
 	if err != nil {

@@ -3,11 +3,13 @@ package e2e
 import (
 	"bytes"
 	"errors"
+	"net/http"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 )
 
 // bookArgs books the flagship's EVSE 2 tomorrow at 10:00 under ext.
@@ -44,16 +46,12 @@ func bookingsWith(t *testing.T, env []string, base, ext string) int {
 func TestE2EKilledMidCreateThenRerun(t *testing.T) {
 	t.Parallel()
 	const key = "kill-key-0123456789"
-	_, base := startServe(t, "--key", key, "--faults", "only=POST /bookings,latency=4s,latency-after=true")
+	hold := simtest.NewHold(http.MethodPost, "/bookings")
+	base := startSim(t, key, simtest.Wrap(hold.Handler)).Base
 	env := pinnedEnv(t, "PETITMONDE_API_KEY="+key)
-	first := exec.Command(binPath, bookArgs(base, "killed-1")...)
-	first.Env = env
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(1500 * time.Millisecond) // the POST is out; its answer is held 4 s
-	_ = first.Process.Signal(syscall.SIGKILL)
-	_ = first.Wait()
+	first := startCommand(t, env, bookArgs(base, "killed-1")...)
+	first.await(hold.Held(), "the create to be made")
+	first.kill9()
 
 	var stdout, stderr bytes.Buffer
 	again := exec.Command(binPath, bookArgs(base, "killed-1")...)
