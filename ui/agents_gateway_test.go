@@ -13,6 +13,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api/gateway"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -74,15 +75,14 @@ func runTeam(t *testing.T, agents, perAgent int, start, end time.Time, viaGatewa
 		return runTeamMonth(t, agents, perAgent, start, end)
 	}
 	clock := sim.NewManualClock(start)
-	apiSrv := httptest.NewServer(sim.New(sim.Options{Seed: 7, Clock: clock}))
-	t.Cleanup(apiSrv.Close)
+	apiSrv := simtest.Start(t, sim.Options{Seed: 7, Clock: clock})
 	st, err := gateway.OpenStore(context.Background(), filepath.Join(t.TempDir(), "gateway.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	up := &upstreamCount{}
-	gw := gateway.New(gateway.Config{UpstreamURL: apiSrv.URL + sim.BasePath, Key: sim.DefaultKey, Store: st, Clock: clock, Transport: up})
+	gw := gateway.New(gateway.Config{UpstreamURL: apiSrv.Base, Key: sim.DefaultKey, Store: st, Clock: clock, Transport: up})
 	gwSrv := httptest.NewServer(gw)
 	t.Cleanup(gwSrv.Close)
 	pushed, unsubscribe := gw.Subscribe()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -74,13 +74,11 @@ func TestEconomyTeamMonth(t *testing.T) {
 
 func runTeamMonth(t *testing.T, agents, perAgent int, start, end time.Time) teamMonth {
 	clock := sim.NewManualClock(start)
-	server := sim.New(sim.Options{Seed: 7, Clock: clock})
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
+	srv := simtest.Start(t, sim.Options{Seed: 7, Clock: clock})
 	rng := rand.New(rand.NewPCG(7, 11))
 	team := make([]*desk, agents)
 	for i := range team {
-		team[i] = newDesk(srv.URL+sim.BasePath, clock, workTimes(rng, start, end, perAgent))
+		team[i] = newDesk(srv.Base, clock, workTimes(rng, start, end, perAgent))
 	}
 	var m teamMonth
 	for now := start; now.Before(end); now = clock.Now() {

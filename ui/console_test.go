@@ -503,7 +503,7 @@ func TestRetryBannerLongWait(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large, withDemo())
 	wait := 15 * 24 * time.Hour
-	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != sim.BasePath+"/search" {
 			h.sim.ServeHTTP(w, r)
 			return
@@ -517,7 +517,7 @@ func TestRetryBannerLongWait(t *testing.T) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = w.Write([]byte(`{"error":"Monthly quota used up"}`))
-	})
+	}))
 	h.key("enter")
 	// The wait in the model's words for a person (hours, or days), the day
 	// and time it ends, the server's reason; never the seconds of Retry-After.
@@ -543,7 +543,7 @@ func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
 	h.key("enter", "enter", "enter")
 	// The create is processed, its answer lost, and the look-up fails too.
 	var posts, lists int
-	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == "POST" && r.URL.Path == sim.BasePath+"/bookings":
 			posts++
@@ -560,7 +560,7 @@ func TestEnterAfterUnknownOutcomeLooksUpFirst(t *testing.T) {
 			}
 		}
 		h.sim.ServeHTTP(w, r)
-	})
+	}))
 	h.key("enter")
 	h.wantScreen("Outcome unknown", "cd-test-001")
 	h.key("enter") // the agent tries again
@@ -577,7 +577,7 @@ func TestServerFieldErrorStaysUntilEdited(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small, withDemo(), withoutContract())
 	h.key("enter", "enter", "enter")
-	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" && r.URL.Path == sim.BasePath+"/bookings" {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
@@ -585,7 +585,7 @@ func TestServerFieldErrorStaysUntilEdited(t *testing.T) {
 			return
 		}
 		h.sim.ServeHTTP(w, r)
-	})
+	}))
 	h.key("enter")
 	h.wantScreen("✗ API: customer_id cust_demo_001 has no token synced")
 	h.advance(3 * time.Second)

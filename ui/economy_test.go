@@ -49,7 +49,7 @@ func TestIdleDeskOnAConfirmedBookingForTomorrow(t *testing.T) {
 func TestFailingSearchRetriesAreBounded(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large, withDemo(), withoutContract())
-	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/search") {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -57,7 +57,7 @@ func TestFailingSearchRetriesAreBounded(t *testing.T) {
 			return
 		}
 		h.sim.ServeHTTP(w, r)
-	})
+	}))
 	h.key("enter")
 	h.advance(5 * time.Minute)
 	if n := h.count("GET", "/search"); n > 8 {
@@ -70,7 +70,7 @@ func TestFailingSearchRetriesAreBounded(t *testing.T) {
 	if m := h.count("GET", "/search"); m != n {
 		t.Fatalf("%d more searches after giving up", m-n)
 	}
-	h.srv.Config.Handler = h.sim
+	h.serve(h.sim)
 	h.key("enter")
 	h.wantOn("Results")
 }
@@ -128,7 +128,7 @@ func TestUsageView(t *testing.T) {
 func TestARetryInFlightIsNotSentAgain(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large, withDemo(), withoutContract())
-	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/search") || strings.HasSuffix(r.URL.Path, "/usage") {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -136,7 +136,7 @@ func TestARetryInFlightIsNotSentAgain(t *testing.T) {
 			return
 		}
 		h.sim.ServeHTTP(w, r)
-	})
+	}))
 	h.key("enter")
 	h.wantScreen("retry 1")
 	h.clock.Advance(time.Minute) // past the retry's time, without firing timers
@@ -162,13 +162,13 @@ func TestUsageAskedAgainAfterAFailedStart(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large, withDemo(), withoutContract())
 	down := true
-	h.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if down && strings.HasSuffix(r.URL.Path, "/usage") {
 			w.WriteHeader(http.StatusBadGateway)
 			return
 		}
 		h.sim.ServeHTTP(w, r)
-	})
+	}))
 	h.app.s.usage = nil // as if the start's ask had failed:
 	before := h.count("GET", "/usage")
 	h.send(usageMsg{err: &api.Error{Kind: api.KindServer, Status: 502}})

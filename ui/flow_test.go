@@ -537,7 +537,7 @@ func TestConflictLaterSlot(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	// No other EVSE at the location is free, so only "later" helps.
-	h.srv.Config.Handler = rewriting(h.sim, oneFreeEVSE)
+	h.serve(rewriting(h.sim, oneFreeEVSE))
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.key("esc", "enter")
 	h.wantOn("Book")
@@ -590,12 +590,12 @@ func TestNotFoundOffersSearchAgain(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	// The search lists a location the server no longer knows.
-	h.srv.Config.Handler = rewriting(h.sim, func(path string, b []byte) []byte {
+	h.serve(rewriting(h.sim, func(path string, b []byte) []byte {
 		if !strings.HasSuffix(path, "/search") {
 			return b
 		}
 		return bytes.ReplaceAll(b, []byte(`"DE-ENB-E123456"`), []byte(`"DE-XXX-E000000"`))
-	})
+	}))
 	h.key("enter", "enter", "enter")
 	h.wantOn("Book")
 	h.key("enter")
@@ -676,7 +676,7 @@ func faulty(n int32, next http.Handler) http.Handler {
 func TestServerErrorBannerThenRetry(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small, withDemo())
-	h.srv.Config.Handler = faulty(2, h.sim)
+	h.serve(faulty(2, h.sim))
 	h.key("enter")
 	h.wantScreen("Server error", "upstream CPO gateway failed", "nothing you entered is lost", "München")
 	h.advance(30 * time.Second)
@@ -728,12 +728,12 @@ func TestUnknownStatusShownNotCrashing(t *testing.T) {
 	t.Parallel()
 	// The rewritten status breaks the contract on purpose: no contract check here.
 	h := newHarness(t, small, withDemo(), withoutContract())
-	h.srv.Config.Handler = rewriting(h.sim, func(path string, b []byte) []byte {
+	h.serve(rewriting(h.sim, func(path string, b []byte) []byte {
 		if strings.HasPrefix(path, sim.BasePath+"/bookings/") && !strings.HasSuffix(path, "/cancel") {
 			return bytes.ReplaceAll(b, []byte(`"status":"CONFIRMED"`), []byte(`"status":"ON_HOLD"`))
 		}
 		return b
-	})
+	}))
 	bookUntilStatus(t, h, "cust_demo_001")
 	h.advance(15 * time.Second)
 	h.wantStatus("ON_HOLD")
@@ -750,7 +750,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, small, withDemo())
 	evil := "\x1b]52;c;aGFja2Vk\x07\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x07Evil\u202eplug\x1b[H"
-	h.srv.Config.Handler = rewriting(h.sim, func(path string, b []byte) []byte {
+	h.serve(rewriting(h.sim, func(path string, b []byte) []byte {
 		if !strings.HasSuffix(path, "/search") {
 			return b
 		}
@@ -764,7 +764,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		}
 		out, _ := json.Marshal(resp)
 		return out
-	})
+	}))
 	h.key("enter")
 	raw := h.app.Render()
 	for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\u202e", "\x07", "\x9b"} {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +20,7 @@ import (
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/model/places"
 )
@@ -31,15 +32,17 @@ var t0 = time.Date(2026, 11, 30, 9, 2, 0, 0, time.UTC)
 // contract checks on every request and response), on a manual clock shared by
 // the UI, the client and the simulator. Timers are fake: advance fires them.
 type harness struct {
-	t      *testing.T
-	clock  *sim.ManualClock
-	sim    *sim.Server
-	srv    *httptest.Server
-	client *api.Client
-	app    *App
-	timers []timer
-	ids    int
-	events []api.Event
+	t     *testing.T
+	clock *sim.ManualClock
+	sim   *sim.Server
+	srv   *simtest.Server
+	// handler, when set, answers in place of the simulator (serve).
+	handler atomic.Pointer[http.Handler]
+	client  *api.Client
+	app     *App
+	timers  []timer
+	ids     int
+	events  []api.Event
 	// quit is set once the program asks the runtime to quit (tea.Quit).
 	quit bool
 	// clipboard is the last text the program copied to the terminal's
@@ -105,11 +108,18 @@ func newHarness(t *testing.T, size [2]int, opts ...harnessOpt) *harness {
 	if transport == nil {
 		transport = contract.Transport(t, nil, contract.WithBasePath(sim.BasePath))
 	}
-	h.sim = sim.New(so)
-	h.srv = httptest.NewServer(h.sim)
-	t.Cleanup(h.srv.Close)
+	h.srv = simtest.Start(t, so, simtest.Wrap(func(_ *simtest.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if s := h.handler.Load(); s != nil {
+				(*s).ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	h.sim = h.srv.Sim
 	h.client = api.New(api.Config{
-		BaseURL: h.srv.URL + sim.BasePath, APIKey: cfg.APIKey, Now: h.clock.Now, Retries: -1,
+		BaseURL: h.srv.Base, APIKey: cfg.APIKey, Now: h.clock.Now, Retries: -1,
 		Transport: transport,
 		OnEvent:   func(ev api.Event) { h.events = append(h.events, ev) },
 	})
@@ -521,3 +531,7 @@ func (h *harness) query(method, path string) url.Values {
 	h.t.Fatalf("no %s %s was sent", method, path)
 	return nil
 }
+
+// serve puts handler in the simulator's place for the requests that come
+// next (a fault, a rewritten answer); serve(h.sim) puts the simulator back.
+func (h *harness) serve(handler http.Handler) { h.handler.Store(&handler) }

@@ -13,6 +13,7 @@ import (
 	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/gateway"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 )
 
 // Every operation of api/openapi.yaml reaches a handler of the simulator
@@ -40,8 +41,7 @@ func TestEveryContractOperationIsRouted(t *testing.T) {
 
 	clock := sim.NewManualClock(t0)
 	simLogs, gwLogs := newLogWatch(), newLogWatch()
-	api := httptest.NewServer(sim.New(sim.Options{Seed: 1, Clock: clock, Logger: slog.New(simLogs)}))
-	t.Cleanup(api.Close)
+	api := simtest.Start(t, sim.Options{Seed: 1, Clock: clock, Logger: slog.New(simLogs)})
 	st, err := gateway.OpenStore(context.Background(), filepath.Join(t.TempDir(), "gateway.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func TestEveryContractOperationIsRouted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw := httptest.NewServer(gateway.New(gateway.Config{UpstreamURL: api.URL + sim.BasePath, Key: sim.DefaultKey, Store: st,
+	gw := httptest.NewServer(gateway.New(gateway.Config{UpstreamURL: api.Base, Key: sim.DefaultKey, Store: st,
 		Clock: clock, Logger: slog.New(gwLogs)}))
 	t.Cleanup(gw.Close)
 

@@ -18,6 +18,7 @@ import (
 	"github.com/petitmonde/chargedesk/api/contract"
 	"github.com/petitmonde/chargedesk/api/gateway"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -69,6 +70,7 @@ type rig struct {
 	gw      *gateway.Gateway
 	srv     *httptest.Server
 	logs    *logWatch // what the gateway logs
+	limit   int       // the gateway's per-minute limit (0: its default)
 }
 
 func newRig(t *testing.T, o sim.Options) *rig {
@@ -78,9 +80,8 @@ func newRig(t *testing.T, o sim.Options) *rig {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
-	r.api = sim.New(o)
-	apiSrv := httptest.NewServer(r.api)
-	t.Cleanup(apiSrv.Close)
+	apiSrv := simtest.Start(t, o)
+	r.api = apiSrv.Sim
 	r.up = &counting{n: map[string]int{}, next: http.DefaultTransport}
 	r.storeAt = filepath.Join(t.TempDir(), "gateway.db")
 	r.open(apiSrv.URL)
@@ -97,7 +98,7 @@ func (r *rig) open(apiURL string) {
 	r.t.Cleanup(func() { _ = st.Close() })
 	r.store = st
 	r.gw = gateway.New(gateway.Config{UpstreamURL: apiURL + sim.BasePath, Key: sim.DefaultKey, Store: st, Clock: r.clock,
-		Transport: r.up, Logger: slog.New(r.logs)})
+		Transport: r.up, Limit: r.limit, Logger: slog.New(r.logs)})
 	r.srv = httptest.NewServer(r.gw)
 	r.t.Cleanup(r.srv.Close)
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/gateway"
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -65,22 +65,13 @@ func newSwitchRig(t *testing.T, o sim.Options, limit int) (*rig, *switchable) {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
-	r.api = sim.New(o)
-	apiSrv := httptest.NewServer(r.api)
-	t.Cleanup(apiSrv.Close)
+	apiSrv := simtest.Start(t, o)
+	r.api = apiSrv.Sim
 	sw := &switchable{next: http.DefaultTransport}
 	r.up = &counting{n: map[string]int{}, next: sw}
 	r.storeAt = filepath.Join(t.TempDir(), "gateway.db")
-	st, err := gateway.OpenStore(context.Background(), r.storeAt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	r.store = st
-	r.gw = gateway.New(gateway.Config{UpstreamURL: apiSrv.URL + sim.BasePath, Key: sim.DefaultKey, Store: st, Clock: r.clock,
-		Transport: r.up, Limit: limit, Logger: slog.New(r.logs)})
-	r.srv = httptest.NewServer(r.gw)
-	t.Cleanup(r.srv.Close)
+	r.limit = limit
+	r.open(apiSrv.URL)
 	return r, sw
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/petitmonde/chargedesk/api/sim"
+	"github.com/petitmonde/chargedesk/api/sim/simtest"
 	"github.com/petitmonde/chargedesk/model"
 )
 
@@ -33,25 +34,23 @@ type faultRig struct {
 
 func newFaultRig(t *testing.T, f sim.Faults) *faultRig {
 	t.Helper()
-	clock := sim.NewManualClock(t0)
-	srv := sim.New(sim.Options{Seed: 1, Clock: clock, Faults: f, RateLimit: 1_000_000, MonthlyQuota: 1_000_000_000})
-	r := &faultRig{t: t, clock: clock, srv: srv, arrived: make(chan string, 64), served: make(chan string, 64)}
+	r := &faultRig{t: t, arrived: make(chan string, 64), served: make(chan string, 64)}
 	note := func(ch chan string, path string) {
 		select {
 		case ch <- path:
 		default:
 		}
 	}
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
-		note(r.arrived, q.URL.Path)
-		defer note(r.served, q.URL.Path)
-		srv.ServeHTTP(w, q)
-	}))
-	t.Cleanup(hs.Close)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DisableKeepAlives = true
-	t.Cleanup(tr.CloseIdleConnections)
-	r.base, r.hc = hs.URL+sim.BasePath, &http.Client{Transport: tr, Timeout: 5 * time.Second}
+	s := simtest.Start(t, sim.Options{Seed: 1, Faults: f}, simtest.Unlimited(),
+		simtest.Wrap(func(_ *simtest.Server, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+				note(r.arrived, q.URL.Path)
+				defer note(r.served, q.URL.Path)
+				next.ServeHTTP(w, q)
+			})
+		}))
+	r.clock, r.srv, r.base = s.Clock, s.Sim, s.Base
+	r.hc = &http.Client{Transport: simtest.OneConnectionPerRequest(t), Timeout: 5 * time.Second}
 	return r
 }
 
