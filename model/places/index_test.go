@@ -1,41 +1,92 @@
 package places
 
 import (
-	"os"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/petitmonde/chargedesk/model/places/internal/build"
 	"github.com/petitmonde/chargedesk/model/places/internal/wire"
 )
 
-// TestMain checks, before anything looks a place up, that importing the
-// package decoded nothing: start-up must not pay for the data.
-func TestMain(m *testing.M) {
-	if loaded != nil {
-		println("places: the data was decoded before the first lookup")
-		os.Exit(1)
+// planOf reads an index back into the plan it was made from.
+func planOf(ix *index) *build.Plan {
+	p := &build.Plan{Areas: map[string]int32{}}
+	if f, err := wire.Open(file); err == nil && ix == data() {
+		if m, err := wire.ViewMask(f.Section(wire.SecMask)); err == nil {
+			p.Mask = wire.Mask{Origin: m.Origin, Cell: m.Cell, Rows: m.Rows, Cols: m.Cols, Bits: []byte(m.Bits)}
+		}
 	}
-	os.Exit(m.Run())
+	for i := range wire.StringCount(ix.states) {
+		p.States = append(p.States, wire.StringAt(ix.states, i))
+	}
+	for i := range wire.StringCount(ix.districts) {
+		p.Districts = append(p.Districts, wire.StringAt(ix.districts, i))
+	}
+	for id := range int32(ix.size()) {
+		e := ix.ent(id)
+		p.Entries = append(p.Entries, build.Entry{
+			Name: ix.str(e.Name), Label: ix.str(e.Label), Postal: ix.str(e.Postal), Ctx: ix.str(e.Ctx),
+			Lat: e.Lat, Lng: e.Lng, Population: e.Population, Weight: e.Weight,
+			District: e.District, State: e.State, Kind: e.Kind,
+		})
+	}
+	for which, x := range []*keyIndex{&ix.primary, &ix.alt, &ix.inner} {
+		for i := range x.size() {
+			p.Keys[which] = append(p.Keys[which], build.Keyed{Key: x.key(i), ID: x.id(i)})
+		}
+	}
+	for i := range len(ix.codes) / 4 {
+		p.Codes = append(p.Codes, ix.code(i))
+	}
+	for i := range len(ix.areaKeys) / 4 {
+		p.Areas[wire.AreaDigits(wire.U32(ix.areaKeys, i))] = int32(wire.U32(ix.areaIDs, i))
+	}
+	return p
 }
 
-func TestEmbeddedFileDecodes(t *testing.T) {
-	ds, err := wire.Decode(file)
-	if err != nil {
+// The embedded file is whole: every span, id and key in bounds and in
+// order (what a lookup trusts without checking), and it holds the places
+// it should.
+func TestEmbeddedFileIsWhole(t *testing.T) {
+	if err := wire.Check(file); err != nil {
 		t.Fatal(err)
 	}
-	if len(ds.Towns) < 11000 || len(ds.Postal) < 8000 || len(ds.Stations) < 5000 || len(ds.States) != 16 {
-		t.Errorf("data: %d towns, %d postal codes, %d stations, %d states",
-			len(ds.Towns), len(ds.Postal), len(ds.Stations), len(ds.States))
+	ix := data()
+	kinds := map[Kind]int{}
+	for id := range int32(ix.size()) {
+		kinds[Kind(ix.ent(id).Kind)]++
+	}
+	if kinds[Town]+kinds[District] < 11000 || kinds[PostalCode] < 8000 || kinds[Station] < 5000 || wire.StringCount(ix.states) != 16 {
+		t.Errorf("data: %v, %d states", kinds, wire.StringCount(ix.states))
 	}
 }
 
-// A broken file leaves an index that finds nothing, and does not panic.
+// The file is exactly what the index it holds encodes to: reading it
+// back loses nothing (and the benchmarks' samples are made that way).
+func TestFileRoundTrips(t *testing.T) {
+	if got := string(planOf(data()).Encode()); got != file {
+		t.Fatalf("the file read back and encoded again differs (%d bytes, want %d)", len(got), len(file))
+	}
+}
+
+// Opening the index reads its table of sections and nothing else.
+func TestOpeningCostsNothing(t *testing.T) {
+	if allocs := testing.AllocsPerRun(10, func() { open(file) }); allocs > 2 {
+		t.Errorf("opening the index: %.0f allocations", allocs)
+	}
+}
+
+// A broken or empty file leaves an index that finds nothing, and does not
+// panic.
 func TestEmptyIndex(t *testing.T) {
-	ix := build(&wire.Dataset{})
-	for _, q := range []string{"Berlin", "b", "603", "60329", "Neustadt Hessen"} {
-		if hs := ix.search(q, 10); len(hs) != 0 {
-			t.Errorf("empty index: search(%q) = %v", q, hs)
+	empty := string((&build.Plan{}).Encode())
+	for _, f := range []string{empty, "", "junk", file[:len(file)/2], wire.Magic} {
+		ix := open(f)
+		for _, q := range []string{"Berlin", "b", "603", "60329", "Neustadt Hessen"} {
+			if hs := ix.search(q, 10); len(hs) != 0 {
+				t.Errorf("empty index: search(%q) = %v", q, hs)
+			}
 		}
 	}
 }
@@ -44,23 +95,25 @@ func TestEmptyIndex(t *testing.T) {
 // and a history of places stores labels.
 func TestLabelsResolveBack(t *testing.T) {
 	ix := data()
-	for id := range ix.ents {
-		e := &ix.ents[id]
-		p, cands, err := Resolve(ix.str(e.label))
-		if err == nil && p.Label == ix.str(e.label) {
+	for id := range int32(ix.size()) {
+		label := ix.str(ix.ent(id).Label)
+		p, cands, err := Resolve(label)
+		if err == nil && p.Label == label {
 			continue
 		}
-		if !hasLabel(cands, ix.str(e.label)) {
-			t.Errorf("Resolve(%q) = %q, %v, %d candidates", ix.str(e.label), p.Label, err, len(cands))
+		if !hasLabel(cands, label) {
+			t.Errorf("Resolve(%q) = %q, %v, %d candidates", label, p.Label, err, len(cands))
 		}
 	}
 }
 
 // Every place is in Germany by InGermany's own mask.
 func TestEveryPlaceInGermany(t *testing.T) {
-	for _, e := range data().ents {
-		if lat, lng := float64(e.lat)/1e5, float64(e.lng)/1e5; !InGermany(lat, lng) {
-			t.Errorf("%s at %v, %v: not InGermany", data().str(e.label), lat, lng)
+	ix := data()
+	for id := range int32(ix.size()) {
+		e := ix.ent(id)
+		if lat, lng := float64(e.Lat)/1e5, float64(e.Lng)/1e5; !InGermany(lat, lng) {
+			t.Errorf("%s at %v, %v: not InGermany", ix.str(e.Label), lat, lng)
 		}
 	}
 }
@@ -94,7 +147,7 @@ func checkHits(t *testing.T, ix *index, query string, n int, hs []hit) {
 				t.Fatalf("search(%q): hit %d (stage %d, id %d) after stage %d, id %d", query, i, h.stage, h.id, prev.stage, prev.id)
 			}
 		}
-		if l := ix.str(ix.ents[h.id].label); !printable(l) {
+		if l := ix.str(ix.ent(h.id).Label); !printable(l) {
 			t.Fatalf("search(%q): label %q is not printable", query, l)
 		}
 	}
