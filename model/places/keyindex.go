@@ -23,13 +23,14 @@ type keyIndex struct {
 	ranges string // u64 per range with stored best entries (wire.RangeKey), ascending
 	refs   string // u32 per range: where its entries are in tops (wire.TopRef)
 	tops   string // u32 entry ids
+	first  string // u32 × (n+1): the first stored range that starts at key i or later
 }
 
 func keysOf(f *wire.File, which int) keyIndex {
 	sec := func(part int) string { return f.Section(wire.KeySection(which, part)) }
 	return keyIndex{
 		text: sec(wire.KeyText), off: sec(wire.KeyOffsets), ids: sec(wire.KeyIDs), start: sec(wire.KeyStarts),
-		ranges: sec(wire.KeyTopRanges), refs: sec(wire.KeyTopRefs), tops: sec(wire.KeyTops),
+		ranges: sec(wire.KeyTopRanges), refs: sec(wire.KeyTopRefs), tops: sec(wire.KeyTops), first: sec(wire.KeyTopFirst),
 	}
 }
 
@@ -121,16 +122,17 @@ func (x *keyIndex) best(dst []int32, lo, hi, n int) []int32 {
 	return x.scan(dst, lo, hi, n)
 }
 
-// stored finds a range's best entries in tops.
+// stored finds a range's best entries in tops: among the few stored
+// ranges that start where it does (a prefix's and its longer prefixes').
 func (x *keyIndex) stored(lo, hi int) (off, n int, ok bool) {
 	k := wire.RangeKey(lo, hi)
-	m := len(x.ranges) / 8
-	i := sort.Search(m, func(i int) bool { return wire.U64(x.ranges, i) >= k })
-	if i == m || wire.U64(x.ranges, i) != k {
-		return 0, 0, false
+	for i := int(wire.U32(x.first, lo)); i < int(wire.U32(x.first, lo+1)); i++ {
+		if wire.U64(x.ranges, i) == k {
+			ref := wire.U32(x.refs, i)
+			return int(ref >> 8), int(ref & 0xff), true
+		}
 	}
-	ref := wire.U32(x.refs, i)
-	return int(ref >> 8), int(ref & 0xff), true
+	return 0, 0, false
 }
 
 // scan is best by reading the range. The entries of one key are sorted

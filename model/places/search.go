@@ -126,7 +126,7 @@ func (ix *index) qualified(buf []int32, k string, n int) []int32 {
 		for _, x := range []*keyIndex{&ix.primary, &ix.alt} {
 			lo, hi := x.exactRange(head)
 			for i := lo; i < min(hi, lo+maxNamesakes); i++ {
-				if id := x.id(i); ix.fits(ix.ent(id), tail) {
+				if id := x.id(i); ix.fits(id, tail) {
 					got = append(got, id)
 				}
 			}
@@ -139,19 +139,16 @@ func (ix *index) qualified(buf []int32, k string, n int) []int32 {
 
 // fits says whether every word of tail starts a word of what is known
 // about e: district, state, a station's city, its postal code.
-func (ix *index) fits(e entry, tail string) bool {
+func (ix *index) fits(id int32, tail string) bool {
+	words, ctx, postal := wire.EntryQualifiers(ix.ents, id)
 	for tail != "" {
 		var w string
 		w, tail, _ = strings.Cut(tail, " ")
-		if !e.Words.May(w) || !ix.mentions(e, w) {
+		if !words.May(w) || !(hasWord(ix.str(ctx), w) || strings.HasPrefix(ix.str(postal), w)) {
 			return false
 		}
 	}
 	return true
-}
-
-func (ix *index) mentions(e entry, w string) bool {
-	return hasWord(ix.str(e.Ctx), w) || strings.HasPrefix(ix.str(e.Postal), w)
 }
 
 // hasWord says whether a word of s starts with w.
@@ -192,7 +189,7 @@ func postalQuery(k string) (string, bool) {
 
 // postal adds the code, or the area and then its codes in order.
 func (ix *index) postal(dst []hit, n int, digits string) []hit {
-	code := func(i int) string { return ix.str(ix.ent(ix.code(i)).Postal) }
+	code := func(i int) string { return ix.str(wire.EntryPostal(ix.ents, ix.code(i))) }
 	codes := len(ix.codes) / 4
 	lo := sort.Search(codes, func(i int) bool { return code(i) >= digits })
 	hi := lo + sort.Search(codes-lo, func(i int) bool { return !strings.HasPrefix(code(lo+i), digits) })
@@ -244,7 +241,7 @@ func (ix *index) clearlyFirst(g []hit) bool {
 func (ix *index) withLabel(hs []hit, query string) (hit, bool) {
 	query = strings.TrimSpace(query)
 	for _, h := range hs {
-		if strings.EqualFold(ix.str(ix.ent(h.id).Label), query) {
+		if strings.EqualFold(ix.str(wire.EntryLabel(ix.ents, h.id)), query) {
 			return h, true
 		}
 	}

@@ -23,6 +23,7 @@ type keyIndex struct {
 	ranges []uint64 // the ranges with stored best entries (wire.RangeKey)
 	refs   []uint32 // where each one's entries are in tops (wire.TopRef)
 	tops   []int32
+	first  []uint32 // the first range in ranges that starts at key i or later
 }
 
 func newKeyIndex(ks []Keyed) *keyIndex {
@@ -72,6 +73,14 @@ func newKeyIndex(ks []Keyed) *keyIndex {
 		x.refs = append(x.refs, wire.TopRef(len(x.tops), len(s.ids)))
 		x.tops = append(x.tops, s.ids...)
 	}
+	x.first = make([]uint32, len(x.ids)+1)
+	r := 0
+	for lo := range x.first {
+		for r < len(x.ranges) && int(x.ranges[r]>>32) < lo {
+			r++
+		}
+		x.first[lo] = uint32(r)
+	}
 	return x
 }
 
@@ -84,6 +93,7 @@ func (x *keyIndex) encode(w *wire.Writer, which int) {
 	w.Set(sec(wire.KeyTopRanges), wire.U64s(x.ranges))
 	w.Set(sec(wire.KeyTopRefs), wire.U32s(x.refs))
 	w.Set(sec(wire.KeyTops), wire.U32s(x.tops))
+	w.Set(sec(wire.KeyTopFirst), wire.U32s(x.first))
 }
 
 func (x *keyIndex) key(i int) string { return x.text[x.off[i]:x.off[i+1]] }

@@ -77,7 +77,14 @@ func checkKeys(f *File, which int, isEntry func(string, int) bool) error {
 			return fmt.Errorf("bucket %d starts at %d, the next at %d", b, U32(starts, b), U32(starts, b+1))
 		}
 	}
-	ranges, refs, tops := sec(KeyTopRanges), sec(KeyTopRefs), sec(KeyTops)
+	ranges, refs, tops, first := sec(KeyTopRanges), sec(KeyTopRefs), sec(KeyTops), sec(KeyTopFirst)
+	for lo := range keys + 1 {
+		f := int(U32(first, lo))
+		if f > len(ranges)/8 || (lo > 0 && f < int(U32(first, lo-1))) ||
+			(f < len(ranges)/8 && int(U64(ranges, f)>>32) < lo) || (f > 0 && int(U64(ranges, f-1)>>32) >= lo) {
+			return fmt.Errorf("the first stored range from key %d is %d", lo, f)
+		}
+	}
 	for i := range len(ranges) / 8 {
 		if i > 0 && U64(ranges, i-1) >= U64(ranges, i) {
 			return errors.New("stored ranges out of order")

@@ -63,6 +63,7 @@ const (
 	KeyTopRanges        // u64 × tops: RangeKey of each range with its best entries stored, ascending
 	KeyTopRefs          // u32 × tops: offset<<8 | count of that range's entries in KeyTops
 	KeyTops             // u32 entry ids, best first
+	KeyTopFirst         // u32 × (keys+1): the first stored range that starts at key i or later
 	KeySections         //
 )
 
@@ -132,6 +133,25 @@ func AppendEntry(b []byte, e *Entry) []byte {
 		b = le.AppendUint16(b, v)
 	}
 	return append(b, byte(e.Postal.N), e.State, e.Kind, 0)
+}
+
+// EntryLabel reads only entry i's label.
+func EntryLabel(s string, i int32) Span {
+	r := s[int(i)*EntrySize : int(i+1)*EntrySize]
+	return Span{U32(r, 2), U16(r, 20)}
+}
+
+// EntryPostal reads only entry i's postal code.
+func EntryPostal(s string, i int32) Span {
+	r := s[int(i)*EntrySize : int(i+1)*EntrySize]
+	return Span{U32(r, 4), uint16(r[48])}
+}
+
+// EntryQualifiers reads only what a qualifier is matched against: entry
+// i's word mask, context and postal code.
+func EntryQualifiers(s string, i int32) (words WordMask, ctx, postal Span) {
+	r := s[int(i)*EntrySize : int(i+1)*EntrySize]
+	return WordMask(U64(r, 0)), Span{U32(r, 5), U16(r, 22)}, Span{U32(r, 4), uint16(r[48])}
 }
 
 // ReadEntry reads entry i of the entries section s.
@@ -328,6 +348,7 @@ func (f *File) checkSizes() error {
 		for _, err := range []error{
 			want(sec(KeyOffsets), 4, keys+1), want(sec(KeyStarts), 4, Buckets+1),
 			want(sec(KeyTopRefs), 4, tops), want(sec(KeyTops), 4, count(sec(KeyTops), 4)),
+			want(sec(KeyTopFirst), 4, keys+1),
 		} {
 			if err != nil || keys < 0 {
 				return fmt.Errorf("wire: key index %d: %v", which, err)
