@@ -2,7 +2,7 @@ package places
 
 import (
 	_ "embed"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/petitmonde/chargedesk/model/places/internal/wire"
@@ -35,10 +35,15 @@ func open(file string) *index {
 	if err != nil {
 		return &index{}
 	}
+	return indexOf(f)
+}
+
+// indexOf is the index over an opened file.
+func indexOf(f *wire.File) *index {
 	ix := &index{
-		text: f.Section(wire.SecText), ents: f.Section(wire.SecEntries),
-		states: f.Section(wire.SecStates), districts: f.Section(wire.SecDistricts),
-		codes: f.Section(wire.SecCodes), areaKeys: f.Section(wire.SecAreaKeys), areaIDs: f.Section(wire.SecAreaIDs),
+		text: f.Section(wire.SecText), ents: f.Entries(),
+		states: stringTable(f.Section(wire.SecStates)), districts: stringTable(f.Section(wire.SecDistricts)),
+		codes: f.U32s(wire.SecCodes), areaKeys: f.U32s(wire.SecAreaKeys), areaIDs: f.U32s(wire.SecAreaIDs),
 	}
 	ix.primary = keysOf(f, wire.PrimaryKeys)
 	ix.alt = keysOf(f, wire.AltKeys)
@@ -51,23 +56,23 @@ type entry = wire.Entry
 
 // index is the file's sections, as the search reads them.
 type index struct {
-	text      string // the entries' strings
-	ents      string // wire.EntrySize bytes per entry, in rank order: a smaller id is a better place
-	states    string // string tables
-	districts string
+	text      string   // the entries' strings
+	ents      []entry  // in rank order: a smaller id is a better place
+	states    []string // what an entry's state and district index (slices of the file)
+	districts []string
 	primary   keyIndex // names, their short forms, station names
 	alt       keyIndex // alternate names (exonyms, old names)
 	inner     keyIndex // the later words of primary keys ("augustin")
-	codes     string   // u32 per PostalCode entry, in code order
-	areaKeys  string   // u32 wire.AreaKey per postal area, ascending
-	areaIDs   string   // its entry
+	codes     []uint32 // the PostalCode entries in code order
+	areaKeys  []uint32 // wire.AreaKey of each postal area, ascending
+	areaIDs   []uint32 // its entry
 }
 
 // size is how many entries there are.
-func (ix *index) size() int { return len(ix.ents) / wire.EntrySize }
+func (ix *index) size() int { return len(ix.ents) }
 
 // ent reads entry id.
-func (ix *index) ent(id int32) entry { return wire.ReadEntry(ix.ents, id) }
+func (ix *index) ent(id int32) *entry { return &ix.ents[id] }
 
 func (ix *index) place(id int32) Place {
 	var p Place
@@ -83,8 +88,23 @@ func (ix *index) fill(p *Place, id int32) {
 	p.Name, p.Label, p.Kind = ix.str(e.Name), ix.str(e.Label), Kind(e.Kind)
 	p.Lat, p.Lng = float64(e.Lat)/1e5, float64(e.Lng)/1e5
 	p.Population, p.PostalCode = int(e.Population), ix.str(e.Postal)
-	p.State = wire.StringAt(ix.states, int(e.State))
-	p.District = wire.StringAt(ix.districts, int(e.District))
+	p.State, p.District = "", ""
+	if int(e.State) < len(ix.states) {
+		p.State = ix.states[e.State]
+	}
+	if int(e.District) < len(ix.districts) {
+		p.District = ix.districts[e.District]
+	}
+}
+
+// stringTable reads a string table: the names of the states and districts,
+// a few hundred, kept at hand because every Place names its own.
+func stringTable(table string) []string {
+	out := make([]string, wire.StringCount(table))
+	for i := range out {
+		out[i] = wire.StringAt(table, i)
+	}
+	return out
 }
 
 func (ix *index) str(s wire.Span) string { return ix.text[s.Off : s.Off+uint32(s.N)] }
@@ -101,7 +121,7 @@ func (ix *index) places(hs []hit) []Place {
 }
 
 // code is the i-th PostalCode entry in code order.
-func (ix *index) code(i int) int32 { return int32(wire.U32(ix.codes, i)) }
+func (ix *index) code(i int) int32 { return int32(ix.codes[i]) }
 
 // area is the PostalArea entry of the first digits of postal codes.
 func (ix *index) area(digits string) (int32, bool) {
@@ -109,10 +129,9 @@ func (ix *index) area(digits string) (int32, bool) {
 	if !ok {
 		return 0, false
 	}
-	n := len(ix.areaKeys) / 4
-	i := sort.Search(n, func(i int) bool { return wire.U32(ix.areaKeys, i) >= k })
-	if i == n || wire.U32(ix.areaKeys, i) != k {
+	i, ok := slices.BinarySearch(ix.areaKeys, k)
+	if !ok {
 		return 0, false
 	}
-	return int32(wire.U32(ix.areaIDs, i)), true
+	return int32(ix.areaIDs[i]), true
 }

@@ -1,6 +1,7 @@
 package places
 
 import (
+	"reflect"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -17,12 +18,8 @@ func planOf(ix *index) *build.Plan {
 			p.Mask = wire.Mask{Origin: m.Origin, Cell: m.Cell, Rows: m.Rows, Cols: m.Cols, Bits: []byte(m.Bits)}
 		}
 	}
-	for i := range wire.StringCount(ix.states) {
-		p.States = append(p.States, wire.StringAt(ix.states, i))
-	}
-	for i := range wire.StringCount(ix.districts) {
-		p.Districts = append(p.Districts, wire.StringAt(ix.districts, i))
-	}
+	p.States = append(p.States, ix.states...)
+	p.Districts = append(p.Districts, ix.districts...)
 	for id := range int32(ix.size()) {
 		e := ix.ent(id)
 		p.Entries = append(p.Entries, build.Entry{
@@ -36,11 +33,11 @@ func planOf(ix *index) *build.Plan {
 			p.Keys[which] = append(p.Keys[which], build.Keyed{Key: x.key(i), ID: x.id(i)})
 		}
 	}
-	for i := range len(ix.codes) / 4 {
+	for i := range ix.codes {
 		p.Codes = append(p.Codes, ix.code(i))
 	}
-	for i := range len(ix.areaKeys) / 4 {
-		p.Areas[wire.AreaDigits(wire.U32(ix.areaKeys, i))] = int32(wire.U32(ix.areaIDs, i))
+	for i, k := range ix.areaKeys {
+		p.Areas[wire.AreaDigits(k)] = int32(ix.areaIDs[i])
 	}
 	return p
 }
@@ -57,8 +54,8 @@ func TestEmbeddedFileIsWhole(t *testing.T) {
 	for id := range int32(ix.size()) {
 		kinds[Kind(ix.ent(id).Kind)]++
 	}
-	if kinds[Town]+kinds[District] < 11000 || kinds[PostalCode] < 8000 || kinds[Station] < 5000 || wire.StringCount(ix.states) != 16 {
-		t.Errorf("data: %v, %d states", kinds, wire.StringCount(ix.states))
+	if kinds[Town]+kinds[District] < 11000 || kinds[PostalCode] < 8000 || kinds[Station] < 5000 || len(ix.states) != 16 {
+		t.Errorf("data: %v, %d states", kinds, len(ix.states))
 	}
 }
 
@@ -70,10 +67,31 @@ func TestFileRoundTrips(t *testing.T) {
 	}
 }
 
-// Opening the index reads its table of sections and nothing else.
+// Opening the index reads its table of sections and the names of the
+// states and districts (slices of the file, not copies), nothing else:
+// the rest is read where it lies.
 func TestOpeningCostsNothing(t *testing.T) {
-	if allocs := testing.AllocsPerRun(10, func() { open(file) }); allocs > 2 {
+	if f, err := wire.Open(file); err != nil || !f.InPlace() {
+		t.Fatalf("the embedded file is not read in place (%v)", err)
+	}
+	if allocs := testing.AllocsPerRun(10, func() { open(file) }); allocs > 4 {
 		t.Errorf("opening the index: %.0f allocations", allocs)
+	}
+}
+
+// Read in place or decoded into copies (as on a machine that cannot read
+// it in place), the index answers the same.
+func TestDecodedIndexAnswersTheSame(t *testing.T) {
+	f, err := wire.OpenCopy(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, viewed := indexOf(f), data()
+	for _, q := range append(benchQueries, fuzzSeeds...) {
+		a, b := viewed.places(viewed.search(q, 10)), copied.places(copied.search(q, 10))
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%q: %v in place, %v decoded", q, a, b)
+		}
 	}
 }
 

@@ -14,31 +14,32 @@ import (
 // entries stored in the file (worked out when it was made).
 //
 // Entry ids are in rank order, so "the best entries of a range" are its
-// smallest distinct ids. Every field is a section of the file.
+// smallest distinct ids. Every field is a section of the file, read
+// where it lies (wire.File's views).
 type keyIndex struct {
-	text   string // the sorted keys, one after the other
-	off    string // u32 × (n+1): key i is text[off[i]:off[i+1]]
-	ids    string // u32 × n: the entry of key i
-	start  string // u32 × (wire.Buckets+1): the first key in bucket b or later
-	ranges string // u64 per range with stored best entries (wire.RangeKey), ascending
-	refs   string // u32 per range: where its entries are in tops (wire.TopRef)
-	tops   string // u32 entry ids
-	first  string // u32 × (n+1): the first stored range that starts at key i or later
+	text   string   // the sorted keys, one after the other
+	off    []uint32 // key i is text[off[i]:off[i+1]]
+	ids    []uint32 // the entry of key i
+	start  []uint32 // the first key in bucket b or later (wire.Bucket)
+	ranges []uint64 // the stored ranges, by first key then last (wire.TopRange)
+	first  []uint32 // where in ranges those that start at key i or later begin
+	tops   []uint32 // each stored range's best entries
 }
 
 func keysOf(f *wire.File, which int) keyIndex {
-	sec := func(part int) string { return f.Section(wire.KeySection(which, part)) }
+	sec := func(part int) int { return wire.KeySection(which, part) }
 	return keyIndex{
-		text: sec(wire.KeyText), off: sec(wire.KeyOffsets), ids: sec(wire.KeyIDs), start: sec(wire.KeyStarts),
-		ranges: sec(wire.KeyTopRanges), refs: sec(wire.KeyTopRefs), tops: sec(wire.KeyTops), first: sec(wire.KeyTopFirst),
+		text: f.Section(sec(wire.KeyText)), off: f.U32s(sec(wire.KeyOffsets)), ids: f.U32s(sec(wire.KeyIDs)),
+		start: f.U32s(sec(wire.KeyStarts)), ranges: f.U64s(sec(wire.KeyTopRanges)), first: f.U32s(sec(wire.KeyTopFirst)),
+		tops: f.U32s(sec(wire.KeyTops)),
 	}
 }
 
-func (x *keyIndex) size() int { return len(x.ids) / 4 }
+func (x *keyIndex) size() int { return len(x.ids) }
 
-func (x *keyIndex) key(i int) string { return x.text[wire.U32(x.off, i):wire.U32(x.off, i+1)] }
+func (x *keyIndex) key(i int) string { return x.text[x.off[i]:x.off[i+1]] }
 
-func (x *keyIndex) id(i int) int32 { return int32(wire.U32(x.ids, i)) }
+func (x *keyIndex) id(i int) int32 { return int32(x.ids[i]) }
 
 // appendIDs appends the entries of keys lo to hi.
 func (x *keyIndex) appendIDs(dst []int32, lo, hi int) []int32 {
@@ -59,9 +60,9 @@ func (x *keyIndex) narrow(p string) (int, int) {
 	case !ok:
 		return 0, 0
 	case len(p) == 1:
-		return int(wire.U32(x.start, b)), int(wire.U32(x.start, b+wire.Slots+1))
+		return int(x.start[b]), int(x.start[b+wire.Slots+1])
 	}
-	return int(wire.U32(x.start, b)), int(wire.U32(x.start, b+1))
+	return int(x.start[b]), int(x.start[b+1])
 }
 
 // prefixRange is the range of keys that start with p.
@@ -114,7 +115,7 @@ func (x *keyIndex) best(dst []int32, lo, hi, n int) []int32 {
 	if hi-lo > wire.ScanLimit {
 		if off, count, ok := x.stored(lo, hi); ok {
 			for i := off; i < off+min(n, count); i++ {
-				dst = append(dst, int32(wire.U32(x.tops, i)))
+				dst = append(dst, int32(x.tops[i]))
 			}
 			return dst
 		}
@@ -125,11 +126,9 @@ func (x *keyIndex) best(dst []int32, lo, hi, n int) []int32 {
 // stored finds a range's best entries in tops: among the few stored
 // ranges that start where it does (a prefix's and its longer prefixes').
 func (x *keyIndex) stored(lo, hi int) (off, n int, ok bool) {
-	k := wire.RangeKey(lo, hi)
-	for i := int(wire.U32(x.first, lo)); i < int(wire.U32(x.first, lo+1)); i++ {
-		if wire.U64(x.ranges, i) == k {
-			ref := wire.U32(x.refs, i)
-			return int(ref >> 8), int(ref & 0xff), true
+	for _, r := range x.ranges[x.first[lo]:x.first[lo+1]] {
+		if h, off, n := wire.SplitTopRange(r); h == hi {
+			return off, n, true
 		}
 	}
 	return 0, 0, false

@@ -173,7 +173,7 @@ func All(kinds ...Kind) iter.Seq[Place] {
 		ix := data()
 		var p Place
 		for id := range int32(ix.size()) {
-			if len(kinds) > 0 && !slices.Contains(kinds, Kind(wire.EntryKind(ix.ents, id))) {
+			if len(kinds) > 0 && !slices.Contains(kinds, Kind(ix.ents[id].Kind)) {
 				continue
 			}
 			ix.fill(&p, id)

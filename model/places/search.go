@@ -140,7 +140,8 @@ func (ix *index) qualified(buf []int32, k string, n int) []int32 {
 // fits says whether every word of tail starts a word of what is known
 // about e: district, state, a station's city, its postal code.
 func (ix *index) fits(id int32, tail string) bool {
-	words, ctx, postal := wire.EntryQualifiers(ix.ents, id)
+	e := ix.ent(id)
+	words, ctx, postal := e.Words, e.Ctx, e.Postal
 	for tail != "" {
 		var w string
 		w, tail, _ = strings.Cut(tail, " ")
@@ -189,8 +190,8 @@ func postalQuery(k string) (string, bool) {
 
 // postal adds the code, or the area and then its codes in order.
 func (ix *index) postal(dst []hit, n int, digits string) []hit {
-	code := func(i int) string { return ix.str(wire.EntryPostal(ix.ents, ix.code(i))) }
-	codes := len(ix.codes) / 4
+	code := func(i int) string { return ix.str(ix.ent(ix.code(i)).Postal) }
+	codes := len(ix.codes)
 	lo := sort.Search(codes, func(i int) bool { return code(i) >= digits })
 	hi := lo + sort.Search(codes-lo, func(i int) bool { return !strings.HasPrefix(code(lo+i), digits) })
 	var buf [MaxSuggestions]int32
@@ -241,7 +242,7 @@ func (ix *index) clearlyFirst(g []hit) bool {
 func (ix *index) withLabel(hs []hit, query string) (hit, bool) {
 	query = strings.TrimSpace(query)
 	for _, h := range hs {
-		if strings.EqualFold(ix.str(wire.EntryLabel(ix.ents, h.id)), query) {
+		if strings.EqualFold(ix.str(ix.ent(h.id).Label), query) {
 			return h, true
 		}
 	}
@@ -268,7 +269,7 @@ func (ix *index) townOf(hs []hit) int32 {
 }
 
 // distanceKM is the great-circle distance between two entries.
-func distanceKM(a, b entry) float64 {
+func distanceKM(a, b *entry) float64 {
 	const earthRadiusKM = 6371.0
 	rad := math.Pi / 180 / 1e5
 	lat1, lat2 := float64(a.Lat)*rad, float64(b.Lat)*rad

@@ -20,10 +20,9 @@ type keyIndex struct {
 	off    []uint32 // key i is text[off[i]:off[i+1]]
 	ids    []int32  // the entry of key i
 	start  []uint32 // start[b] is the first key in bucket b or later
-	ranges []uint64 // the ranges with stored best entries (wire.RangeKey)
-	refs   []uint32 // where each one's entries are in tops (wire.TopRef)
-	tops   []int32
-	first  []uint32 // the first range in ranges that starts at key i or later
+	ranges []uint64 // the stored ranges, by first key then last (wire.TopRange)
+	first  []uint32 // where in ranges those that start at key i or later begin
+	tops   []int32  // their best entries
 }
 
 func newKeyIndex(ks []Keyed) *keyIndex {
@@ -51,35 +50,28 @@ func newKeyIndex(ks []Keyed) *keyIndex {
 	x.text = sb.String()
 	x.buckets()
 	type stored struct {
-		key uint64
-		ids []int32
+		lo, hi int
+		ids    []int32
 	}
 	var all []stored
 	x.precompute(0, len(x.ids), 0, func(lo, hi int, ids []int32) {
-		all = append(all, stored{wire.RangeKey(lo, hi), ids})
+		all = append(all, stored{lo, hi, ids})
 	})
 	slices.SortFunc(all, func(a, b stored) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
+		if a.lo != b.lo {
+			return a.lo - b.lo
 		}
-		return 0
+		return a.hi - b.hi
 	})
-	all = slices.CompactFunc(all, func(a, b stored) bool { return a.key == b.key })
-	for _, s := range all {
-		x.ranges = append(x.ranges, s.key)
-		x.refs = append(x.refs, wire.TopRef(len(x.tops), len(s.ids)))
-		x.tops = append(x.tops, s.ids...)
-	}
+	all = slices.CompactFunc(all, func(a, b stored) bool { return a.lo == b.lo && a.hi == b.hi })
 	x.first = make([]uint32, len(x.ids)+1)
 	r := 0
 	for lo := range x.first {
-		for r < len(x.ranges) && int(x.ranges[r]>>32) < lo {
-			r++
+		x.first[lo] = uint32(len(x.ranges))
+		for ; r < len(all) && all[r].lo == lo; r++ {
+			x.ranges = append(x.ranges, wire.TopRange(all[r].hi, len(x.tops), len(all[r].ids)))
+			x.tops = append(x.tops, all[r].ids...)
 		}
-		x.first[lo] = uint32(r)
 	}
 	return x
 }
@@ -91,7 +83,6 @@ func (x *keyIndex) encode(w *wire.Writer, which int) {
 	w.Set(sec(wire.KeyIDs), wire.U32s(x.ids))
 	w.Set(sec(wire.KeyStarts), wire.U32s(x.start))
 	w.Set(sec(wire.KeyTopRanges), wire.U64s(x.ranges))
-	w.Set(sec(wire.KeyTopRefs), wire.U32s(x.refs))
 	w.Set(sec(wire.KeyTops), wire.U32s(x.tops))
 	w.Set(sec(wire.KeyTopFirst), wire.U32s(x.first))
 }

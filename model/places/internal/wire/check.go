@@ -77,26 +77,25 @@ func checkKeys(f *File, which int, isEntry func(string, int) bool) error {
 			return fmt.Errorf("bucket %d starts at %d, the next at %d", b, U32(starts, b), U32(starts, b+1))
 		}
 	}
-	ranges, refs, tops, first := sec(KeyTopRanges), sec(KeyTopRefs), sec(KeyTops), sec(KeyTopFirst)
-	for lo := range keys + 1 {
-		f := int(U32(first, lo))
-		if f > len(ranges)/8 || (lo > 0 && f < int(U32(first, lo-1))) ||
-			(f < len(ranges)/8 && int(U64(ranges, f)>>32) < lo) || (f > 0 && int(U64(ranges, f-1)>>32) >= lo) {
-			return fmt.Errorf("the first stored range from key %d is %d", lo, f)
-		}
+	ranges, first, tops := sec(KeyTopRanges), sec(KeyTopFirst), sec(KeyTops)
+	m := len(ranges) / 8
+	if U32(first, 0) != 0 || int(U32(first, keys)) != m {
+		return fmt.Errorf("the stored ranges span %d to %d of %d", U32(first, 0), U32(first, keys), m)
 	}
-	for i := range len(ranges) / 8 {
-		if i > 0 && U64(ranges, i-1) >= U64(ranges, i) {
-			return errors.New("stored ranges out of order")
+	for lo := range keys {
+		at, end := int(U32(first, lo)), int(U32(first, lo+1))
+		if end < at || end > m {
+			return fmt.Errorf("the stored ranges from key %d run from %d to %d", lo, at, end)
 		}
-		ref := U32(refs, i)
-		off, n := int(ref>>8), int(ref&0xff)
-		if n > TopN || 4*(off+n) > len(tops) {
-			return fmt.Errorf("stored range %d: %d entries at %d", i, n, off)
-		}
-		for j := off; j < off+n; j++ {
-			if !isEntry(tops, j) {
-				return fmt.Errorf("stored range %d names entry %d", i, U32(tops, j))
+		for ; at < end; at++ {
+			hi, off, n := SplitTopRange(U64(ranges, at))
+			if hi <= lo || hi > keys || n > TopN || 4*(off+n) > len(tops) {
+				return fmt.Errorf("a stored range from key %d: to %d, %d entries at %d", lo, hi, n, off)
+			}
+			for j := off; j < off+n; j++ {
+				if !isEntry(tops, j) {
+					return fmt.Errorf("a stored range from key %d names entry %d", lo, U32(tops, j))
+				}
 			}
 		}
 	}

@@ -27,6 +27,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unsafe"
 )
 
 // Magic opens every file; the number changes with the format.
@@ -60,12 +61,23 @@ const (
 	KeyOffsets          // u32 × (keys+1): key i is KeyText[off[i]:off[i+1]]
 	KeyIDs              // u32 × keys: the entry of key i (the entries of one key ascending)
 	KeyStarts           // u32 × (Buckets+1): the first key in bucket b or later
-	KeyTopRanges        // u64 × tops: RangeKey of each range with its best entries stored, ascending
-	KeyTopRefs          // u32 × tops: offset<<8 | count of that range's entries in KeyTops
-	KeyTops             // u32 entry ids, best first
-	KeyTopFirst         // u32 × (keys+1): the first stored range that starts at key i or later
+	KeyTopRanges        // u64 per stored range, by first key then last: TopRange(hi, off, n)
+	KeyTopFirst         // u32 × (keys+1): where in KeyTopRanges the ranges that start at key i or later begin
+	KeyTops             // u32 entry ids: each stored range's best, best first
 	KeySections         //
 )
+
+// TopRange describes a stored range in KeyTopRanges: the key after its
+// last (hi), and where its n best entries are in KeyTops. The ranges
+// that start at key lo are those from KeyTopFirst[lo] to
+// KeyTopFirst[lo+1]: a lookup reads them in one cache line or two, then
+// the entries.
+func TopRange(hi, off, n int) uint64 { return uint64(hi)<<32 | uint64(off)<<8 | uint64(n) }
+
+// SplitTopRange is TopRange's parts.
+func SplitTopRange(r uint64) (hi, off, n int) {
+	return int(r >> 32), int(uint32(r) >> 8), int(r & 0xff)
+}
 
 // KeySection is the section of part of key index which.
 func KeySection(which, part int) int { return SecKeys + which*KeySections + part }
@@ -90,102 +102,85 @@ const (
 	ScanLimit = 16
 )
 
-// RangeKey names a range of keys [lo, hi) of one key index.
-func RangeKey(lo, hi int) uint64 { return uint64(lo)<<32 | uint64(uint32(hi)) }
-
-// TopRef packs where a range's best entries are in KeyTops.
-func TopRef(off, n int) uint32 { return uint32(off)<<8 | uint32(n) }
-
 // Span is a string of the text section.
 type Span struct {
 	Off uint32
 	N   uint16
+	_   uint16
 }
 
-// Entry is one place as the file keeps it.
+// Entry is one place as the file keeps it: EntrySize bytes, laid out as
+// the struct is in memory on a little-endian machine, so that the entries
+// section can be read in place as a []Entry (see File.Entries).
 type Entry struct {
-	Label, Name, Postal, Ctx Span
 	Words                    WordMask // the word starts of Ctx and Postal
-	Lat, Lng                 int32    // 1e-5 degrees
+	Label, Name, Postal, Ctx Span
+	Lat, Lng                 int32 // 1e-5 degrees
 	Population, Weight       uint32
 	District                 uint16
 	State, Kind              uint8
+	_                        [4]byte
 }
 
-// EntrySize is an entry's size in the file. The layout:
-//
-//	 0 Words u64
-//	 8 Label.Off, Name.Off, Postal.Off, Ctx.Off  u32 each
-//	24 Lat, Lng                                 i32 each
-//	32 Population, Weight                       u32 each
-//	40 Label.N, Name.N, Ctx.N, District         u16 each
-//	48 Postal.N, State, Kind                    u8 each, then one spare byte
-const EntrySize = 52
+// EntrySize is an entry's size in the file: one cache line.
+const EntrySize = 64
+
+// The layout must be the struct's, or an entry viewed in place would be
+// read wrong: these fail to compile otherwise.
+var (
+	_ [EntrySize - unsafe.Sizeof(Entry{})]struct{}
+	_ [unsafe.Sizeof(Entry{}) - EntrySize]struct{}
+	_ [unsafe.Offsetof(Entry{}.Label) - 8]struct{}
+	_ [8 - unsafe.Offsetof(Entry{}.Label)]struct{}
+	_ [unsafe.Offsetof(Entry{}.Lat) - 40]struct{}
+	_ [40 - unsafe.Offsetof(Entry{}.Lat)]struct{}
+	_ [unsafe.Offsetof(Entry{}.District) - 56]struct{}
+	_ [56 - unsafe.Offsetof(Entry{}.District)]struct{}
+)
 
 // AppendEntry appends e's record to b.
 func AppendEntry(b []byte, e *Entry) []byte {
 	le := binary.LittleEndian
 	b = le.AppendUint64(b, uint64(e.Words))
-	for _, v := range []uint32{e.Label.Off, e.Name.Off, e.Postal.Off, e.Ctx.Off, uint32(e.Lat), uint32(e.Lng), e.Population, e.Weight} {
+	for _, sp := range []Span{e.Label, e.Name, e.Postal, e.Ctx} {
+		b = le.AppendUint32(b, sp.Off)
+		b = le.AppendUint16(b, sp.N)
+		b = le.AppendUint16(b, 0)
+	}
+	for _, v := range []uint32{uint32(e.Lat), uint32(e.Lng), e.Population, e.Weight} {
 		b = le.AppendUint32(b, v)
 	}
-	for _, v := range []uint16{e.Label.N, e.Name.N, e.Ctx.N, e.District} {
-		b = le.AppendUint16(b, v)
-	}
-	return append(b, byte(e.Postal.N), e.State, e.Kind, 0)
+	b = le.AppendUint16(b, e.District)
+	return append(b, e.State, e.Kind, 0, 0, 0, 0)
 }
 
-// EntryLabel reads only entry i's label.
-func EntryLabel(s string, i int32) Span {
-	r := s[int(i)*EntrySize : int(i+1)*EntrySize]
-	return Span{U32(r, 2), U16(r, 20)}
-}
-
-// EntryPostal reads only entry i's postal code.
-func EntryPostal(s string, i int32) Span {
-	r := s[int(i)*EntrySize : int(i+1)*EntrySize]
-	return Span{U32(r, 4), uint16(r[48])}
-}
-
-// EntryQualifiers reads only what a qualifier is matched against: entry
-// i's word mask, context and postal code.
-func EntryQualifiers(s string, i int32) (words WordMask, ctx, postal Span) {
-	r := s[int(i)*EntrySize : int(i+1)*EntrySize]
-	return WordMask(U64(r, 0)), Span{U32(r, 5), U16(r, 22)}, Span{U32(r, 4), uint16(r[48])}
-}
-
-// ReadEntry reads entry i of the entries section s.
+// ReadEntry reads entry i of the entries section s, wherever it lies.
 func ReadEntry(s string, i int32) Entry {
-	r := s[int(i)*EntrySize : int(i+1)*EntrySize]
+	r := s[int(i)*EntrySize:][:EntrySize]
+	span := func(k int) Span { return Span{Off: U32(r, 2*k), N: U16(r, 4*k+2)} }
 	return Entry{
-		Words:      WordMask(U64(r, 0)),
-		Label:      Span{U32(r, 2), U16(r, 20)},
-		Name:       Span{U32(r, 3), U16(r, 21)},
-		Postal:     Span{U32(r, 4), uint16(r[48])},
-		Ctx:        Span{U32(r, 5), U16(r, 22)},
-		Lat:        int32(U32(r, 6)),
-		Lng:        int32(U32(r, 7)),
-		Population: U32(r, 8),
-		Weight:     U32(r, 9),
-		District:   U16(r, 23),
-		State:      r[49],
-		Kind:       r[50],
+		Words: WordMask(U64(r, 0)),
+		Label: span(1), Name: span(2), Postal: span(3), Ctx: span(4),
+		Lat:        int32(U32(r, 10)),
+		Lng:        int32(U32(r, 11)),
+		Population: U32(r, 12),
+		Weight:     U32(r, 13),
+		District:   U16(r, 28),
+		State:      r[58],
+		Kind:       r[59],
 	}
 }
-
-// EntryKind reads only entry i's kind.
-func EntryKind(s string, i int32) uint8 { return s[int(i)*EntrySize+50] }
 
 // U16 is the i-th little-endian uint16 of s.
 func U16(s string, i int) uint16 {
-	_ = s[2*i+1]
-	return uint16(s[2*i]) | uint16(s[2*i+1])<<8
+	s = s[2*i : 2*i+2]
+	return uint16(s[0]) | uint16(s[1])<<8
 }
 
 // U32 is the i-th little-endian uint32 of s.
 func U32(s string, i int) uint32 {
-	_ = s[4*i+3]
-	return uint32(s[4*i]) | uint32(s[4*i+1])<<8 | uint32(s[4*i+2])<<16 | uint32(s[4*i+3])<<24
+	s = s[4*i : 4*i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // U64 is the i-th little-endian uint64 of s.
@@ -292,6 +287,7 @@ func MergeInto(out, a, b []int32, n int) []int32 {
 // File is a places file's sections.
 type File struct {
 	sections [NumSections]string
+	inPlace  bool // its numbers are read where they lie (view.go)
 }
 
 // Section is the bytes of section id.
@@ -299,8 +295,15 @@ func (f *File) Section(id int) string { return f.sections[id] }
 
 // Open reads a file's table of sections and checks that each section
 // lies inside the file and has a size its kind allows. It reads nothing
-// else: Check reads every offset, for the tests.
-func Open(file string) (*File, error) {
+// else (Check reads every offset, for the tests), and its views of the
+// sections read the file where it lies when this machine can (view.go).
+func Open(file string) (*File, error) { return open(file, viewable(file)) }
+
+// OpenCopy is Open for a file whose numbers are always decoded into
+// copies, as on a machine that cannot read them in place.
+func OpenCopy(file string) (*File, error) { return open(file, false) }
+
+func open(file string, inPlace bool) (*File, error) {
 	head := len(Magic) + 4 + 8*NumSections
 	if len(file) < head || file[:len(Magic)] != Magic {
 		return nil, errors.New("wire: not a places file of this version")
@@ -309,11 +312,11 @@ func Open(file string) (*File, error) {
 		return nil, fmt.Errorf("wire: %d sections, want %d", n, NumSections)
 	}
 	table := file[len(Magic)+4 : head]
-	f := &File{}
+	f := &File{inPlace: inPlace}
 	for i := range NumSections {
 		off, n := U32(table, 2*i), U32(table, 2*i+1)
-		if uint64(off)+uint64(n) > uint64(len(file)) || int(off) < head {
-			return nil, fmt.Errorf("wire: section %d out of the file", i)
+		if uint64(off)+uint64(n) > uint64(len(file)) || int(off) < head || off%SectionAlign != 0 {
+			return nil, fmt.Errorf("wire: section %d out of the file or not aligned", i)
 		}
 		f.sections[i] = file[off : off+n]
 	}
@@ -344,11 +347,11 @@ func (f *File) checkSizes() error {
 	}
 	for which := range NumKeyIndexes {
 		sec := func(part int) int { return KeySection(which, part) }
-		keys, tops := count(sec(KeyIDs), 4), count(sec(KeyTopRanges), 8)
+		keys := count(sec(KeyIDs), 4)
 		for _, err := range []error{
 			want(sec(KeyOffsets), 4, keys+1), want(sec(KeyStarts), 4, Buckets+1),
-			want(sec(KeyTopRefs), 4, tops), want(sec(KeyTops), 4, count(sec(KeyTops), 4)),
-			want(sec(KeyTopFirst), 4, keys+1),
+			want(sec(KeyTops), 4, count(sec(KeyTops), 4)), want(sec(KeyTopFirst), 4, keys+1),
+			want(sec(KeyTopRanges), 8, count(sec(KeyTopRanges), 8)),
 		} {
 			if err != nil || keys < 0 {
 				return fmt.Errorf("wire: key index %d: %v", which, err)
@@ -369,27 +372,37 @@ type Writer struct {
 // Set makes data section id.
 func (w *Writer) Set(id int, data []byte) { w.sections[id] = data }
 
-// Bytes is the file.
+// Bytes is the file. Each section starts at a multiple of SectionAlign
+// from the file's start, so that a file that lies so aligned in memory
+// can be viewed in place.
 func (w *Writer) Bytes() []byte {
 	head := len(Magic) + 4 + 8*NumSections
+	offs := make([]int, NumSections)
 	n := head
-	for _, s := range w.sections {
+	for i, s := range w.sections {
+		n = align(n)
+		offs[i] = n
 		n += len(s)
 	}
 	out := make([]byte, 0, n)
 	out = append(out, Magic...)
 	out = binary.LittleEndian.AppendUint32(out, NumSections)
-	off := head
-	for _, s := range w.sections {
-		out = binary.LittleEndian.AppendUint32(out, uint32(off))
+	for i, s := range w.sections {
+		out = binary.LittleEndian.AppendUint32(out, uint32(offs[i]))
 		out = binary.LittleEndian.AppendUint32(out, uint32(len(s)))
-		off += len(s)
 	}
-	for _, s := range w.sections {
+	for i, s := range w.sections {
+		out = append(out, make([]byte, offs[i]-len(out))...)
 		out = append(out, s...)
 	}
 	return out
 }
+
+// SectionAlign is what every section's offset is a multiple of: a cache
+// line, so that each entry is one.
+const SectionAlign = 64
+
+func align(n int) int { return (n + SectionAlign - 1) / SectionAlign * SectionAlign }
 
 // U32s lays out numbers as a section.
 func U32s[T ~int32 | ~uint32 | ~int](vs []T) []byte {

@@ -1,8 +1,13 @@
 package wire_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/petitmonde/chargedesk/model/places/internal/build"
 	"github.com/petitmonde/chargedesk/model/places/internal/wire"
@@ -46,8 +51,53 @@ func TestEntryRoundTrip(t *testing.T) {
 		if got := wire.ReadEntry(string(b[2:]), 1); got != e {
 			t.Errorf("read back %+v, want %+v", got, e)
 		}
-		if k := wire.EntryKind(string(b[2:]), 0); k != e.Kind {
-			t.Errorf("kind %d, want %d", k, e.Kind)
+		// On a little-endian machine the record is the struct's memory,
+		// which is what reading the file in place relies on.
+		if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 {
+			mem := unsafe.Slice((*byte)(unsafe.Pointer(&e)), unsafe.Sizeof(e))
+			if !bytes.Equal(mem, b[2:2+wire.EntrySize]) {
+				t.Errorf("the record of %+v is not its memory:\n% x\n% x", e, b[2:2+wire.EntrySize], mem)
+			}
+		}
+	}
+}
+
+// Viewed in place or decoded, a file's sections read the same.
+func TestViewsReadTheSame(t *testing.T) {
+	raw := small()
+	// Copy the file to memory aligned for a view (a []uint64 is 8-byte
+	// aligned; a large one starts a page).
+	buf := make([]uint64, 8192+len(raw)/8+1)
+	mem := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*8)
+	copy(mem, raw)
+	aligned := unsafe.String(&mem[0], len(raw))
+	viewed, err := wire.Open(aligned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded, err := wire.OpenCopy(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 && !viewed.InPlace() {
+		t.Error("an aligned file on a little-endian machine is not read in place")
+	}
+	if decoded.InPlace() {
+		t.Error("OpenCopy reads in place")
+	}
+	if !reflect.DeepEqual(viewed.Entries(), decoded.Entries()) || len(decoded.Entries()) == 0 {
+		t.Errorf("entries differ: %+v\n%+v", viewed.Entries(), decoded.Entries())
+	}
+	for which := range wire.NumKeyIndexes {
+		for _, part := range []int{wire.KeyOffsets, wire.KeyIDs, wire.KeyStarts, wire.KeyTopFirst, wire.KeyTops} {
+			id := wire.KeySection(which, part)
+			if !slices.Equal(viewed.U32s(id), decoded.U32s(id)) {
+				t.Errorf("section %d differs", id)
+			}
+		}
+		id := wire.KeySection(which, wire.KeyTopRanges)
+		if !slices.Equal(viewed.U64s(id), decoded.U64s(id)) {
+			t.Errorf("section %d differs", id)
 		}
 	}
 }
