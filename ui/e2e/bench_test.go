@@ -129,14 +129,21 @@ func benchEnv(b *testing.B) []string {
 		"PATH=" + os.Getenv("PATH"), "TZ=UTC", "CHARGEDESK_NO_HISTORY=1"}
 }
 
-// built builds the main package in dir once into the scratch directory.
+// built builds the main package in dir once into the scratch directory,
+// as the release recipe (.ci/release.go) builds what users run: without
+// cgo, -trimpath, symbols stripped. Both programs are built alike.
 func built(b *testing.B, once *sync.Once, path *string, errp *error, name, dir string) string {
 	if scratchDir == "" {
 		b.Skip("needs the scratch directory of the end-to-end tests")
 	}
 	once.Do(func() {
 		*path = filepath.Join(scratchDir, name)
-		*errp = goBuild(*path, dir)
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", *path, ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			*errp = fmt.Errorf("go build %s: %v\n%s", dir, err, out)
+		}
 	})
 	if *errp != nil {
 		b.Fatal(*errp)
