@@ -14,8 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/api/server"
@@ -24,29 +22,26 @@ import (
 	"github.com/petitmonde/chargedesk/ui/cli"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
+// version and commit are stamped in by the release recipe (.ci/release.go):
+// -ldflags "-X main.version=v1.2.0 -X main.commit=…". Without them the
+// binary reports what the Go toolchain recorded (cli.BuildStamp).
+var version, commit string
 
 func main() {
+	version, commit := cli.BuildStamp(version, commit)
 	os.Exit(cli.Execute(os.Args[1:], cli.Env{
 		Stdout:    os.Stdout,
 		Stderr:    os.Stderr,
 		Getenv:    os.Getenv,
 		Clock:     model.SystemClock{},
 		Sleep:     api.Sleep,
-		Signals:   signals,
+		Signals:   cli.NotifyStop,
 		StartDemo: startDemo,
 		Serve:     serve,
 		ServeDefaults: cli.ServeConfig{Addr: "127.0.0.1:8787", Key: sim.DefaultKey, RateLimit: sim.DefaultRateLimit,
 			MonthlyQuota: sim.DefaultMonthlyQuota, Speed: 1, Seed: 1, LogFormat: "text"},
-		Version: version,
+		Version: version, Commit: commit,
 	}))
-}
-
-// signals ends ctx on Ctrl-C, SIGTERM (kill, a service manager) and SIGHUP
-// (the terminal went away).
-func signals(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 }
 
 // listen serves s (with its geocoder) on addr until the returned server is

@@ -1,5 +1,6 @@
 // Package localstate is what chargedesk keeps on this machine, outside any
-// server: where its files live (XDG directories), the configuration file
+// server: where its files live (XDG directories, or Windows' application
+// data folders), the configuration file
 // and its profiles (and how flags, environment and profile resolve into one
 // target), and the remembered places and customer ids.
 package localstate
@@ -10,7 +11,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -40,19 +40,6 @@ type FileConfig struct {
 // EnvGeocoderURL names a geocoder for this run, over the profile's.
 const EnvGeocoderURL = "CHARGEDESK_GEOCODER_URL"
 
-// ConfigPath is $XDG_CONFIG_HOME/chargedesk/config.toml (default ~/.config/…).
-func ConfigPath(getenv func(string) string) string {
-	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home := getenv("HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "chargedesk", "config.toml")
-}
-
 // LoadFile reads a config file; a missing file is an empty config.
 func LoadFile(path string) (FileConfig, []string, error) {
 	var fc FileConfig
@@ -70,10 +57,17 @@ func LoadFile(path string) (FileConfig, []string, error) {
 	if _, err := toml.DecodeFile(path, &fc); err != nil {
 		return fc, nil, fmt.Errorf("config %s: %w", path, err)
 	}
+	var exp *exposure // asked once, and only when a profile holds a key
 	for name, p := range fc.Profiles {
-		if p.APIKey != "" && st.Mode().Perm()&0o077 != 0 {
-			warnings = append(warnings, fmt.Sprintf("config %s holds the API key of profile %q but is readable by group or others (mode %04o): run chmod 600 %s",
-				path, name, st.Mode().Perm(), path))
+		if p.APIKey == "" {
+			continue
+		}
+		if exp == nil {
+			e := exposed(path, st)
+			exp = &e
+		}
+		if exp.who != "" {
+			warnings = append(warnings, keyWarning(path, name, *exp))
 		}
 	}
 	sort.Strings(warnings)

@@ -15,24 +15,6 @@ func envOf(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-func TestConfigPath(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{"XDG_CONFIG_HOME": "/xdg", "HOME": "/home/ana"}, filepath.Join("/xdg", "chargedesk", "config.toml")},
-		{map[string]string{"HOME": "/home/ana"}, filepath.Join("/home/ana", ".config", "chargedesk", "config.toml")},
-		{map[string]string{"XDG_CONFIG_HOME": "", "HOME": "/home/ana"}, filepath.Join("/home/ana", ".config", "chargedesk", "config.toml")},
-		{map[string]string{}, ""},
-	}
-	for _, tc := range cases {
-		if got := localstate.ConfigPath(envOf(tc.env)); got != tc.want {
-			t.Errorf("ConfigPath(%v) = %q, want %q", tc.env, got, tc.want)
-		}
-	}
-}
-
 const configTOML = `
 default_profile = "staging"
 
@@ -92,35 +74,6 @@ func TestLoadFileMissingOrEmptyPath(t *testing.T) {
 		if err != nil || len(warnings) != 0 || fc.DefaultProfile != "" || len(fc.Profiles) != 0 {
 			t.Errorf("LoadFile(%q) = %+v, %v, %v; want an empty config", path, fc, warnings, err)
 		}
-	}
-}
-
-func TestLoadFileWarnsAboutAReadableKey(t *testing.T) {
-	t.Parallel()
-	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
-		path := writeConfig(t, configTOML, mode)
-		_, warnings, err := localstate.LoadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Two profiles hold a key (local, staging); prod only names a variable.
-		if len(warnings) != 2 {
-			t.Fatalf("mode %04o: warnings %v", mode, warnings)
-		}
-		for i, name := range []string{"local", "staging"} {
-			w := warnings[i]
-			if !strings.Contains(w, "chmod 600 "+path) || !strings.Contains(w, `"`+name+`"`) || !strings.Contains(w, path) {
-				t.Errorf("mode %04o: warning %q should name the file, the profile %q and chmod 600", mode, w, name)
-			}
-			if strings.Contains(w, "StagingKeyX7q9Lm2Pz") || strings.Contains(w, "LocalKeyR5t8Wq3Nb") {
-				t.Errorf("warning shows the key: %q", w)
-			}
-		}
-	}
-	// A readable file without keys is fine.
-	path := writeConfig(t, "[profiles.prod]\napi_key_env = \"PM_PROD_KEY\"\n", 0o644)
-	if _, warnings, err := localstate.LoadFile(path); err != nil || len(warnings) != 0 {
-		t.Errorf("key-less readable file: %v %v", warnings, err)
 	}
 }
 

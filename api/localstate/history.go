@@ -10,20 +10,6 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// StatePath is $XDG_STATE_HOME/chargedesk/history.json (default
-// ~/.local/state/chargedesk/history.json).
-func StatePath(getenv func(string) string) string {
-	dir := getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home := getenv("HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "chargedesk", "history.json")
-}
-
 // historyFile is history.json: one history per scope (the demo, each live
 // profile), so a demo customer is never offered in a live session. What a
 // file of the older form (one history for all) holds is offered to a live

@@ -11,29 +11,19 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// JournalDir is $XDG_STATE_HOME/chargedesk/journal (default
-// ~/.local/state/chargedesk/journal).
-func JournalDir(getenv func(string) string) string {
-	p := StatePath(getenv)
-	if p == "" {
-		return ""
-	}
-	return filepath.Join(filepath.Dir(p), "journal")
-}
-
 // Journal records every create on this machine in a directory, one file per
 // attempt, written and synced before the request is sent and removed once
 // its outcome is known. While an attempt is in flight its file is held
-// under an exclusive lock (flock), so a second process with the same
-// external id is refused; a crashed process's lock goes with it, and its
-// file stays for the next start to resolve by look-up.
+// under an exclusive lock (flock on Unix, LockFileEx on Windows: lock_*.go),
+// so a second process with the same external id is refused; a crashed
+// process's lock is released by the operating system, and its file stays
+// for the next start to resolve by look-up.
 type Journal struct {
 	dir    string
 	target string           // the API it records for: base URL and a fingerprint of the key
@@ -98,13 +88,13 @@ func (j *Journal) Begin(req model.BookingRequest, since time.Time) (api.JournalE
 // the lock is always on the file that is at path.
 func lockFile(path string) (*os.File, error) {
 	for try := 0; try < 3; try++ {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+		f, err := openRecord(path)
 		if err != nil {
 			return nil, err
 		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if err := tryLock(f, true); err != nil {
 			_ = f.Close()
-			if errors.Is(err, syscall.EWOULDBLOCK) {
+			if errors.Is(err, errHeld) {
 				return nil, api.ErrInFlight
 			}
 			return nil, err
@@ -190,12 +180,12 @@ func (j *Journal) Pending() ([]Attempt, error) {
 
 // unheld reads an attempt file no process holds a lock on.
 func (j *Journal) unheld(path string) (Attempt, bool) {
-	f, err := os.Open(path)
+	f, err := openReading(path)
 	if err != nil {
 		return Attempt{}, false
 	}
 	defer f.Close()
-	if syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) != nil {
+	if tryLock(f, false) != nil {
 		return Attempt{}, false // in flight in a live process
 	}
 	var a Attempt
@@ -218,12 +208,13 @@ func (j *Journal) Resolved(externalID string) error {
 // Since is when the recorded attempt with the external id began, if there
 // is one (held or not).
 func (j *Journal) Since(externalID string) (time.Time, bool) {
-	b, err := os.ReadFile(j.path(externalID))
+	f, err := openReading(j.path(externalID))
 	if err != nil {
 		return time.Time{}, false
 	}
+	defer f.Close()
 	var a Attempt
-	if json.Unmarshal(b, &a) != nil {
+	if json.NewDecoder(f).Decode(&a) != nil {
 		return time.Time{}, false
 	}
 	return a.Since, true

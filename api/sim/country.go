@@ -1,9 +1,9 @@
 package sim
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 
 	"github.com/petitmonde/chargedesk/model"
@@ -125,7 +125,8 @@ func generateLocations(seed int64) []model.Location {
 	}}
 	z := loadGazetteer()
 	flag := g.flagship()
-	locs := []model.Location{flag}
+	locs := make([]model.Location, 1, len(z.towns)) // about one site per town
+	locs[0] = flag
 	for _, t := range z.towns {
 		expected := float64(t.Population) / peoplePerSite
 		n := int(expected)
@@ -184,7 +185,7 @@ func (g *gen) site(z *gazetteer, t places.Place, lat, lng float64) model.Locatio
 		CPOName:             p.Name,
 		CPOPartyID:          p.PartyID,
 		SupportsReservation: g.rng.Float64() >= p.noReserve,
-		Address:             fmt.Sprintf("%s %d", street, 1+g.rng.IntN(180)),
+		Address:             street + " " + strconv.Itoa(1+g.rng.IntN(180)),
 		City:                city.Name,
 		PostalCode:          postal,
 		Country:             countryCode,
@@ -205,6 +206,7 @@ func (g *gen) equip(loc *model.Location, p cpoProfile, dc bool) {
 		n = 1 + g.rng.IntN(6) // 1..6
 		price = g.between(8, 18)
 	}
+	loc.EVSEs = make([]model.EVSE, 0, n)
 	for k := 1; k <= n; k++ {
 		e := model.EVSE{EVSEUID: evseUID(loc.LocationID, k), Status: g.evseStatus()}
 		if dc {

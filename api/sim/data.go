@@ -1,9 +1,9 @@
 package sim
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/petitmonde/chargedesk/model"
@@ -89,7 +89,7 @@ func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
 func (g *gen) newID(party string) string {
 	for {
-		id := fmt.Sprintf("DE-%s-E%06d", party, 100000+g.rng.IntN(900000))
+		id := "DE-" + party + "-E" + strconv.Itoa(100000+g.rng.IntN(900000)) // six digits
 		if !g.used[id] {
 			g.used[id] = true
 			return id
@@ -99,7 +99,7 @@ func (g *gen) newID(party string) string {
 
 // evseUID turns DE-ENB-E123456 and n into DE*ENB*E123456*n.
 func evseUID(locationID string, n int) string {
-	return fmt.Sprintf("%s*%d", strings.ReplaceAll(locationID, "-", "*"), n)
+	return strings.ReplaceAll(locationID, "-", "*") + "*" + strconv.Itoa(n)
 }
 
 func (g *gen) pickCPO() cpoProfile {
@@ -141,7 +141,7 @@ func (g *gen) evseStatus() model.EVSEStatus {
 }
 
 func dcConnector(id int, t model.ConnectorType, kw float64) model.Connector {
-	return model.Connector{ConnectorID: fmt.Sprint(id), ConnectorType: t, PowerKW: kw, PowerType: model.DC}
+	return model.Connector{ConnectorID: strconv.Itoa(id), ConnectorType: t, PowerKW: kw, PowerType: model.DC}
 }
 
 func acConnector(id int, t model.ConnectorType, kw float64) model.Connector {
@@ -149,7 +149,7 @@ func acConnector(id int, t model.ConnectorType, kw float64) model.Connector {
 	if t == model.Domestic {
 		pt = model.AC1Phase
 	}
-	return model.Connector{ConnectorID: fmt.Sprint(id), ConnectorType: t, PowerKW: kw, PowerType: pt}
+	return model.Connector{ConnectorID: strconv.Itoa(id), ConnectorType: t, PowerKW: kw, PowerType: pt}
 }
 
 // dcEVSE draws the connectors of a fast charger of the operator.

@@ -2,82 +2,77 @@ package places
 
 import (
 	_ "embed"
+	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/petitmonde/chargedesk/model/places/internal/wire"
 )
 
-// file is the generated data (doc.go says how it is made).
+// file is the generated index (doc.go says how it is made). It is searched
+// where it lies in the program's read-only data: nothing is decoded or
+// copied, so a lookup costs the few pages of the file it reads, and a
+// program that never looks a place up pays nothing.
 //
 //go:embed places.bin
-var file []byte
+var file string
 
 var (
-	loadOnce sync.Once
-	loaded   *index
-	ready    atomic.Bool // loaded is set
+	openOnce sync.Once
+	opened   *index
 )
 
-// data is the index, decoded and built on the first call, so that a
-// program that never looks a place up never pays for it. A broken file
-// (which the tests rule out) gives an empty index.
+// data is the index over the embedded file. A broken file (which the
+// tests rule out) gives an empty index.
 func data() *index {
-	loadOnce.Do(func() {
-		ds, err := wire.Decode(file)
-		if err != nil {
-			ds = &wire.Dataset{}
-		}
-		loaded = build(ds)
-		ready.Store(true)
-	})
-	return loaded
+	openOnce.Do(func() { opened = open(file) })
+	return opened
 }
 
-// draft is an entry being built, with its strings.
-type draft struct {
-	name, label string
-	postal      string // PostalCode of the Place
-	ctx         string // what qualifiers may name, as keys: district, state, a station's city
-	lat, lng    int32  // 1e-5 degrees
-	population  uint32
-	weight      uint32 // what ranks it among matches of the same quality
-	district    uint16
-	state       uint8
-	kind        Kind
+// open reads a file's table of sections; an unreadable file is an empty
+// index.
+func open(file string) *index {
+	f, err := wire.Open(file)
+	if err != nil {
+		return &index{}
+	}
+	return indexOf(f)
 }
 
-// entry is a draft as the index keeps it: its strings are spans of one
-// text, so entries hold no pointers and the garbage collector never scans
-// them — the index costs a program's collections next to nothing.
-type entry struct {
-	name, label, postal, ctx span
-	words                    wordMask // the word starts of ctx and postal
-	lat, lng                 int32
-	population, weight       uint32
-	district                 uint16
-	state                    uint8
-	kind                     Kind
+// indexOf is the index over an opened file.
+func indexOf(f *wire.File) *index {
+	ix := &index{
+		text: f.Section(wire.SecText), ents: f.Entries(),
+		states: stringTable(f.Section(wire.SecStates)), districts: stringTable(f.Section(wire.SecDistricts)),
+		codes: f.U32s(wire.SecCodes), areaKeys: f.U32s(wire.SecAreaKeys), areaIDs: f.U32s(wire.SecAreaIDs),
+	}
+	ix.primary = keysOf(f, wire.PrimaryKeys)
+	ix.alt = keysOf(f, wire.AltKeys)
+	ix.inner = keysOf(f, wire.InnerKeys)
+	return ix
 }
 
-// span is a string as a slice of index.text.
-type span struct {
-	off uint32
-	n   uint16
-}
+// entry is an entry's record, read from the file.
+type entry = wire.Entry
 
-// index is everything a lookup needs.
+// index is the file's sections, as the search reads them.
 type index struct {
-	text      string  // the entries' strings
-	ents      []entry // in rank order: a smaller id is a better place
-	states    []string
+	text      string   // the entries' strings
+	ents      []entry  // in rank order: a smaller id is a better place
+	states    []string // what an entry's state and district index (slices of the file)
 	districts []string
-	primary   *keyIndex        // names, their short forms, station names
-	alt       *keyIndex        // alternate names (exonyms, old names)
-	inner     *keyIndex        // the later words of primary keys ("augustin")
-	codes     []int32          // the PostalCode entries in code order
-	areas     map[string]int32 // first digits → PostalArea entry
+	primary   keyIndex // names, their short forms, station names
+	alt       keyIndex // alternate names (exonyms, old names)
+	inner     keyIndex // the later words of primary keys ("augustin")
+	codes     []uint32 // the PostalCode entries in code order
+	areaKeys  []uint32 // wire.AreaKey of each postal area, ascending
+	areaIDs   []uint32 // its entry
 }
+
+// size is how many entries there are.
+func (ix *index) size() int { return len(ix.ents) }
+
+// ent reads entry id.
+func (ix *index) ent(id int32) *entry { return &ix.ents[id] }
 
 func (ix *index) place(id int32) Place {
 	var p Place
@@ -86,21 +81,33 @@ func (ix *index) place(id int32) Place {
 }
 
 // fill writes an entry's Place in place: a suggestion list is filled on
-// every key press, so this avoids copying each Place twice.
+// every key press, so this avoids copying each Place twice. Its strings
+// are slices of the file.
 func (ix *index) fill(p *Place, id int32) {
-	e := &ix.ents[id]
-	p.Name, p.Label, p.Kind = ix.str(e.name), ix.str(e.label), e.kind
-	p.Lat, p.Lng = float64(e.lat)/1e5, float64(e.lng)/1e5
-	p.Population, p.PostalCode = int(e.population), ix.str(e.postal)
-	if int(e.state) < len(ix.states) {
-		p.State = ix.states[e.state]
+	e := ix.ent(id)
+	p.Name, p.Label, p.Kind = ix.str(e.Name), ix.str(e.Label), Kind(e.Kind)
+	p.Lat, p.Lng = float64(e.Lat)/1e5, float64(e.Lng)/1e5
+	p.Population, p.PostalCode = int(e.Population), ix.str(e.Postal)
+	p.State, p.District = "", ""
+	if int(e.State) < len(ix.states) {
+		p.State = ix.states[e.State]
 	}
-	if int(e.district) < len(ix.districts) {
-		p.District = ix.districts[e.district]
+	if int(e.District) < len(ix.districts) {
+		p.District = ix.districts[e.District]
 	}
 }
 
-func (ix *index) str(s span) string { return ix.text[s.off : s.off+uint32(s.n)] }
+// stringTable reads a string table: the names of the states and districts,
+// a few hundred, kept at hand because every Place names its own.
+func stringTable(table string) []string {
+	out := make([]string, wire.StringCount(table))
+	for i := range out {
+		out[i] = wire.StringAt(table, i)
+	}
+	return out
+}
+
+func (ix *index) str(s wire.Span) string { return ix.text[s.Off : s.Off+uint32(s.N)] }
 
 func (ix *index) places(hs []hit) []Place {
 	if len(hs) == 0 {
@@ -111,4 +118,20 @@ func (ix *index) places(hs []hit) []Place {
 		ix.fill(&ps[i], h.id)
 	}
 	return ps
+}
+
+// code is the i-th PostalCode entry in code order.
+func (ix *index) code(i int) int32 { return int32(ix.codes[i]) }
+
+// area is the PostalArea entry of the first digits of postal codes.
+func (ix *index) area(digits string) (int32, bool) {
+	k, ok := wire.AreaKey(digits)
+	if !ok {
+		return 0, false
+	}
+	i, ok := slices.BinarySearch(ix.areaKeys, k)
+	if !ok {
+		return 0, false
+	}
+	return int32(ix.areaIDs[i]), true
 }

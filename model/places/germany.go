@@ -12,8 +12,8 @@ var (
 	mask     maskGrid
 )
 
-// maskGrid is the mask of the data file, read here.
-type maskGrid wire.Mask
+// maskGrid is the mask of the data file, read where it lies.
+type maskGrid wire.MaskView
 
 // InGermany says whether a point is in Germany, for the forms to ask about
 // or refuse coordinates that are not.
@@ -24,12 +24,14 @@ type maskGrid wire.Mask
 // the holes they enclose. So it follows the border to within a cell or
 // two: every German place is in, a point a few kilometres over the border
 // (central Strasbourg, Basel or Salzburg) may be in too, Paris, Vienna or
-// the open sea are out. Only the small mask at the head of the data file
-// is decoded, on the first call.
+// the open sea are out. It reads one byte of the mask's section of the
+// data file.
 func InGermany(lat, lng float64) bool {
 	maskOnce.Do(func() {
-		if m, err := wire.DecodeMask(file); err == nil {
-			mask = maskGrid(m)
+		if f, err := wire.Open(file); err == nil {
+			if m, err := wire.ViewMask(f.Section(wire.SecMask)); err == nil {
+				mask = maskGrid(m)
+			}
 		}
 	})
 	return mask.contains(lat, lng)

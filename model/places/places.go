@@ -8,8 +8,10 @@
 // Suggest ranks matches as a name is typed; Resolve gives the one place a
 // finished text means, or the candidates when it could be several. Both
 // ignore case, accents and the spelling of umlauts and ß, and know the
-// usual German abbreviations (Hbf, St., a.M., b., a.d., i.). The data is
-// decoded on the first lookup, not at program start.
+// usual German abbreviations (Hbf, St., a.M., b., a.d., i.). The index is
+// searched where it lies in the program's embedded data: nothing is
+// decoded, at start or at the first lookup, and a lookup reads only the
+// few hundred bytes of it that it needs.
 package places
 
 import (
@@ -18,6 +20,8 @@ import (
 	"iter"
 	"slices"
 	"strings"
+
+	"github.com/petitmonde/chargedesk/model/places/internal/wire"
 )
 
 // Kind is what sort of place a Place is.
@@ -25,12 +29,12 @@ type Kind uint8
 
 // The kinds, in the order ties between them are ranked.
 const (
-	Town       Kind = iota // a city, town or village
-	District               // a part of a city (GeoNames PPLX): Altona, Sachsenhausen
-	Station                // a railway station
-	Locality               // a place only the postal data names, with no population known
-	PostalArea             // the first digits of postal codes: 603xx
-	PostalCode             // one postal code
+	Town       Kind = wire.KindTown       // a city, town or village
+	District   Kind = wire.KindDistrict   // a part of a city (GeoNames PPLX): Altona, Sachsenhausen
+	Station    Kind = wire.KindStation    // a railway station
+	Locality   Kind = wire.KindLocality   // a place only the postal data names, with no population known
+	PostalArea Kind = wire.KindPostalArea // the first digits of postal codes: 603xx
+	PostalCode Kind = wire.KindPostalCode // one postal code
 )
 
 func (k Kind) String() string {
@@ -78,7 +82,7 @@ type Place struct {
 }
 
 // MaxSuggestions is the most Suggest returns.
-const MaxSuggestions = 20
+const MaxSuggestions = wire.TopN
 
 // Errors of Resolve, to test with errors.Is.
 var (
@@ -151,15 +155,14 @@ func Resolve(query string) (Place, []Place, error) {
 // resolveCandidates is how many candidates Resolve weighs and returns.
 const resolveCandidates = 10
 
-// Preload decodes the data now rather than on the first lookup, for a
-// program that would rather pay the few tens of milliseconds before the
-// first key press (go places.Preload() as the search form opens).
+// Preload readies the index. There is nothing to decode, so it only opens
+// the file's table of sections (microseconds); it is kept for programs
+// written when the data was decoded on the first lookup.
 func Preload() { data() }
 
-// Loaded tells whether the data is decoded, so that a lookup now costs
-// microseconds: an interactive program preloads in the background and,
-// until then, does not look places up on every key.
-func Loaded() bool { return ready.Load() }
+// Loaded tells whether a lookup now costs microseconds: always, since
+// the index is searched where it lies.
+func Loaded() bool { return true }
 
 // All yields every place of the given kinds (every kind when none is
 // given), best ranked first, for a program that lays something out over the
@@ -169,12 +172,11 @@ func All(kinds ...Kind) iter.Seq[Place] {
 	return func(yield func(Place) bool) {
 		ix := data()
 		var p Place
-		for id := range ix.ents {
-			k := ix.ents[id].kind
-			if len(kinds) > 0 && !slices.Contains(kinds, k) {
+		for id := range int32(ix.size()) {
+			if len(kinds) > 0 && !slices.Contains(kinds, Kind(ix.ents[id].Kind)) {
 				continue
 			}
-			ix.fill(&p, int32(id))
+			ix.fill(&p, id)
 			if !yield(p) {
 				return
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/petitmonde/chargedesk/model/places/internal/norm"
+	"github.com/petitmonde/chargedesk/model/places/internal/wire"
 )
 
 // hit is a match: its entry, and the stage of the search that found it.
@@ -65,7 +66,7 @@ func (ix *index) searchInto(dst []hit, query string, n int) []hit {
 	if digits, ok := postalQuery(q.Key); ok {
 		return ix.postal(dst, n, digits)
 	}
-	var scratch [2 * (scanLimit + MaxSuggestions)]int32
+	var scratch [2 * (wire.ScanLimit + MaxSuggestions)]int32
 	buf := scratch[:0]
 	ps := ix.primary.spans(q.Key)
 	for stage := stageExact; stage <= stageInner && len(dst) < n; stage++ {
@@ -92,7 +93,7 @@ func (ix *index) stage(buf []int32, stage uint8, q norm.Query, ps spans, n int) 
 	case stageWords:
 		words := ix.primary.best(buf, ps.wordsLo, ps.wordsHi, n)
 		qual := ix.qualified(words[len(words):], k, n)
-		return mergeInto(qual[len(qual):], words, qual, n)
+		return wire.MergeInto(qual[len(qual):], words, qual, n)
 	case stagePrefix:
 		return ix.primary.best(buf, ps.prefixLo, ps.prefixHi, n)
 	case stageAlt:
@@ -107,7 +108,7 @@ func (ix *index) stage(buf []int32, stage uint8, q norm.Query, ps spans, n int) 
 func (ix *index) startsWith(buf []int32, p string, n int) []int32 {
 	names := ix.primary.bestPrefix(buf, p, n)
 	alts := ix.alt.bestPrefix(names[len(names):], p, n)
-	return mergeInto(alts[len(alts):], names, alts, n)
+	return wire.MergeInto(alts[len(alts):], names, alts, n)
 }
 
 // maxNamesakes bounds the places of one name that a qualifier is checked
@@ -122,10 +123,10 @@ func (ix *index) qualified(buf []int32, k string, n int) []int32 {
 	got := buf
 	for i := strings.LastIndexByte(k, ' '); i > 0; i = strings.LastIndexByte(k[:i], ' ') {
 		head, tail := k[:i], k[i+1:]
-		for _, x := range []*keyIndex{ix.primary, ix.alt} {
+		for _, x := range []*keyIndex{&ix.primary, &ix.alt} {
 			lo, hi := x.exactRange(head)
-			for _, id := range x.ids[lo:min(hi, lo+maxNamesakes)] {
-				if ix.fits(&ix.ents[id], tail) {
+			for i := lo; i < min(hi, lo+maxNamesakes); i++ {
+				if id := x.id(i); ix.fits(id, tail) {
 					got = append(got, id)
 				}
 			}
@@ -138,51 +139,17 @@ func (ix *index) qualified(buf []int32, k string, n int) []int32 {
 
 // fits says whether every word of tail starts a word of what is known
 // about e: district, state, a station's city, its postal code.
-func (ix *index) fits(e *entry, tail string) bool {
+func (ix *index) fits(id int32, tail string) bool {
+	e := ix.ent(id)
+	words, ctx, postal := e.Words, e.Ctx, e.Postal
 	for tail != "" {
 		var w string
 		w, tail, _ = strings.Cut(tail, " ")
-		if !e.words.may(w) || !ix.mentions(e, w) {
+		if !words.May(w) || !(hasWord(ix.str(ctx), w) || strings.HasPrefix(ix.str(postal), w)) {
 			return false
 		}
 	}
 	return true
-}
-
-// A wordMask is a 64-bit sketch of the starts (up to three bytes) of some
-// words: a word whose start is not in it cannot start one of them. It lets
-// a qualifier skip most namesakes ("Neustadt Hessen" has dozens) without
-// reading their words.
-type wordMask uint64
-
-func startBit(w string) wordMask {
-	h := uint32(2166136261) // FNV-1a
-	for i := 0; i < len(w) && i < 3; i++ {
-		h = (h ^ uint32(w[i])) * 16777619
-	}
-	return 1 << (h % 64)
-}
-
-// maskOf sketches the words of s: each word's starts of one to three bytes.
-func maskOf(s string) wordMask {
-	var m wordMask
-	for _, w := range strings.Fields(s) {
-		m = m.with(w)
-	}
-	return m
-}
-
-func (m wordMask) with(w string) wordMask {
-	for n := 1; n <= len(w) && n <= 3; n++ {
-		m |= startBit(w[:n])
-	}
-	return m
-}
-
-func (m wordMask) may(w string) bool { return m&startBit(w) != 0 }
-
-func (ix *index) mentions(e *entry, w string) bool {
-	return hasWord(ix.str(e.ctx), w) || strings.HasPrefix(ix.str(e.postal), w)
 }
 
 // hasWord says whether a word of s starts with w.
@@ -223,16 +190,22 @@ func postalQuery(k string) (string, bool) {
 
 // postal adds the code, or the area and then its codes in order.
 func (ix *index) postal(dst []hit, n int, digits string) []hit {
-	code := func(i int) string { return ix.str(ix.ents[ix.codes[i]].postal) }
-	lo := sort.Search(len(ix.codes), func(i int) bool { return code(i) >= digits })
-	hi := lo + sort.Search(len(ix.codes)-lo, func(i int) bool { return !strings.HasPrefix(code(lo+i), digits) })
-	if len(digits) == 5 {
-		return add(dst, n, ix.codes[lo:hi], stagePostal)
+	code := func(i int) string { return ix.str(ix.ent(ix.code(i)).Postal) }
+	codes := len(ix.codes)
+	lo := sort.Search(codes, func(i int) bool { return code(i) >= digits })
+	hi := lo + sort.Search(codes-lo, func(i int) bool { return !strings.HasPrefix(code(lo+i), digits) })
+	var buf [MaxSuggestions]int32
+	ids := buf[:0]
+	for i := lo; i < min(hi, lo+n); i++ {
+		ids = append(ids, ix.code(i))
 	}
-	if area, ok := ix.areas[digits]; ok {
+	if len(digits) == 5 {
+		return add(dst, n, ids, stagePostal)
+	}
+	if area, ok := ix.area(digits); ok {
 		dst = add(dst, n, []int32{area}, stagePostal)
 	}
-	return add(dst, n, ix.codes[lo:min(hi, lo+n)], stagePostalList)
+	return add(dst, n, ids, stagePostalList)
 }
 
 // bestGroup is the hits of the first hit's stage.
@@ -250,16 +223,16 @@ const samePlaceKM = 5
 
 // clearlyFirst applies Resolve's rule to the best group of matches.
 func (ix *index) clearlyFirst(g []hit) bool {
-	first := &ix.ents[g[0].id]
-	if first.kind == PostalCode || first.kind == PostalArea {
+	first := ix.ent(g[0].id)
+	if k := Kind(first.Kind); k == PostalCode || k == PostalArea {
 		return true
 	}
 	for _, h := range g[1:] {
-		e := &ix.ents[h.id]
+		e := ix.ent(h.id)
 		if distanceKM(first, e) <= samePlaceKM {
 			continue
 		}
-		return first.weight > 0 && uint64(first.weight) >= 10*uint64(e.weight)
+		return first.Weight > 0 && uint64(first.Weight) >= 10*uint64(e.Weight)
 	}
 	return true
 }
@@ -269,24 +242,26 @@ func (ix *index) clearlyFirst(g []hit) bool {
 func (ix *index) withLabel(hs []hit, query string) (hit, bool) {
 	query = strings.TrimSpace(query)
 	for _, h := range hs {
-		if strings.EqualFold(ix.str(ix.ents[h.id].label), query) {
+		if strings.EqualFold(ix.str(ix.ent(h.id).Label), query) {
 			return h, true
 		}
 	}
 	return hit{}, false
 }
 
+func isTown(k Kind) bool { return k == Town || k == District || k == Locality }
+
 // townOf is the first hit, or, when that is a station, a town of the same
 // name (or alternate name) beside it: "Appenweier" is the village, not its
 // station, and "Halle Westf" the town, not "Halle (Westf)" station.
 func (ix *index) townOf(hs []hit) int32 {
-	first := &ix.ents[hs[0].id]
-	if first.kind != Station {
+	first := ix.ent(hs[0].id)
+	if Kind(first.Kind) != Station {
 		return hs[0].id
 	}
 	for _, h := range hs[1:] {
-		e := &ix.ents[h.id]
-		if h.stage <= stageExactAlt && isTown(e.kind) && distanceKM(first, e) <= samePlaceKM {
+		e := ix.ent(h.id)
+		if h.stage <= stageExactAlt && isTown(Kind(e.Kind)) && distanceKM(first, e) <= samePlaceKM {
 			return h.id
 		}
 	}
@@ -297,8 +272,8 @@ func (ix *index) townOf(hs []hit) int32 {
 func distanceKM(a, b *entry) float64 {
 	const earthRadiusKM = 6371.0
 	rad := math.Pi / 180 / 1e5
-	lat1, lat2 := float64(a.lat)*rad, float64(b.lat)*rad
-	dLat, dLng := lat2-lat1, float64(b.lng-a.lng)*rad
+	lat1, lat2 := float64(a.Lat)*rad, float64(b.Lat)*rad
+	dLat, dLng := lat2-lat1, float64(b.Lng-a.Lng)*rad
 	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1)*math.Cos(lat2)*math.Sin(dLng/2)*math.Sin(dLng/2)
 	return 2 * earthRadiusKM * math.Asin(math.Min(1, math.Sqrt(h)))
 }

@@ -29,7 +29,8 @@ type Env struct {
 	Clock model.Clock
 	// Sleep waits d or until ctx ends: poll intervals and the client's retries.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Signals returns a context that Ctrl-C, SIGTERM and SIGHUP end.
+	// Signals returns a context that the signals asking chargedesk to stop
+	// end: NotifyStop in a real process.
 	Signals func(ctx context.Context) (context.Context, context.CancelFunc)
 	// StartDemo serves the embedded simulator on a loopback port (demo mode:
 	// no key configured, or --demo).
@@ -38,8 +39,10 @@ type Env struct {
 	// and returns the exit code; ServeDefaults are its flags' defaults.
 	Serve         func(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) int
 	ServeDefaults ServeConfig
-	// Version is printed by --version and sent in the User-Agent.
-	Version string
+	// Version is printed by --version and sent in the User-Agent; Commit,
+	// the revision it was built from, is printed by --version too
+	// (BuildStamp gives both).
+	Version, Commit string
 }
 
 // Demo is a running embedded simulator.

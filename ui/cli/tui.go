@@ -36,7 +36,7 @@ func tuiCommand(env Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "chargedesk",
 		Short:   "book EV chargers through the Petit Monde Energy Agent API",
-		Version: env.Version,
+		Version: versionLine(env),
 		// No Args: cobra then refuses an unknown subcommand by name ("serach").
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return exitWith(runTUI(cmd, env, f))

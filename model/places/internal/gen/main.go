@@ -1,5 +1,7 @@
 // Command gen builds the place finder's data file from the raw GeoNames
-// and Deutsche Bahn files (see SOURCES.md beside them). `go generate
+// and Deutsche Bahn files (see SOURCES.md beside them): it reads them into
+// a wire.Dataset, indexes that (package build) and writes the index as
+// places.bin. `go generate
 // ./model/places` runs it; the file it writes is committed, so the project
 // never reads the raw files at run or test time.
 //
@@ -12,7 +14,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	index "github.com/petitmonde/chargedesk/model/places/internal/build"
 	"github.com/petitmonde/chargedesk/model/places/internal/wire"
 )
 
@@ -52,19 +54,19 @@ func run(src, out string) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := wire.Encode(&buf, ds); err != nil {
+	data := index.FromDataset(ds).Encode()
+	if err := wire.Check(string(data)); err != nil {
 		return err
 	}
 	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "gen: %s: %d towns and localities, %d postal codes, %d stations, %d bytes\n",
-		out, len(ds.Towns), len(ds.Postal), len(ds.Stations), buf.Len())
+		out, len(ds.Towns), len(ds.Postal), len(ds.Stations), len(data))
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package places
+package build
 
 import (
 	"strconv"
@@ -45,12 +45,12 @@ func (l *loader) namesakes() map[string]int {
 	n := map[string]int{}
 	last := map[string]int32{}
 	for _, k := range l.keys[primaryKeys] {
-		if !isTown(l.ents[k.id].kind) {
+		if !isTown(l.ents[k.ID].kind) {
 			continue
 		}
-		if prev, ok := last[k.key]; !ok || prev != k.id {
-			n[k.key]++
-			last[k.key] = k.id
+		if prev, ok := last[k.Key]; !ok || prev != k.ID {
+			n[k.Key]++
+			last[k.Key] = k.ID
 		}
 	}
 	return n

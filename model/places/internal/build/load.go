@@ -1,4 +1,8 @@
-package places
+// Package build makes the place finder's index from the place data: each
+// place's entry (name, label, what qualifiers may name, its rank) and the
+// keys it is found by, laid out as places.bin (see package wire). The
+// generator runs it; the place finder's tests run it on samples.
+package build
 
 import (
 	"strings"
@@ -9,36 +13,64 @@ import (
 
 // Which of the three key indexes a key goes to.
 const (
-	primaryKeys = iota
-	altKeys
-	innerKeys
+	primaryKeys = wire.PrimaryKeys
+	altKeys     = wire.AltKeys
+	innerKeys   = wire.InnerKeys
 )
 
-type keyed struct {
-	key string
-	id  int32
+// Kind is an entry's kind, as the file has it (places.Kind).
+type Kind = uint8
+
+// The kinds.
+const (
+	Town       Kind = wire.KindTown
+	District   Kind = wire.KindDistrict
+	Station    Kind = wire.KindStation
+	Locality   Kind = wire.KindLocality
+	PostalArea Kind = wire.KindPostalArea
+	PostalCode Kind = wire.KindPostalCode
+)
+
+// Keyed is a key and the entry it finds.
+type Keyed struct {
+	Key string
+	ID  int32
 }
 
-// loader turns the decoded file into an index.
+// draft is an entry being built, with its strings.
+type draft struct {
+	name, label string
+	postal      string // PostalCode of the Place
+	ctx         string // what qualifiers may name, as keys: district, state, a station's city
+	lat, lng    int32  // 1e-5 degrees
+	population  uint32
+	weight      uint32 // what ranks it among matches of the same quality
+	district    uint16
+	state       uint8
+	kind        Kind
+}
+
+// loader turns the place data into a Plan.
 type loader struct {
 	ds      *wire.Dataset
 	ents    []draft
 	nameKey []string // each entry's name as a key: ranks ties, finds namesakes
-	keys    [3][]keyed
+	keys    [wire.NumKeyIndexes][]Keyed
 	code    map[int]string // postal code → its text, a slice of codeText
 	codes   []int32        // PostalCode entries in code order
 	towns   [][]int        // for each of them, the towns it serves
 	areas   map[string]int32
 }
 
-func build(ds *wire.Dataset) *index {
+// FromDataset is the index of the place data, ready to encode.
+func FromDataset(ds *wire.Dataset) *Plan {
 	n := len(ds.Towns) + len(ds.Stations) + 2*len(ds.Postal) // areas are fewer than codes
 	l := &loader{
 		ds: ds, code: make(map[int]string, len(ds.Postal)), areas: map[string]int32{},
 		ents: make([]draft, 0, n), nameKey: make([]string, 0, n),
 	}
 	for i := range l.keys {
-		l.keys[i] = make([]keyed, 0, 2*n)
+		l.keys[i] = make([]Keyed, 0, 2*n)
 	}
 	l.codeTexts()
 	l.addTowns()
@@ -75,7 +107,7 @@ func (l *loader) add(e draft, nameKey string) int32 {
 
 func (l *loader) key(which int, id int32, k string) {
 	if k != "" {
-		l.keys[which] = append(l.keys[which], keyed{k, id})
+		l.keys[which] = append(l.keys[which], Keyed{k, id})
 	}
 }
 

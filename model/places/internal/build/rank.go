@@ -1,4 +1,4 @@
-package places
+package build
 
 import (
 	"slices"
@@ -7,105 +7,36 @@ import (
 	"github.com/petitmonde/chargedesk/model/places/internal/norm"
 )
 
-// finish renumbers the entries in rank order, the best first, and builds
-// the key indexes over the new numbers.
-func (l *loader) finish() *index {
+// finish renumbers the entries in rank order, the best first, and the
+// keys, postal codes and areas with them.
+func (l *loader) finish() *Plan {
 	order := l.rankOrder()
 	newID := make([]int32, len(order))
-	var a arena
-	a.grow(l.ents)
-	ents := make([]entry, len(order))
+	p := &Plan{
+		Mask: l.ds.Mask, States: l.ds.States, Districts: l.ds.Districts,
+		Entries: make([]Entry, len(order)), Areas: make(map[string]int32, len(l.areas)),
+	}
 	for n, old := range order {
 		newID[old] = int32(n)
-		ents[n] = a.entry(&l.ents[old])
+		d := &l.ents[old]
+		p.Entries[n] = Entry{
+			Name: d.name, Label: d.label, Postal: d.postal, Ctx: d.ctx, Lat: d.lat, Lng: d.lng,
+			Population: d.population, Weight: d.weight, District: d.district, State: d.state, Kind: d.kind,
+		}
 	}
-	ix := &index{
-		text: a.b.String(), ents: ents, states: clones(l.ds.States), districts: clones(l.ds.Districts),
-		areas: make(map[string]int32, len(l.areas)),
-	}
-	var kx [3]*keyIndex
 	for which, ks := range l.keys {
 		for i := range ks {
-			ks[i].id = newID[ks[i].id]
+			ks[i].ID = newID[ks[i].ID]
 		}
-		kx[which] = newKeyIndex(ks)
+		p.Keys[which] = ks
 	}
-	ix.primary, ix.alt, ix.inner = kx[primaryKeys], kx[altKeys], kx[innerKeys]
 	for _, id := range l.codes {
-		ix.codes = append(ix.codes, newID[id])
+		p.Codes = append(p.Codes, newID[id])
 	}
-	for p, id := range l.areas {
-		ix.areas[p] = newID[id]
+	for digits, id := range l.areas {
+		p.Areas[digits] = newID[id]
 	}
-	return ix
-}
-
-// clones copies strings out of the decoded file, which can then be freed.
-func clones(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strings.Clone(s)
-	}
-	return out
-}
-
-// arena writes the entries' strings into one text. An entry's label,
-// name and postal code lie together (the name is usually the label's
-// start), so making a Place reads one stretch of memory; the qualifier
-// words, shared by a district's places, are written once.
-type arena struct {
-	b    strings.Builder
-	ctxs map[string]sharedCtx
-}
-
-type sharedCtx struct {
-	span
-	words wordMask
-}
-
-func (a *arena) entry(d *draft) entry {
-	e := entry{
-		lat: d.lat, lng: d.lng, population: d.population, weight: d.weight,
-		district: d.district, state: d.state, kind: d.kind,
-	}
-	e.label = a.write(d.label)
-	if strings.HasPrefix(d.label, d.name) {
-		e.name = span{e.label.off, uint16(len(d.name))}
-	} else {
-		e.name = a.write(d.name)
-	}
-	e.postal = a.write(d.postal)
-	ctx := a.shared(d.ctx)
-	e.ctx, e.words = ctx.span, ctx.words.with(d.postal)
-	return e
-}
-
-// grow makes room for the drafts' strings at once.
-func (a *arena) grow(ds []draft) {
-	n := 0
-	for i := range ds {
-		n += len(ds[i].label) + len(ds[i].postal) + len(ds[i].name)
-	}
-	a.b.Grow(n + n/8)
-}
-
-func (a *arena) write(s string) span {
-	s = s[:min(len(s), 1<<16-1)]
-	sp := span{off: uint32(a.b.Len()), n: uint16(len(s))}
-	a.b.WriteString(s)
-	return sp
-}
-
-func (a *arena) shared(s string) sharedCtx {
-	if c, ok := a.ctxs[s]; ok {
-		return c
-	}
-	if a.ctxs == nil {
-		a.ctxs = map[string]sharedCtx{}
-	}
-	c := sharedCtx{a.write(s), maskOf(s)}
-	a.ctxs[s] = c
-	return c
+	return p
 }
 
 // rankOrder sorts the entries by weight (population, or a station's size),

@@ -1,4 +1,4 @@
-package places
+package build
 
 import "strings"
 
