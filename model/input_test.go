@@ -40,7 +40,7 @@ func TestParseSearchNamesEveryBrokenField(t *testing.T) {
 		"radius":     "radius: must be more than 0 and at most 200 km",
 		"power_min":  "min. power: a number of kW, 0 or more (such as 50)",
 		"start_time": "window from: use",
-		"end_time":   "duration: a length such as 1h",
+		"end_time":   "duration: a length such as 40, 45 min",
 	}
 	for field, text := range want {
 		if got := es.For(field); !strings.HasPrefix(got, text) {
@@ -79,7 +79,7 @@ func TestParseBooking(t *testing.T) {
 	}
 	_, es = model.ParseBooking(model.BookingInput{Start: "tomorrow-ish", Duration: "soon", Strategy: "driver_token"}, inputNow, model.Berlin)
 	if !strings.HasPrefix(es.For("reservation_start"), `reservation_start: use "HH:MM"`) ||
-		es.For("duration") != "duration: a length such as 1h, 90m or 1h30m" ||
+		es.For("duration") != "duration: a length such as 40, 45 min, 1h10, 1:10 or 1,5 h" ||
 		es.For("external_id") == "" {
 		t.Fatalf("errors: %v", es)
 	}
@@ -103,12 +103,20 @@ func TestParseDurationForms(t *testing.T) {
 		"90": 90 * time.Minute, "90m": 90 * time.Minute, "90 min": 90 * time.Minute, "1h": time.Hour,
 		"1h30m": 90 * time.Minute, "1h30": 90 * time.Minute, "1:30": 90 * time.Minute, "1 h 30 min": 90 * time.Minute,
 		"2 h": 2 * time.Hour, "45 min": 45 * time.Minute,
+		// any number of minutes, in every common form
+		"40": 40 * time.Minute, "40 min": 40 * time.Minute, "40min": 40 * time.Minute, "40 Minuten": 40 * time.Minute,
+		"40 minutes": 40 * time.Minute, "1h10": 70 * time.Minute, "1 h 10": 70 * time.Minute, "1:10": 70 * time.Minute,
+		"1,5 h": 90 * time.Minute, "1.5h": 90 * time.Minute, "1,5 Stunden": 90 * time.Minute, "2 Stunden": 2 * time.Hour,
+		"1 Std. 30 Min.": 90 * time.Minute, "1 Std": time.Hour, "50 Minuten": 50 * time.Minute, "1 hour": time.Hour,
+		"zwei Stunden": 2 * time.Hour, "einer Stunde": time.Hour, "eine halbe Stunde": 30 * time.Minute,
+		"dreiviertel Stunde": 45 * time.Minute, "anderthalb Stunden": 90 * time.Minute, "half an hour": 30 * time.Minute,
+		"an hour": time.Hour, "1 h und 20 min": 80 * time.Minute, "1,33 h": 80 * time.Minute, " 45 ": 45 * time.Minute,
 	} {
 		if got, err := model.ParseDuration(in); err != nil || got != want {
 			t.Errorf("%q: %v %v, want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "soon", "-1h", "0", "h"} {
+	for _, in := range []string{"", "soon", "-1h", "0", "h", "1,5", "1 min 30", "1-2 h", "2 2 h", "1 2 h", "eine", "min 40", "40 kW"} {
 		if _, err := model.ParseDuration(in); err == nil {
 			t.Errorf("%q accepted", in)
 		}

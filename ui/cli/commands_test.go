@@ -421,7 +421,7 @@ func TestCommandBookValidation(t *testing.T) {
 	}
 	code, out, errs = e.run("book", "--location", "L", "--evse", "E", "--start", "tomorrow-ish", "--duration", "soon", "--strategy", "driver_token")
 	wantCode(t, code, exitInvalid, out, errs)
-	wantContains(t, errs, `--start: use "HH:MM"`, "--duration: a length such as 1h, 90m or 1h30m")
+	wantContains(t, errs, `--start: use "HH:MM"`, "--duration: a length such as 40, 45 min, 1h10, 1:10 or 1,5 h")
 
 	// A 400 of the API is a validation failure too.
 	code, out, errs = e.run("book", "--json", "--location", sim.FlagshipLocationID, "--evse", "DE*ENB*E123456*1",
