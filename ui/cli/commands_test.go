@@ -376,7 +376,7 @@ func TestCommandBookAndStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &b2); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(b2.ExternalID, "cd-20261201-0800-") || b2.Status != model.Requested || b2.AdHocToken == nil {
+	if !strings.HasPrefix(b2.ExternalID, "cd-20261201-0900-") || b2.Status != model.Requested || b2.AdHocToken == nil { // 08:00 UTC is 09:00 in Berlin
 		t.Errorf("booking %+v", b2)
 	}
 }
