@@ -231,3 +231,55 @@ func TestParseSearchQuestionsThePlace(t *testing.T) {
 		t.Fatalf("an answer for another text counted: %+v", place)
 	}
 }
+
+func TestFormatAndStepLength(t *testing.T) {
+	for d, want := range map[time.Duration]string{40 * time.Minute: "40 min", 2 * time.Hour: "2 h", 70 * time.Minute: "1 h 10 min", 65 * time.Minute: "1 h 05 min"} {
+		if got := model.FormatLength(d); got != want {
+			t.Errorf("%v: %q", d, got)
+		}
+		if back, err := model.ParseDuration(model.FormatLength(d)); err != nil || back != d {
+			t.Errorf("%q reads back as %v %v", want, back, err)
+		}
+	}
+	for _, c := range []struct {
+		d    time.Duration
+		dir  int
+		want time.Duration
+	}{
+		{40 * time.Minute, 1, 45 * time.Minute}, {40 * time.Minute, -1, 30 * time.Minute},
+		{45 * time.Minute, 1, time.Hour}, {45 * time.Minute, -1, 30 * time.Minute},
+		{15 * time.Minute, -1, 15 * time.Minute}, {4 * time.Hour, 1, 4 * time.Hour}, {10 * time.Minute, 1, 15 * time.Minute},
+	} {
+		if got := model.StepLength(c.d, c.dir); got != c.want {
+			t.Errorf("StepLength(%v, %d) = %v, want %v", c.d, c.dir, got, c.want)
+		}
+	}
+}
+
+// Typing selects the first choice its name matches: a name that begins
+// with the text beats a word inside a name.
+func TestFirstMatch(t *testing.T) {
+	var plugs [][]string
+	plugs = append(plugs, []string{"any connector"})
+	for _, ct := range model.CommonConnectorTypes {
+		plugs = append(plugs, ct.Names())
+	}
+	var tokens [][]string
+	for _, s := range model.TokenStrategies {
+		tokens = append(tokens, []string{string(s), s.Label()})
+	}
+	for _, c := range []struct {
+		typed   string
+		choices [][]string
+		want    int
+	}{
+		{"cha", plugs, 3}, {"CHA", plugs, 3}, {"t2", plugs, 2}, {"type 2", plugs, 2}, {"typ2", plugs, 2}, {"Typ 2", plugs, 2},
+		{"ccs", plugs, 1}, {"ccs1", plugs, 4}, {"tes", plugs, 5}, {"an", plugs, 0}, {"combo", plugs, 1},
+		{"ad", tokens, 2}, {"gr", tokens, 1}, {"fl", tokens, 1}, {"dr", tokens, 0}, {"pi", tokens, 3}, {"rfid", tokens, 3},
+		{"x", tokens, -1}, {"", tokens, -1}, {"  ", tokens, -1},
+	} {
+		if got := model.FirstMatch(c.typed, c.choices); got != c.want {
+			t.Errorf("%q: %d, want %d", c.typed, got, c.want)
+		}
+	}
+}
