@@ -114,7 +114,7 @@ func TestSearchWindowIsTheBookingWindow(t *testing.T) {
 	h.focus("Window from")
 	h.clearAndType("morgen 14:30")
 	h.focus("Window length")
-	h.key("right", "right") // 1 h → 2 h
+	h.typeText("2 h") // replaces the 1 h proposed
 	h.key("enter")
 	h.wantOn("Results")
 	h.key("enter", "enter")
