@@ -266,7 +266,7 @@ func TestFirstMatch(t *testing.T) {
 	}
 	var tokens [][]string
 	for _, s := range model.TokenStrategies {
-		tokens = append(tokens, []string{string(s), s.Label()})
+		tokens = append(tokens, s.Names())
 	}
 	for _, c := range []struct {
 		typed   string
@@ -276,7 +276,7 @@ func TestFirstMatch(t *testing.T) {
 		{"cha", plugs, 3}, {"CHA", plugs, 3}, {"t2", plugs, 2}, {"type 2", plugs, 2}, {"typ2", plugs, 2}, {"Typ 2", plugs, 2},
 		{"ccs", plugs, 1}, {"ccs1", plugs, 4}, {"tes", plugs, 5}, {"an", plugs, 0}, {"combo", plugs, 1},
 		{"ad", tokens, 2}, {"gr", tokens, 1}, {"fl", tokens, 1}, {"dr", tokens, 0}, {"pi", tokens, 3}, {"rfid", tokens, 3},
-		{"x", tokens, -1}, {"", tokens, -1}, {"  ", tokens, -1},
+		{"Flottengruppe", tokens, 1}, {"kundennummer", tokens, 0}, {"token-id", tokens, 0}, {"x", tokens, -1}, {"", tokens, -1}, {"  ", tokens, -1},
 	} {
 		if got := model.FirstMatch(c.typed, c.choices); got != c.want {
 			t.Errorf("%q: %d, want %d", c.typed, got, c.want)

@@ -75,7 +75,7 @@ func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e 
 	names := make([][]string, len(model.TokenStrategies))
 	for i, t := range model.TokenStrategies {
 		strategies[i] = string(t) + " — " + t.Label()
-		names[i] = []string{string(t), t.Label()}
+		names[i] = t.Names()
 	}
 	call, inCall := d.currentCall()
 	start := model.DefaultStart(c.Now()).In(c.Zone).Format(startLayout)

@@ -221,6 +221,7 @@ func (tm *term) waitUntil(timeout time.Duration, what string, ok func(screen str
 var keySeq = map[string]string{
 	"enter": "\r", "tab": "\t", "esc": "\x1b", "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
 	"ctrl+c": "\x03", "ctrl+u": "\x15", "backspace": "\x7f", "f2": "\x1bOQ",
+	"ctrl+r": "\x12", "shift+tab": "\x1b[Z",
 }
 
 // press types keys (names from keySeq, or text as it is), in order. A lone
