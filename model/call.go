@@ -43,16 +43,17 @@ func (c Call) Made(bookingID string) bool {
 }
 
 // Summary is the call in one line, as entered: the place, the plug and the
-// power, the window as said and its length, the token once typed:
+// power, the window as said and its length (as said with it, or from the
+// length field), the token once typed:
 // "Würzburg Hbf · Type 2 ≥ 11 kW · jetzt for 45 min · cust_2201".
 func (c Call) Summary() string {
-	window := ""
-	if from := strings.TrimSpace(c.Search.From); from != "" {
+	window := strings.TrimSpace(c.Search.From)
+	if _, _, said := SplitWindow(window); window != "" && !said {
 		length := DefaultWindow
 		if d, err := ParseDuration(c.Search.Length); err == nil {
 			length = d
 		}
-		window = from + " for " + FormatLength(length)
+		window += " for " + FormatLength(length)
 	}
 	plug := c.Need.Describe()
 	if plug == "" {

@@ -22,8 +22,8 @@ type SearchInput struct {
 	Radius    string // km; "" is the API's default
 	Connector string // an OCPI name, a short name (CCS, T2) or a label; "" is any
 	PowerMin  string // kW; "" is any
-	From      string // the optional reservation window's start (Berlin time)
-	Length    string // the window's length; "" is DefaultWindow
+	From      string // the optional reservation window's start (Berlin time), and its length when said with it (SplitWindow)
+	Length    string // the window's length, unless From says it; "" is DefaultWindow
 	Limit     int    // 0 is the API's default
 	// Found is what Place already resolved to, when something other than
 	// the gazetteer found it (an online geocoder); it is used while Place
@@ -85,15 +85,18 @@ func ParseSearch(in SearchInput, now time.Time, zone *time.Location) (SearchQuer
 	}
 	q.Limit = in.Limit
 	if strings.TrimSpace(in.From) != "" {
-		length := DefaultWindow
-		if strings.TrimSpace(in.Length) != "" {
+		from, length, said := SplitWindow(in.From)
+		if !said {
+			length = DefaultWindow
+		}
+		if strings.TrimSpace(in.Length) != "" && !said {
 			d, err := ParseDuration(in.Length)
 			if err != nil {
 				fail("end_time", "duration: "+err.Error())
 			}
 			length = d
 		}
-		t, err := ParseWhen(in.From, now, zone)
+		t, err := ParseWhen(from, now, zone)
 		switch {
 		case err != nil:
 			fail("start_time", "window from: "+err.Error())

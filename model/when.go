@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // LeadForBareTime is how far ahead a time of day alone ("14:30") must lie:
@@ -46,6 +47,26 @@ func MovesWithClock(s string) bool {
 	return isNow(s) || rel
 }
 
+// windowSep joins a start and a length said in one breath: "für", "for",
+// or a comma before a length with a unit ("in einer Stunde, zwei Stunden").
+var windowSep = regexp.MustCompile(`(?i)\s+(?:für|fuer|for)\s+|\s*,\s+`)
+
+// SplitWindow reads a window said in one breath, a start and then its
+// length: "jetzt für 45 Minuten", "morgen 7:15 for 50 min", "in einer
+// Stunde, zwei Stunden". said is false when s names no length (it is a
+// start alone, as typed). After a comma only a length with its unit
+// counts, so "Mi, 9:00" stays a start.
+func SplitWindow(s string) (start string, length time.Duration, said bool) {
+	for _, at := range windowSep.FindAllStringIndex(s, -1) {
+		rest := s[at[1]:]
+		comma := strings.Contains(s[at[0]:at[1]], ",")
+		if d, err := ParseDuration(rest); err == nil && at[0] > 0 && (!comma || strings.IndexFunc(rest, unicode.IsLetter) >= 0) {
+			return strings.TrimSpace(s[:at[0]]), d, true
+		}
+	}
+	return s, 0, false
+}
+
 // SmallHours is the hour (Berlin) until which a person who has not slept
 // yet still says "morgen" for the day that has already begun.
 const SmallHours = 4
@@ -66,11 +87,14 @@ func (e *AmbiguousDayError) Error() string {
 }
 
 // DayReadings are the two unambiguous ways to write a start whose day is
-// ambiguous (AmbiguousDayError), today's date first; nil when s is not.
+// ambiguous (AmbiguousDayError), today's date first, with the length said
+// after it kept (SplitWindow); nil when s is not.
 func DayReadings(s string, now time.Time, zone *time.Location) []string {
+	start, _, _ := SplitWindow(s)
+	rest := strings.TrimPrefix(s, start)
 	var amb *AmbiguousDayError
-	if _, err := ParseWhen(s, now, zone); errors.As(err, &amb) {
-		return amb.Readings[:]
+	if _, err := ParseWhen(start, now, zone); errors.As(err, &amb) {
+		return []string{amb.Readings[0] + rest, amb.Readings[1] + rest}
 	}
 	return nil
 }

@@ -165,6 +165,10 @@ func TestParseWhenMorgenInTheSmallHours(t *testing.T) {
 			t.Errorf("DayReadings(%q) = %v", in, got)
 		}
 	}
+	// A length said with the start stays with both readings.
+	if got := model.DayReadings("morgen 7:15 für 50 Minuten", night, b); len(got) != 2 || got[0] != "heute 07:15 für 50 Minuten" || got[1] != "Mi 07:15 für 50 Minuten" {
+		t.Errorf("DayReadings with a length: %q", got)
+	}
 	// Today's reading has passed (02:00 < 03:10): only the next day is meant.
 	if got, err := model.ParseWhen("morgen 2:00", night, b); err != nil || !got.Equal(time.Date(2026, 12, 9, 2, 0, 0, 0, b)) {
 		t.Errorf("morgen 2:00 at 03:10: %v %v", got, err)
@@ -180,5 +184,40 @@ func TestParseWhenMorgenInTheSmallHours(t *testing.T) {
 		if model.DayReadings(c.in, c.now, b) != nil {
 			t.Errorf("%q at %v offered readings", c.in, c.now)
 		}
+	}
+}
+
+// A window said in one breath: the start, then its length.
+func TestSplitWindow(t *testing.T) {
+	for in, want := range map[string]struct {
+		start  string
+		length time.Duration
+		said   bool
+	}{
+		"jetzt für 45 Minuten":          {"jetzt", 45 * time.Minute, true},
+		"morgen 7:15 für 50 Minuten":    {"morgen 7:15", 50 * time.Minute, true},
+		"morgen 7:15 FÜR 50":            {"morgen 7:15", 50 * time.Minute, true},
+		"14:30 for 1h10":                {"14:30", 70 * time.Minute, true},
+		"in einer Stunde, zwei Stunden": {"in einer Stunde", 2 * time.Hour, true},
+		"in 2 h fuer 1,5 h":             {"in 2 h", 90 * time.Minute, true},
+		"in 2 h, 1,5 h":                 {"in 2 h", 90 * time.Minute, true},
+		"Mi, 9:00":                      {"Mi, 9:00", 0, false}, // a clock after a comma is no length
+		"Mi, 9 Uhr":                     {"Mi, 9 Uhr", 0, false},
+		"jetzt":                         {"jetzt", 0, false},
+		"für 2 h":                       {"für 2 h", 0, false},
+		"jetzt für ever":                {"jetzt für ever", 0, false},
+	} {
+		start, length, said := model.SplitWindow(in)
+		if start != want.start || length != want.length || said != want.said {
+			t.Errorf("%q: %q %v %v, want %+v", in, start, length, said, want)
+		}
+	}
+	q, _, es := model.ParseSearch(model.SearchInput{Place: "München", From: "morgen 7:15 für 50 Minuten", Length: "2 h"}, whenNow, model.Berlin)
+	if len(es) > 0 || !q.Start.Equal(time.Date(2026, 12, 1, 7, 15, 0, 0, model.Berlin)) || q.End.Sub(q.Start) != 50*time.Minute {
+		t.Fatalf("the length said with the start wins: %v – %v %v", q.Start, q.End, es)
+	}
+	c := model.Call{Search: model.SearchInput{Place: "28195", From: "morgen 7:15 für 50 Minuten", Length: "2 h"}}
+	if got := c.Summary(); got != "28195 · any plug · morgen 7:15 für 50 Minuten" {
+		t.Errorf("summary %q", got)
 	}
 }

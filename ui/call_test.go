@@ -369,3 +369,37 @@ func TestPastCallComesBack(t *testing.T) {
 		t.Fatalf("sent customer %v", c)
 	}
 }
+
+// The window said in one breath ("jetzt für 40 Minuten") needs no length
+// field: it is hidden, and the booking is what was said.
+func TestWindowSaidInOneBreath(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo())
+	h.focus("Window from")
+	h.clearAndType("jetzt für 40 Minuten")
+	h.wantScreen("→ Mon 30 Nov 10:18 – 10:58")
+	h.noScreen("Window length")
+	h.key("enter")
+	h.wantOn("Results")
+	h.wantScreen("Call  München · CCS (Type 2 Combo) ≥ 50 kW · jetzt für 40 Minuten")
+	h.key("enter", "enter")
+	h.wantOn("Book")
+	if got := h.value("Start (Berlin)"); got != "jetzt" {
+		t.Fatalf("start %q", got)
+	}
+	if got := h.value("Duration"); got != "40 min" {
+		t.Fatalf("duration %q", got)
+	}
+	h.key("enter")
+	h.wantOn("Booking status")
+	start, end := sentWindow(t, h)
+	if !start.Equal(model.EarliestStart(h.clock.Now())) || end.Sub(start) != 40*time.Minute {
+		t.Fatalf("sent %v for %v", start, end.Sub(start))
+	}
+	// Brought back, the call keeps its length when the new window is said
+	// without one.
+	h.key("n")
+	h.key("ctrl+r")
+	h.clearAndType("morgen 9:00")
+	h.wantScreen("→ Tue 01 Dec 09:00 – 09:40")
+}

@@ -78,10 +78,11 @@ func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e 
 		names[i] = t.Names()
 	}
 	call, inCall := d.currentCall()
+	said, _, _ := model.SplitWindow(call.Search.From)
 	start := model.DefaultStart(c.Now()).In(c.Zone).Format(startLayout)
 	switch {
-	case !need.Start.IsZero() && inCall && call.Need.Start.Equal(need.Start) && model.MovesWithClock(call.Search.From):
-		start = call.Search.From // "jetzt", "in 30 min": counted again when it is sent
+	case !need.Start.IsZero() && inCall && call.Need.Start.Equal(need.Start) && model.MovesWithClock(said):
+		start = said // "jetzt", "in 30 min": counted again when it is sent
 	case !need.Start.IsZero():
 		start = need.Start.In(c.Zone).Format(startLayout) // the window the driver asked for
 	}

@@ -97,7 +97,7 @@ func newSearchScreen(c Common, d searchDesk, to alerts, q *model.SearchQuery, pl
 		newTextField("place", "Place", place, "town, postal code, station or 48.1351, 11.5820"),
 		connector,
 		newTextField("power_min", "Min. power (kW)", power, "any"),
-		newTextField("start_time", "Window from", "", "optional: jetzt, 14:30, morgen 9:00"),
+		newTextField("start_time", "Window from", "", "optional: jetzt, morgen 9:00 für 1 h"),
 		durationField("window_length", "Window length", model.DefaultWindow),
 		newTextField("radius", "Radius (km)", radius, "50"),
 	}
@@ -243,7 +243,7 @@ func (s *searchScreen) input() model.SearchInput {
 		From:      s.form.byName("start_time").value(),
 		Limit:     model.MaxSearchLimit, // an agent wants every charger in reach, not the API's default 20
 	}
-	if in.From != "" {
+	if _, _, said := model.SplitWindow(in.From); in.From != "" && !said {
 		in.Length = s.form.byName("window_length").value()
 	}
 	in.Found = s.found
@@ -288,7 +288,8 @@ func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
 		start.err += " — " + keyName(s.c.Keys.Form.Suggest) + " picks one"
 	}
 	length := s.form.byName("window_length")
-	length.hidden = in.From == ""
+	_, _, said := model.SplitWindow(in.From)
+	length.hidden = in.From == "" || said // said with the start: "jetzt für 45 Minuten"
 	length.hint = s.form.lengthHint(length)
 	return q, len(es) == 0
 }
@@ -419,7 +420,9 @@ func (s *searchScreen) recall() tea.Cmd {
 	s.form.byName("power_min").setValue(in.PowerMin)
 	s.form.byName("start_time").setValue(in.From)
 	length := model.FormatLength(model.DefaultWindow)
-	if d, err := model.ParseDuration(in.Length); err == nil {
+	if _, d, said := model.SplitWindow(in.From); said {
+		length = model.FormatLength(d) // kept when the new window is said without one
+	} else if d, err := model.ParseDuration(in.Length); err == nil {
 		length = model.FormatLength(d)
 	}
 	s.form.byName("window_length").setValue(length)
