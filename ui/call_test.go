@@ -9,11 +9,11 @@ import (
 )
 
 // sentWindow is the window of the last booking sent.
-func sentWindow(t *testing.T, h *harness) (start, end time.Time) {
-	t.Helper()
+func (h *harness) sentWindow() (start, end time.Time) {
+	h.t.Helper()
 	sent := h.sent("POST", "/bookings")
 	if len(sent) == 0 {
-		t.Fatal("no booking was sent")
+		h.t.Fatal("no booking was sent")
 	}
 	last := sent[len(sent)-1]
 	start, _ = time.Parse(time.RFC3339, last["reservation_start"].(string))
@@ -56,7 +56,7 @@ func TestNowAndFortyMinutesAreSentExactly(t *testing.T) {
 	h.wantScreen("→ Mon 30 Nov 10:22") // 10:06:20 + 15:30 → 10:21:50 → 10:22
 	h.key("enter")
 	h.wantOn("Booking status")
-	start, end := sentWindow(t, h)
+	start, end := h.sentWindow()
 	if want := model.EarliestStart(h.clock.Now()); !start.Equal(want) || !start.Equal(time.Date(2026, 11, 30, 10, 22, 0, 0, model.Berlin)) {
 		t.Fatalf("sent start %v, want the earliest as of the send, %v", start.In(model.Berlin), want.In(model.Berlin))
 	}
@@ -81,7 +81,7 @@ func TestRelativeStartIsCountedAgainWhenSent(t *testing.T) {
 	h.wantScreen("Ready")
 	h.key("enter")
 	h.wantOn("Booking status")
-	start, end := sentWindow(t, h)
+	start, end := h.sentWindow()
 	if want := h.clock.Now().Add(30 * time.Minute).Truncate(time.Minute); !start.Equal(want) || end.Sub(start) != time.Hour {
 		t.Fatalf("sent %v – %v, want %v for 1 h", start, end, want)
 	}
@@ -111,7 +111,7 @@ func TestStaleStartIsMovedAndSaidBeforeSending(t *testing.T) {
 	}
 	h.key("enter")
 	h.wantOn("Booking status")
-	start, _ := sentWindow(t, h)
+	start, _ := h.sentWindow()
 	if !start.Equal(time.Date(2026, 11, 30, 10, 34, 0, 0, model.Berlin)) {
 		t.Fatalf("sent %v", start.In(model.Berlin))
 	}
@@ -360,7 +360,7 @@ func TestPastCallComesBack(t *testing.T) {
 	h.wantScreen("Call  Würzburg Hbf · Type 2 · morgen 9:00 for 45 min · cust_2201")
 	h.key("enter")
 	h.wantOn("Booking status")
-	start, end := sentWindow(t, h)
+	start, end := h.sentWindow()
 	if !start.Equal(time.Date(2026, 12, 1, 9, 0, 0, 0, model.Berlin)) || end.Sub(start) != 45*time.Minute {
 		t.Fatalf("sent %v for %v", start.In(model.Berlin), end.Sub(start))
 	}
@@ -392,7 +392,7 @@ func TestWindowSaidInOneBreath(t *testing.T) {
 	}
 	h.key("enter")
 	h.wantOn("Booking status")
-	start, end := sentWindow(t, h)
+	start, end := h.sentWindow()
 	if !start.Equal(model.EarliestStart(h.clock.Now())) || end.Sub(start) != 40*time.Minute {
 		t.Fatalf("sent %v for %v", start, end.Sub(start))
 	}

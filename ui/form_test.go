@@ -82,9 +82,7 @@ func TestTypingIntoTheBookingForm(t *testing.T) {
 	if len(sent) != 1 || sent[0]["external_id"] != "ref-pasted-1" || sent[0]["customer_id"] != "cust_x" {
 		t.Fatalf("sent %v", sent)
 	}
-	start, _ := time.Parse(time.RFC3339, sent[0]["reservation_start"].(string))
-	end, _ := time.Parse(time.RFC3339, sent[0]["reservation_end"].(string))
-	if end.Sub(start) != 90*time.Minute {
+	if start, end := h.sentWindow(); end.Sub(start) != 90*time.Minute {
 		t.Fatalf("sent a window of %v, want the 1,5 h typed", end.Sub(start))
 	}
 }

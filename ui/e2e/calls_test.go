@@ -45,28 +45,15 @@ func (c *call) chars() int {
 	return n
 }
 
-// sentBooking is a POST /bookings body as the server received it.
-type sentBooking struct {
-	LocationID    string    `json:"location_id"`
-	EVSEUID       string    `json:"evse_uid"`
-	ConnectorID   string    `json:"connector_id"`
-	Start         time.Time `json:"reservation_start"`
-	End           time.Time `json:"reservation_end"`
-	TokenStrategy string    `json:"token_strategy"`
-	CustomerID    string    `json:"customer_id"`
-	TokenID       string    `json:"token_id"`
-	FleetGroupID  string    `json:"fleet_group_id"`
-}
-
 // lastBooking is the last POST /bookings the server saw, and how many it saw.
-func lastBooking(t *testing.T, s *simtest.Server) (sentBooking, int) {
+func lastBooking(t *testing.T, s *simtest.Server) (model.BookingRequest, int) {
 	t.Helper()
-	var last sentBooking
+	var last model.BookingRequest
 	n := 0
 	for _, r := range s.Requests() {
 		if r.Method == "POST" && r.Path == "/bookings" {
 			n++
-			last = sentBooking{} // a field the body leaves out is empty, not the last body's
+			last = model.BookingRequest{} // a field the body leaves out is empty, not the last body's
 			if err := json.Unmarshal(r.Body, &last); err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +63,7 @@ func lastBooking(t *testing.T, s *simtest.Server) (sentBooking, int) {
 }
 
 // connectorOf is the connector a booking names, from the simulator's network.
-func connectorOf(t *testing.T, s *simtest.Server, b sentBooking) model.Connector {
+func connectorOf(t *testing.T, s *simtest.Server, b model.BookingRequest) model.Connector {
 	t.Helper()
 	for _, l := range s.Sim.Locations() {
 		if l.LocationID != b.LocationID {
@@ -113,7 +100,7 @@ func TestE2EADayOfCalls(t *testing.T) {
 
 	// send presses enter on a ready booking form and returns the booking
 	// the server received, with the clock read around the send.
-	send := func(c *call, want string) (b sentBooking, before, after time.Time) {
+	send := func(c *call, want string) (b model.BookingRequest, before, after time.Time) {
 		t.Helper()
 		tm.waitFor(10*time.Second, "Ready — enter books it")
 		_, n := lastBooking(t, s)
@@ -178,10 +165,10 @@ func TestE2EADayOfCalls(t *testing.T) {
 	if conn := connectorOf(t, s, b); conn.ConnectorType != model.T2 || conn.PowerKW < 11 {
 		t.Errorf("call 1 booked %+v", conn)
 	}
-	if b.Start.Before(model.EarliestStart(before)) || b.Start.After(model.EarliestStart(after)) || b.Start.Second() != 0 {
-		t.Errorf("call 1: jetzt sent as %v, want the earliest start between %v and %v", b.Start, model.EarliestStart(before), model.EarliestStart(after))
+	if b.ReservationStart.Before(model.EarliestStart(before)) || b.ReservationStart.After(model.EarliestStart(after)) || b.ReservationStart.Second() != 0 {
+		t.Errorf("call 1: jetzt sent as %v, want the earliest start between %v and %v", b.ReservationStart, model.EarliestStart(before), model.EarliestStart(after))
 	}
-	if b.End.Sub(b.Start) != 45*time.Minute || b.TokenStrategy != "driver_token" || b.CustomerID != "cust_2201" || b.TokenID != "" {
+	if b.ReservationEnd.Sub(b.ReservationStart) != 45*time.Minute || b.TokenStrategy != model.DriverToken || b.CustomerID != "cust_2201" || b.TokenID != "" {
 		t.Errorf("call 1 sent %+v", b)
 	}
 	report(1, c1)
@@ -220,10 +207,10 @@ func TestE2EADayOfCalls(t *testing.T) {
 	if conn := connectorOf(t, s, b); conn.ConnectorType != model.CCS2 || conn.PowerKW < 100 {
 		t.Errorf("call 2 booked %+v", conn)
 	}
-	if want := day.Add(7*time.Hour + 15*time.Minute); !b.Start.Equal(want) || b.End.Sub(b.Start) != 50*time.Minute {
-		t.Errorf("call 2 sent %v – %v, want %v for 50 min", b.Start.In(berlin), b.End.In(berlin), want)
+	if want := day.Add(7*time.Hour + 15*time.Minute); !b.ReservationStart.Equal(want) || b.ReservationEnd.Sub(b.ReservationStart) != 50*time.Minute {
+		t.Errorf("call 2 sent %v – %v, want %v for 50 min", b.ReservationStart.In(berlin), b.ReservationEnd.In(berlin), want)
 	}
-	if b.TokenStrategy != "driver_token" || b.TokenID != "tok_9c" || b.CustomerID != "" {
+	if b.TokenStrategy != model.DriverToken || b.TokenID != "tok_9c" || b.CustomerID != "" {
 		t.Errorf("call 2 sent %+v", b)
 	}
 	report(2, c2)
@@ -255,10 +242,10 @@ func TestE2EADayOfCalls(t *testing.T) {
 	if conn := connectorOf(t, s, b); conn.ConnectorType != model.CHAdeMO {
 		t.Errorf("call 3 booked %+v", conn)
 	}
-	if lo, hi := before.Add(time.Hour).Truncate(time.Minute), after.Add(time.Hour).Truncate(time.Minute); b.Start.Before(lo) || b.Start.After(hi) || b.End.Sub(b.Start) != 2*time.Hour {
-		t.Errorf("call 3 sent %v – %v, want an hour from the send (%v–%v) for 2 h", b.Start, b.End, lo, hi)
+	if lo, hi := before.Add(time.Hour).Truncate(time.Minute), after.Add(time.Hour).Truncate(time.Minute); b.ReservationStart.Before(lo) || b.ReservationStart.After(hi) || b.ReservationEnd.Sub(b.ReservationStart) != 2*time.Hour {
+		t.Errorf("call 3 sent %v – %v, want an hour from the send (%v–%v) for 2 h", b.ReservationStart, b.ReservationEnd, lo, hi)
 	}
-	if b.TokenStrategy != "group_token" || b.FleetGroupID != "FG-12" {
+	if b.TokenStrategy != model.GroupToken || b.FleetGroupID != "FG-12" {
 		t.Errorf("call 3 sent %+v", b)
 	}
 	report(3, c3)
@@ -281,10 +268,10 @@ func TestE2EADayOfCalls(t *testing.T) {
 	if conn := connectorOf(t, s, b); conn.ConnectorType != model.T2 || conn.PowerKW < 11 {
 		t.Errorf("call 4 booked %+v", conn)
 	}
-	if want := day.Add(9 * time.Hour); !b.Start.Equal(want) || b.End.Sub(b.Start) != 45*time.Minute {
-		t.Errorf("call 4 sent %v – %v, want %v for 45 min", b.Start.In(berlin), b.End.In(berlin), want)
+	if want := day.Add(9 * time.Hour); !b.ReservationStart.Equal(want) || b.ReservationEnd.Sub(b.ReservationStart) != 45*time.Minute {
+		t.Errorf("call 4 sent %v – %v, want %v for 45 min", b.ReservationStart.In(berlin), b.ReservationEnd.In(berlin), want)
 	}
-	if b.TokenStrategy != "driver_token" || b.CustomerID != "cust_2201" {
+	if b.TokenStrategy != model.DriverToken || b.CustomerID != "cust_2201" {
 		t.Errorf("call 4 sent %+v", b)
 	}
 	report(4, c4)
