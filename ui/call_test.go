@@ -403,3 +403,53 @@ func TestWindowSaidInOneBreath(t *testing.T) {
 	h.clearAndType("morgen 9:00")
 	h.wantScreen("→ Tue 01 Dec 09:00 – 09:40")
 }
+
+// Backspace takes back one letter of a choice's typed name; a letter no
+// name goes on with starts a new name.
+func TestTypedChoiceNameBackspace(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo())
+	h.focus("Connector")
+	h.typeText("ccs1")
+	if got := h.value("Connector"); !strings.HasPrefix(got, "CCS1") {
+		t.Fatalf("ccs1: %q", got)
+	}
+	h.key("backspace")
+	if got := h.value("Connector"); !strings.HasPrefix(got, "CCS (Type 2 Combo)") {
+		t.Fatalf("ccs after a backspace: %q", got)
+	}
+	h.wantScreen(`typed “ccs”`)
+	h.key("backspace", "backspace", "backspace")
+	h.typeText("chat") // "chat" names nothing: "t" starts again
+	h.wantScreen(`typed “t”`)
+	if got := h.value("Connector"); !strings.HasPrefix(got, "Type 2") {
+		t.Fatalf("t: %q", got)
+	}
+}
+
+// A time of day typed in the booking form ("10:30") would read as the
+// next day's once it is less than 15 minutes ahead: the form moves it to
+// the earliest valid start and says so instead of booking a day later.
+func TestTypedTimeOfDayDoesNotQuietlyBecomeTomorrow(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, large, withDemo())
+	h.key("enter", "enter", "enter")
+	h.wantOn("Book")
+	h.focus("Start (Berlin)")
+	h.typeText("10:30")
+	h.wantScreen("→ Mon 30 Nov 10:30")
+	h.key("tab")
+	h.clock.Set(h.clock.Now().Add(15 * time.Minute)) // 10:17, no heartbeat yet: "10:30" reads as tomorrow's now
+	h.key("tab")
+	h.wantScreen("→ Tue 01 Dec 10:30")
+	h.key("enter")
+	if n := h.count("POST", "/bookings"); n != 0 {
+		t.Fatalf("%d bookings sent for the next day", n)
+	}
+	h.wantScreen("The start moved from 10:30 to 10:33")
+	h.key("enter")
+	h.wantOn("Booking status")
+	if start, _ := h.sentWindow(); !start.Equal(time.Date(2026, 11, 30, 10, 33, 0, 0, model.Berlin)) {
+		t.Fatalf("sent %v", start.In(model.Berlin))
+	}
+}

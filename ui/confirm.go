@@ -63,10 +63,12 @@ type confirmScreen struct {
 	// session already holds the EVSE for an overlapping window.
 	twiceOK *model.BookingRequest
 	// settled is the last start text that was valid (or that the form
-	// proposed): when it becomes too early, the form moves it, saying so
-	// in moved.
-	settled string
-	moved   string
+	// proposed), settledAt the instant it read as then: when that comes
+	// closer than 15 minutes, the form moves the start, saying so in moved
+	// (the text alone might quietly read as another day by then: "10:30").
+	settled   string
+	settledAt time.Time
+	moved     string
 }
 
 func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e model.EVSE, need model.Need) *confirmScreen {
@@ -115,6 +117,7 @@ func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e 
 		s.prefill(call.Token) // the driver's token, typed once in this call
 	}
 	s.settled = start
+	s.settledAt, _ = model.ParseWhen(start, c.Now(), c.Zone)
 	s.form.focusOn(s.form.index("customer_id"))
 	if a := d.attemptFor(e.EVSEUID); a != nil {
 		s.resumeAttempt(a) // an attempt for this EVSE goes on: show it, never start another
@@ -327,8 +330,8 @@ func (s *confirmScreen) startHint(r model.BookingRequest, es model.FieldErrors) 
 	if f.options != nil && f.err != "" {
 		f.err += " — " + keyName(s.c.Keys.Form.Suggest) + " picks one"
 	}
-	if !r.ReservationStart.IsZero() && es.For("reservation_start") == "" {
-		s.settled = f.value()
+	if f.value() != s.settled && !r.ReservationStart.IsZero() && es.For("reservation_start") == "" {
+		s.settled, s.settledAt = f.value(), r.ReservationStart
 	}
 }
 
@@ -338,17 +341,14 @@ func (s *confirmScreen) startHint(r model.BookingRequest, es model.FieldErrors) 
 func (s *confirmScreen) keepStartValid() bool {
 	f := s.form.byName("reservation_start")
 	now := s.c.Now()
-	if f.value() != s.settled || model.MovesWithClock(f.value()) {
-		return false
-	}
-	t, err := model.ParseWhen(f.value(), now, s.c.Zone)
-	if err != nil || !t.Before(now.Add(model.MinLeadTime)) {
+	t := s.settledAt
+	if f.value() != s.settled || t.IsZero() || model.MovesWithClock(f.value()) || !t.Before(now.Add(model.MinLeadTime)) {
 		return false
 	}
 	earliest := model.EarliestStart(now).In(s.c.Zone)
 	f.setValue(earliest.Format(startLayout))
 	s.form.changed(f)
-	s.settled = f.value()
+	s.settled, s.settledAt = f.value(), earliest
 	s.moved = fmt.Sprintf("The start moved from %s to %s: %s is less than 15 minutes ahead now, and %s is the earliest the API takes. Check it with the driver; %s books it.",
 		t.In(s.c.Zone).Format("15:04"), earliest.Format("15:04"), t.In(s.c.Zone).Format("15:04"), earliest.Format("15:04"), keyName(s.c.Keys.Book.Submit))
 	return true

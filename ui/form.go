@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -303,7 +304,8 @@ func (fm *form) choose(f *field, k tea.KeyPressMsg) bool {
 	case key.Matches(k, fm.keys.ChoiceNext):
 		f.cycle(1)
 	case k.Code == tea.KeyBackspace && f.typed != "":
-		f.typed = f.typed[:len(f.typed)-1]
+		_, n := utf8.DecodeLastRuneInString(f.typed)
+		f.typed = f.typed[:len(f.typed)-n]
 		return f.pickTyped()
 	case k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0:
 		f.typed += k.Text
