@@ -15,22 +15,26 @@ import (
 )
 
 // NewExternalID makes a unique reference for one booking attempt, readable
-// in a list: cd-YYYYMMDD-HHMM-<8 random hex>.
+// in a list: cd-YYYYMMDD-HHMM-<8 random hex>, the date and time the
+// driver's (Berlin), so the reference read out on the 8th says the 8th.
 func NewExternalID(now time.Time) string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return "cd-" + now.UTC().Format("20060102-1504") + "-" + hex.EncodeToString(b[:])
+	return "cd-" + now.In(model.Berlin).Format(externalIDLayout) + "-" + hex.EncodeToString(b[:])
 }
+
+const externalIDLayout = "20060102-1504"
 
 // ExternalIDTime is when an external id made by NewExternalID was made
 // (to the minute), so a look-up can search around it; ok is false for any
-// other reference.
+// other reference. (A reference made before the ids carried Berlin time
+// reads an hour or two early, which widens a look-up, never narrows it.)
 func ExternalIDTime(id string) (time.Time, bool) {
 	rest, ok := strings.CutPrefix(id, "cd-")
-	if !ok || len(rest) < len("20060102-1504") {
+	if !ok || len(rest) < len(externalIDLayout) {
 		return time.Time{}, false
 	}
-	t, err := time.Parse("20060102-1504", rest[:len("20060102-1504")])
+	t, err := time.ParseInLocation(externalIDLayout, rest[:len(externalIDLayout)], model.Berlin)
 	return t, err == nil
 }
 

@@ -204,7 +204,7 @@ func TestCreateBookingSendsRequestAsJSONWithUTCTimes(t *testing.T) {
 	}
 }
 
-var externalIDRe = regexp.MustCompile(`^cd-20260210-0900-[0-9a-f]{8}$`)
+var externalIDRe = regexp.MustCompile(`^cd-20260210-1000-[0-9a-f]{8}$`) // 09:00 UTC is 10:00 in Berlin
 
 func TestCreateBookingFillsStrategyAndExternalID(t *testing.T) {
 	t.Parallel()
@@ -243,13 +243,35 @@ func TestNewExternalIDIsUnique(t *testing.T) {
 	seen := map[string]bool{}
 	for range 2000 {
 		id := api.NewExternalID(t0.In(berlin))
-		if !externalIDRe.MatchString(id) {
-			t.Fatalf("%q: want cd-20260210-0900-<8 hex> (UTC)", id)
+		if !externalIDRe.MatchString(id) || !strings.HasPrefix(id, "cd-20260210-1000-") {
+			t.Fatalf("%q: want cd-20260210-1000-<8 hex> (Berlin time)", id)
 		}
 		if seen[id] {
 			t.Fatalf("%q repeated", id)
 		}
 		seen[id] = true
+	}
+}
+
+// The reference a driver reads out carries the driver's date: made at
+// 00:30 Berlin on the 8th (23:30 UTC on the 7th) it says the 8th, and
+// reads back as that instant.
+func TestNewExternalIDCarriesTheBerlinDate(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 7, 23, 30, 0, 0, time.UTC)
+	for _, now := range []time.Time{at, at.In(berlin), at.In(time.FixedZone("far", -8*3600))} {
+		id := api.NewExternalID(now)
+		if !strings.HasPrefix(id, "cd-20261208-0030-") {
+			t.Fatalf("made at %v: %q, want cd-20261208-0030-…", now, id)
+		}
+		if back, ok := api.ExternalIDTime(id); !ok || !back.Equal(at) {
+			t.Fatalf("%q reads back as %v, want %v", id, back, at)
+		}
+	}
+	// In summer Berlin is two hours ahead of UTC.
+	summer := time.Date(2026, 7, 1, 22, 15, 0, 0, time.UTC)
+	if id := api.NewExternalID(summer); !strings.HasPrefix(id, "cd-20260702-0015-") {
+		t.Fatalf("%q", id)
 	}
 }
 

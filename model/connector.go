@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // ConnectorType is an OCPI 2.2.1 ConnectorType name. Unknown values are kept.
 type ConnectorType string
 
@@ -74,4 +76,14 @@ func (c ConnectorType) Known() bool {
 		}
 	}
 	return false
+}
+
+// Names are what a person may call the plug: its label, its short name,
+// its OCPI name, and the German label ("Typ 2").
+func (c ConnectorType) Names() []string {
+	names := []string{c.Label(), c.Short(), string(c)}
+	if de := strings.Replace(c.Label(), "Type ", "Typ ", 1); de != c.Label() {
+		names = append(names, de)
+	}
+	return names
 }

@@ -36,6 +36,9 @@ func FuzzParseWhen(f *testing.F) {
 			f.Add(s, base, uint8(z))
 		}
 	}
+	f.Add("morgen 7:15", time.Date(2026, 12, 8, 2, 10, 0, 0, time.UTC).Unix(), uint8(3)) // 03:10 in Berlin: which day?
+	f.Add("übermorgen 0:30", time.Date(2026, 12, 7, 23, 10, 0, 0, time.UTC).Unix(), uint8(3))
+	f.Add("jetzt", base, uint8(3))
 	f.Add("02:30", time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC).Unix(), uint8(3)) // the night DST starts
 	f.Add("02:30", time.Date(2026, 10, 24, 23, 30, 0, 0, time.UTC).Unix(), uint8(3))
 	f.Fuzz(func(t *testing.T, s string, nowUnix int64, zi uint8) {
@@ -47,6 +50,17 @@ func FuzzParseWhen(f *testing.F) {
 		}
 		now := time.Unix(nowUnix, 0).UTC()
 		got, err := model.ParseWhen(s, now, zone)
+		var day *model.AmbiguousDayError
+		if errors.As(err, &day) {
+			// Each reading offered reads back, without a question, as the
+			// instant it stands for.
+			for i, r := range day.Readings {
+				want := []time.Time{day.Today, day.Next}[i]
+				if back, err := model.ParseWhen(r, now, zone); err != nil || !back.Equal(want) {
+					t.Fatalf("ParseWhen(%q) at %v offers %q, which reads %v %v, not %v", s, now, r, back, err, want)
+				}
+			}
+		}
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatalf("ParseWhen(%q): error without text", s)

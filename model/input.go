@@ -1,10 +1,14 @@
 package model
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // This file turns what a person typed (a form's fields in the TUI, a
@@ -18,8 +22,8 @@ type SearchInput struct {
 	Radius    string // km; "" is the API's default
 	Connector string // an OCPI name, a short name (CCS, T2) or a label; "" is any
 	PowerMin  string // kW; "" is any
-	From      string // the optional reservation window's start (Berlin time)
-	Length    string // the window's length; "" is DefaultWindow
+	From      string // the optional reservation window's start (Berlin time), and its length when said with it (SplitWindow)
+	Length    string // the window's length, unless From says it; "" is DefaultWindow
 	Limit     int    // 0 is the API's default
 	// Found is what Place already resolved to, when something other than
 	// the gazetteer found it (an online geocoder); it is used while Place
@@ -81,15 +85,18 @@ func ParseSearch(in SearchInput, now time.Time, zone *time.Location) (SearchQuer
 	}
 	q.Limit = in.Limit
 	if strings.TrimSpace(in.From) != "" {
-		length := DefaultWindow
-		if strings.TrimSpace(in.Length) != "" {
+		from, length, said := SplitWindow(in.From)
+		if !said {
+			length = DefaultWindow
+		}
+		if strings.TrimSpace(in.Length) != "" && !said {
 			d, err := ParseDuration(in.Length)
 			if err != nil {
 				fail("end_time", "duration: "+err.Error())
 			}
 			length = d
 		}
-		t, err := ParseWhen(in.From, now, zone)
+		t, err := ParseWhen(from, now, zone)
 		switch {
 		case err != nil:
 			fail("start_time", "window from: "+err.Error())
@@ -176,24 +183,167 @@ func ParseNumber(s, unit string) (float64, error) {
 	return strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
 }
 
-// ParseDuration reads a length: plain minutes (90), Go's form (1h, 90m,
-// 1h30m), or as a form shows it ("1 h", "1 h 30 min", "45 min").
+// ParseDuration reads a length as people say or type it: plain minutes
+// ("40"), with units in English or German ("40 min", "45 Minuten", "2 h",
+// "2 Stunden", "1 Std. 30 Min."), hours and minutes run together ("1h10",
+// Go's "1h30m"), a clock ("1:10"), a decimal comma or point ("1,5 h"),
+// number words for a few hours ("zwei Stunden", "einer Stunde") and the
+// common fractions ("eine halbe Stunde", "dreiviertel Stunde", "half an
+// hour"). It is rounded to the minute.
 func ParseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(s); err == nil && n > 0 {
-		return time.Duration(n) * time.Minute, nil
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, p := range durationPhrases {
+		s = strings.ReplaceAll(s, p[0], p[1])
 	}
-	compact := strings.NewReplacer(" ", "", "min", "m").Replace(strings.ToLower(s))
-	if h, m, ok := strings.Cut(compact, ":"); ok { // 1:30
-		compact = h + "h" + m + "m"
-	} else if i := strings.Index(compact, "h"); i >= 0 && i < len(compact)-1 && !strings.HasSuffix(compact, "m") {
-		compact += "m" // 1h30
+	if h, m, ok := strings.Cut(strings.ReplaceAll(s, " ", ""), ":"); ok { // 1:10
+		s = h + "h" + m
 	}
-	d, err := time.ParseDuration(compact)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("a length such as 1h, 90m or 1h30m")
+	if strings.Trim(durationToken.ReplaceAllString(s, ""), " .") != "" {
+		return 0, errDuration
+	}
+	d, ok := sumDuration(durationToken.FindAllString(s, -1))
+	if !ok || d <= 0 {
+		return 0, errDuration
 	}
 	return d, nil
+}
+
+var errDuration = errors.New("a length such as 40, 45 min, 1h10, 1:10 or 1,5 h")
+
+// durationToken is a number (with a decimal comma or point) or a word.
+var durationToken = regexp.MustCompile(`\d+(?:[.,]\d+)?|\p{L}+`)
+
+// durationPhrases are said as one: they become a number and a unit.
+var durationPhrases = [][2]string{
+	{"an hour and a half", "1.5 h"}, {"half an hour", "0.5 h"}, {"quarter of an hour", "0.25 h"},
+	{"viertelstunde", "0.25 h"}, {"stündchen", "h"},
+}
+
+var durationNumbers = map[string]float64{
+	"ein": 1, "eine": 1, "einer": 1, "einem": 1, "einen": 1, "a": 1, "an": 1, "one": 1,
+	"zwei": 2, "two": 2, "drei": 3, "three": 3, "vier": 4, "four": 4,
+	"halb": 0.5, "halbe": 0.5, "halben": 0.5, "half": 0.5, "viertel": 0.25, "quarter": 0.25,
+	"dreiviertel": 0.75, "anderthalb": 1.5, "eineinhalb": 1.5,
+}
+
+// durationArticles are the number words that are also articles ("eine halbe").
+var durationArticles = map[string]bool{"ein": true, "eine": true, "einer": true, "einem": true, "einen": true, "a": true, "an": true}
+
+var durationUnits = map[string]time.Duration{
+	"h": time.Hour, "hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"std": time.Hour, "stunde": time.Hour, "stunden": time.Hour,
+	"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute, "minuten": time.Minute,
+}
+
+// sumDuration adds up number-and-unit pairs ("1 h 30 min"); a number
+// without a unit is minutes, alone or after hours ("1h10"); an article
+// before a number is dropped ("eine halbe Stunde").
+func sumDuration(tokens []string) (time.Duration, bool) {
+	var minutes, num float64
+	have, article, after := false, false, time.Duration(0)
+	for _, t := range tokens {
+		if v, ok := durationNumber(t); ok {
+			if have && !article {
+				return 0, false
+			}
+			num, have, article = v, true, durationArticles[t]
+			continue
+		}
+		unit, ok := durationUnits[t]
+		switch {
+		case ok && have:
+			minutes += num * float64(unit/time.Minute)
+			have, article, after = false, false, unit
+		case t == "und" || t == "and":
+		default:
+			return 0, false
+		}
+	}
+	if have { // bare minutes: whole ones, alone or after the hours
+		if after == time.Minute || article || num != math.Trunc(num) {
+			return 0, false
+		}
+		minutes += num
+	}
+	return time.Duration(math.Round(minutes)) * time.Minute, true
+}
+
+func durationNumber(t string) (float64, bool) {
+	if v, ok := durationNumbers[t]; ok {
+		return v, true
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(t, ",", "."), 64)
+	return v, err == nil
+}
+
+// FormatLength writes a length as ParseDuration reads it back and a form
+// shows it: "45 min", "2 h", "1 h 10 min".
+func FormatLength(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d min", m)
+	case m == 0:
+		return fmt.Sprintf("%d h", h)
+	}
+	return fmt.Sprintf("%d h %02d min", h, m)
+}
+
+// LengthStep is the step of the shortcuts that move a length.
+const LengthStep = 15 * time.Minute
+
+// StepLength is the next length on from d in the direction of dir (-1 or
+// +1) on the quarter hours, within MinDuration and MaxDuration: 40 min
+// steps to 30 or 45.
+func StepLength(d time.Duration, dir int) time.Duration {
+	next := d.Truncate(LengthStep)
+	if dir > 0 {
+		next += LengthStep
+	} else if next == d {
+		next -= LengthStep
+	}
+	return min(max(next, MinDuration), MaxDuration)
+}
+
+// FirstMatch is the first of choices that typed text names, or -1: the
+// first with a name that begins with it (letters and digits only, in any
+// case: "t2" names "T2", "cha" "CHAdeMO", "ad" "ad_hoc"), else the first
+// with a word of a name that does ("fl" names "fleet group token"). Each
+// choice may have several names (a label, a short name, the API's name).
+func FirstMatch(typed string, choices [][]string) int {
+	t := squash(typed)
+	if t == "" {
+		return -1
+	}
+	for i, names := range choices {
+		for _, n := range names {
+			if strings.HasPrefix(squash(n), t) {
+				return i
+			}
+		}
+	}
+	for i, names := range choices {
+		for _, n := range names {
+			for _, w := range strings.FieldsFunc(n, notAlnum) {
+				if strings.HasPrefix(squash(w), t) {
+					return i
+				}
+			}
+		}
+	}
+	return -1
+}
+
+func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// squash is s in lower case, letters and digits only.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if notAlnum(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
 }
 
 // ParseConnector accepts an OCPI name in any case, a short name of the

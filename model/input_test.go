@@ -40,7 +40,7 @@ func TestParseSearchNamesEveryBrokenField(t *testing.T) {
 		"radius":     "radius: must be more than 0 and at most 200 km",
 		"power_min":  "min. power: a number of kW, 0 or more (such as 50)",
 		"start_time": "window from: use",
-		"end_time":   "duration: a length such as 1h",
+		"end_time":   "duration: a length such as 40, 45 min",
 	}
 	for field, text := range want {
 		if got := es.For(field); !strings.HasPrefix(got, text) {
@@ -79,7 +79,7 @@ func TestParseBooking(t *testing.T) {
 	}
 	_, es = model.ParseBooking(model.BookingInput{Start: "tomorrow-ish", Duration: "soon", Strategy: "driver_token"}, inputNow, model.Berlin)
 	if !strings.HasPrefix(es.For("reservation_start"), `reservation_start: use "HH:MM"`) ||
-		es.For("duration") != "duration: a length such as 1h, 90m or 1h30m" ||
+		es.For("duration") != "duration: a length such as 40, 45 min, 1h10, 1:10 or 1,5 h" ||
 		es.For("external_id") == "" {
 		t.Fatalf("errors: %v", es)
 	}
@@ -103,12 +103,20 @@ func TestParseDurationForms(t *testing.T) {
 		"90": 90 * time.Minute, "90m": 90 * time.Minute, "90 min": 90 * time.Minute, "1h": time.Hour,
 		"1h30m": 90 * time.Minute, "1h30": 90 * time.Minute, "1:30": 90 * time.Minute, "1 h 30 min": 90 * time.Minute,
 		"2 h": 2 * time.Hour, "45 min": 45 * time.Minute,
+		// any number of minutes, in every common form
+		"40": 40 * time.Minute, "40 min": 40 * time.Minute, "40min": 40 * time.Minute, "40 Minuten": 40 * time.Minute,
+		"40 minutes": 40 * time.Minute, "1h10": 70 * time.Minute, "1 h 10": 70 * time.Minute, "1:10": 70 * time.Minute,
+		"1,5 h": 90 * time.Minute, "1.5h": 90 * time.Minute, "1,5 Stunden": 90 * time.Minute, "2 Stunden": 2 * time.Hour,
+		"1 Std. 30 Min.": 90 * time.Minute, "1 Std": time.Hour, "50 Minuten": 50 * time.Minute, "1 hour": time.Hour,
+		"zwei Stunden": 2 * time.Hour, "einer Stunde": time.Hour, "eine halbe Stunde": 30 * time.Minute,
+		"dreiviertel Stunde": 45 * time.Minute, "anderthalb Stunden": 90 * time.Minute, "half an hour": 30 * time.Minute,
+		"an hour": time.Hour, "1 h und 20 min": 80 * time.Minute, "1,33 h": 80 * time.Minute, " 45 ": 45 * time.Minute,
 	} {
 		if got, err := model.ParseDuration(in); err != nil || got != want {
 			t.Errorf("%q: %v %v, want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "soon", "-1h", "0", "h"} {
+	for _, in := range []string{"", "soon", "-1h", "0", "h", "1,5", "1 min 30", "1-2 h", "2 2 h", "1 2 h", "eine", "min 40", "40 kW"} {
 		if _, err := model.ParseDuration(in); err == nil {
 			t.Errorf("%q accepted", in)
 		}
@@ -221,5 +229,57 @@ func TestParseSearchQuestionsThePlace(t *testing.T) {
 	_, place, _ = model.ParseSearch(model.SearchInput{Place: "Leopoldstr. 14 München", Found: found}, inputNow, model.Berlin)
 	if place.Name != "München" || place.Unknown != "Leopoldstr. 14" {
 		t.Fatalf("an answer for another text counted: %+v", place)
+	}
+}
+
+func TestFormatAndStepLength(t *testing.T) {
+	for d, want := range map[time.Duration]string{40 * time.Minute: "40 min", 2 * time.Hour: "2 h", 70 * time.Minute: "1 h 10 min", 65 * time.Minute: "1 h 05 min"} {
+		if got := model.FormatLength(d); got != want {
+			t.Errorf("%v: %q", d, got)
+		}
+		if back, err := model.ParseDuration(model.FormatLength(d)); err != nil || back != d {
+			t.Errorf("%q reads back as %v %v", want, back, err)
+		}
+	}
+	for _, c := range []struct {
+		d    time.Duration
+		dir  int
+		want time.Duration
+	}{
+		{40 * time.Minute, 1, 45 * time.Minute}, {40 * time.Minute, -1, 30 * time.Minute},
+		{45 * time.Minute, 1, time.Hour}, {45 * time.Minute, -1, 30 * time.Minute},
+		{15 * time.Minute, -1, 15 * time.Minute}, {4 * time.Hour, 1, 4 * time.Hour}, {10 * time.Minute, 1, 15 * time.Minute},
+	} {
+		if got := model.StepLength(c.d, c.dir); got != c.want {
+			t.Errorf("StepLength(%v, %d) = %v, want %v", c.d, c.dir, got, c.want)
+		}
+	}
+}
+
+// Typing selects the first choice its name matches: a name that begins
+// with the text beats a word inside a name.
+func TestFirstMatch(t *testing.T) {
+	var plugs [][]string
+	plugs = append(plugs, []string{"any connector"})
+	for _, ct := range model.CommonConnectorTypes {
+		plugs = append(plugs, ct.Names())
+	}
+	var tokens [][]string
+	for _, s := range model.TokenStrategies {
+		tokens = append(tokens, s.Names())
+	}
+	for _, c := range []struct {
+		typed   string
+		choices [][]string
+		want    int
+	}{
+		{"cha", plugs, 3}, {"CHA", plugs, 3}, {"t2", plugs, 2}, {"type 2", plugs, 2}, {"typ2", plugs, 2}, {"Typ 2", plugs, 2},
+		{"ccs", plugs, 1}, {"ccs1", plugs, 4}, {"tes", plugs, 5}, {"an", plugs, 0}, {"combo", plugs, 1},
+		{"ad", tokens, 2}, {"gr", tokens, 1}, {"fl", tokens, 1}, {"dr", tokens, 0}, {"pi", tokens, 3}, {"rfid", tokens, 3},
+		{"Flottengruppe", tokens, 1}, {"kundennummer", tokens, 0}, {"token-id", tokens, 0}, {"x", tokens, -1}, {"", tokens, -1}, {"  ", tokens, -1},
+	} {
+		if got := model.FirstMatch(c.typed, c.choices); got != c.want {
+			t.Errorf("%q: %d, want %d", c.typed, got, c.want)
+		}
 	}
 }

@@ -163,6 +163,19 @@ func (t TokenStrategy) Label() string {
 	return string(t)
 }
 
+// Names are what an agent or a driver may call the strategy: its API name,
+// its label, and the German words a driver says for it ("Flottengruppe").
+func (t TokenStrategy) Names() []string {
+	return append([]string{string(t), t.Label()}, tokenWords[t]...)
+}
+
+var tokenWords = map[TokenStrategy][]string{
+	DriverToken: {"Kundennummer", "Ladekarte", "Token-ID"},
+	GroupToken:  {"Flottengruppe", "Flottenkarte"},
+	AdHoc:       {"ad hoc", "einmaliges Token"},
+	Pipelet:     {"RFID-UID", "Kartennummer"},
+}
+
 // BookingRequest is the body of POST /bookings.
 type BookingRequest struct {
 	LocationID       string        `json:"location_id"`

@@ -71,6 +71,10 @@ type App struct {
 	push      pusher // the gateway's pushed status changes, when behind one
 	w, h      int
 	quitting  bool
+	// query and place are the profile's search, which every new call's
+	// form starts from (demo: the guide's example; live: an empty form).
+	query *model.SearchQuery
+	place string
 }
 
 // New builds the root model.
@@ -82,7 +86,8 @@ func New(o Options) *App {
 		o.NewExternalID = api.NewExternalID
 	}
 	c := Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: model.Berlin, NewExternalID: o.NewExternalID, After: o.After}
-	a := &App{c: c, s: newSession(c, o), dialogs: &dialogStack{}, help: help.New(), events: o.Events, problemCh: o.Problems, pending: o.Pending, forget: o.Forget}
+	a := &App{c: c, s: newSession(c, o), dialogs: &dialogStack{}, help: help.New(), events: o.Events, problemCh: o.Problems, pending: o.Pending, forget: o.Forget,
+		query: o.Query, place: o.PlaceText}
 	a.help.Styles = help.DefaultStyles(c.Styles.IsDark)
 	a.stack = []Screen{newSearchScreen(c, a.s, a.dialogs, o.Query, o.PlaceText)}
 	if len(o.Warnings) > 0 {

@@ -13,15 +13,6 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// durations offered for the reservation: 15 min to 4 h.
-var durations = func() []time.Duration {
-	var out []time.Duration
-	for d := 15 * time.Minute; d <= model.MaxDuration; d += 15 * time.Minute {
-		out = append(out, d)
-	}
-	return out
-}()
-
 // bookAliases map what the model names to the form's fields.
 var bookAliases = map[string]string{"reservation_end": "duration"}
 
@@ -30,6 +21,9 @@ var bookServerWords = map[string]string{"reservation_end": "duration"}
 
 // confirmDesk is what the booking form uses of the session.
 type confirmDesk interface {
+	callDesk
+	typedToken(t model.Booking)
+	callBooked(id string)
 	recentCustomers() []string
 	remember(place, customer string) tea.Cmd
 	bookedFor(evseUID string, start, end time.Time) (model.Booking, bool)
@@ -68,26 +62,42 @@ type confirmScreen struct {
 	// twiceOK is the request the agent confirmed booking although this
 	// session already holds the EVSE for an overlapping window.
 	twiceOK *model.BookingRequest
+	// settled is the last start text that was valid (or that the form
+	// proposed), settledAt the instant it read as then: when that comes
+	// closer than 15 minutes, the form moves the start, saying so in moved
+	// (the text alone might quietly read as another day by then: "10:30").
+	settled   string
+	settledAt time.Time
+	moved     string
 }
 
 func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e model.EVSE, need model.Need) *confirmScreen {
 	s := &confirmScreen{c: c, d: d, alerts: to, loc: loc, evse: e, need: need, form: form{keys: c.Keys.Form}}
 	strategies := make([]string, len(model.TokenStrategies))
+	names := make([][]string, len(model.TokenStrategies))
 	for i, t := range model.TokenStrategies {
 		strategies[i] = string(t) + " — " + t.Label()
+		names[i] = t.Names()
 	}
-	start := model.DefaultStart(c.Now()).In(c.Zone).Format("2006-01-02 15:04")
-	if !need.Start.IsZero() {
-		start = need.Start.In(c.Zone).Format("2006-01-02 15:04") // the window the driver asked for
+	call, inCall := d.currentCall()
+	said, _, _ := model.SplitWindow(call.Search.From)
+	start := model.DefaultStart(c.Now()).In(c.Zone).Format(startLayout)
+	switch {
+	case !need.Start.IsZero() && inCall && call.Need.Start.Equal(need.Start) && model.MovesWithClock(said):
+		start = said // "jetzt", "in 30 min": counted again when it is sent
+	case !need.Start.IsZero():
+		start = need.Start.In(c.Zone).Format(startLayout) // the window the driver asked for
 	}
+	tokens := newChoiceField("token_strategy", "Token", strategies, 0)
+	tokens.names = names
 	s.form.fields = []*field{
-		newChoiceField("token_strategy", "Token", strategies, 0),
+		tokens,
 		newTextField("customer_id", "Customer id", c.Mode.DemoCustomer, "cust_… (or a token id below)"),
 		newTextField("token_id", "or token id", "", "the driver's RFID/app token id"),
 		newTextField("fleet_group_id", "Fleet group", "", "group_…"),
 		newTextField("token_uid", "RFID UID", "", "8, 14 or 20 hex characters"),
-		newTextField("reservation_start", "Start (Berlin)", start, "YYYY-MM-DD HH:MM"),
-		durationField("duration", "Duration", durations, 3),
+		newTextField("reservation_start", "Start (Berlin)", start, "jetzt, YYYY-MM-DD HH:MM, in 30 min"),
+		durationField("duration", "Duration", time.Hour),
 		newChoiceField("connector_id", "Connector", s.connectorChoices(), 0),
 		newTextField("external_id", "External id", c.NewExternalID(c.Now()), "your unique reference"),
 	}
@@ -103,6 +113,11 @@ func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e 
 	if d := need.End.Sub(need.Start); !need.Start.IsZero() {
 		s.setDuration(d)
 	}
+	if inCall && call.HasToken() {
+		s.prefill(call.Token) // the driver's token, typed once in this call
+	}
+	s.settled = start
+	s.settledAt, _ = model.ParseWhen(start, c.Now(), c.Zone)
 	s.form.focusOn(s.form.index("customer_id"))
 	if a := d.attemptFor(e.EVSEUID); a != nil {
 		s.resumeAttempt(a) // an attempt for this EVSE goes on: show it, never start another
@@ -116,9 +131,10 @@ func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e 
 func (s *confirmScreen) resumeAttempt(a *attempt) {
 	s.attempt = a
 	r := a.req
-	s.prefill(model.Booking{TokenStrategy: r.TokenStrategy, CustomerID: r.CustomerID, TokenID: r.TokenID,
-		FleetGroupID: r.FleetGroupID, TokenUID: r.TokenUID, ReservationStart: &r.ReservationStart, ReservationEnd: &r.ReservationEnd})
-	s.form.byName("reservation_start").setValue(r.ReservationStart.In(s.c.Zone).Format("2006-01-02 15:04"))
+	b := tokenOf(r)
+	b.ReservationStart, b.ReservationEnd = &r.ReservationStart, &r.ReservationEnd
+	s.prefill(b)
+	s.form.byName("reservation_start").setValue(r.ReservationStart.In(s.c.Zone).Format(startLayout))
 	s.form.byName("external_id").setValue(r.ExternalID)
 	for i, c := range s.evse.Connectors {
 		if c.ConnectorID == r.ConnectorID {
@@ -163,15 +179,18 @@ func (s *confirmScreen) pickConnector() {
 	f.idx = best
 }
 
-// setDuration picks the offered duration d (the nearest above it).
+// startLayout is how the form writes a start it proposes.
+const startLayout = "2006-01-02 15:04"
+
+// setDuration puts the length d in the form.
 func (s *confirmScreen) setDuration(d time.Duration) {
-	f := s.form.byName("duration")
-	for i, o := range durations {
-		if o >= d {
-			f.idx = i
-			return
-		}
-	}
+	s.form.byName("duration").setValue(model.FormatLength(d))
+}
+
+// tokenOf is the token of a request, as a booking holds it.
+func tokenOf(r model.BookingRequest) model.Booking {
+	return model.Booking{TokenStrategy: r.TokenStrategy, CustomerID: r.CustomerID, TokenID: r.TokenID,
+		FleetGroupID: r.FleetGroupID, TokenUID: r.TokenUID}
 }
 
 // mismatch says how the chosen connector misses the driver's need, or "".
@@ -247,7 +266,7 @@ func (s *confirmScreen) input() model.BookingInput {
 		LocationID: s.loc.LocationID,
 		EVSEUID:    s.evse.EVSEUID,
 		Start:      s.form.byName("reservation_start").value(),
-		Duration:   fmtDuration(durations[s.form.byName("duration").idx]),
+		Duration:   s.form.byName("duration").value(),
 		Strategy:   string(s.strategy()),
 		ExternalID: s.form.byName("external_id").value(),
 	}
@@ -282,11 +301,9 @@ func (s *confirmScreen) validate() bool {
 			}
 		}
 	}
-	start := s.form.byName("reservation_start")
-	start.hint = keyName(s.c.Keys.Book.Earlier) + ": ∓15 min · at least 15 min ahead"
-	if !r.ReservationStart.IsZero() { // what was typed, as a date and a weekday
-		start.hint = "→ " + fmtLocal(r.ReservationStart, s.c.Zone) + " · " + start.hint
-	}
+	s.startHint(r, es)
+	s.form.byName("duration").hint = s.form.lengthHint(s.form.byName("duration"))
+	s.d.typedToken(tokenOf(r)) // the call's token is what the form holds
 	ext := s.form.byName("external_id")
 	ext.hint = "unique per booking attempt: how a lost answer is found again"
 	if b, used := s.d.withExternalID(r.ExternalID); used && (s.attempt == nil || s.attempt.req.ExternalID != r.ExternalID) {
@@ -295,14 +312,57 @@ func (s *confirmScreen) validate() bool {
 	return s.ready
 }
 
+// startHint says under the start what it was read as: the date and weekday,
+// and, for a start counted from now, that it is counted again when sent.
+// It offers the readings of a day said ambiguously, and notes a start that
+// is valid as the one to keep valid.
+func (s *confirmScreen) startHint(r model.BookingRequest, es model.FieldErrors) {
+	f := s.form.byName("reservation_start")
+	f.hint = keyName(s.c.Keys.Book.Earlier) + ": ∓15 min · at least 15 min ahead"
+	switch {
+	case r.ReservationStart.IsZero():
+	case model.MovesWithClock(f.value()):
+		f.hint = "→ " + fmtLocal(r.ReservationStart, s.c.Zone) + " · counted again when sent · " + f.hint
+	default: // what was typed, as a date and a weekday
+		f.hint = "→ " + fmtLocal(r.ReservationStart, s.c.Zone) + " · " + f.hint
+	}
+	f.offerReadings(model.DayReadings(f.value(), s.c.Now(), s.c.Zone))
+	if f.options != nil && f.err != "" {
+		f.err += " — " + keyName(s.c.Keys.Form.Suggest) + " picks one"
+	}
+	if f.value() != s.settled && !r.ReservationStart.IsZero() && es.For("reservation_start") == "" {
+		s.settled, s.settledAt = f.value(), r.ReservationStart
+	}
+}
+
+// keepStartValid moves a start said outright that was valid and has since
+// come closer than 15 minutes to the earliest start the API accepts, and
+// says so; true when it moved it. A start counted from now never needs it.
+func (s *confirmScreen) keepStartValid() bool {
+	f := s.form.byName("reservation_start")
+	now := s.c.Now()
+	t := s.settledAt
+	if f.value() != s.settled || t.IsZero() || model.MovesWithClock(f.value()) || !t.Before(now.Add(model.MinLeadTime)) {
+		return false
+	}
+	earliest := model.EarliestStart(now).In(s.c.Zone)
+	f.setValue(earliest.Format(startLayout))
+	s.form.changed(f)
+	s.settled, s.settledAt = f.value(), earliest
+	s.moved = fmt.Sprintf("The start moved from %s to %s: %s is less than 15 minutes ahead now, and %s is the earliest the API takes. Check it with the driver; %s books it.",
+		t.In(s.c.Zone).Format("15:04"), earliest.Format("15:04"), t.In(s.c.Zone).Format("15:04"), earliest.Format("15:04"), keyName(s.c.Keys.Book.Submit))
+	return true
+}
+
 func (s *confirmScreen) shiftStart(d time.Duration) {
 	f := s.form.byName("reservation_start")
 	t, err := model.ParseWhen(f.value(), s.c.Now(), s.c.Zone)
 	if err != nil {
 		t = model.DefaultStart(s.c.Now())
 	}
-	f.setValue(t.Add(d).In(s.c.Zone).Format("2006-01-02 15:04"))
+	f.setValue(t.Add(d).In(s.c.Zone).Format(startLayout))
 	s.form.changed(f)
+	s.moved = ""
 }
 
 func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -311,6 +371,9 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.c = msg.c
 		s.form.setStyles(s.c.Styles)
 	case heartbeatMsg:
+		if !s.sending() {
+			s.keepStartValid()
+		}
 		s.validate() // "15 minutes ahead" moves with the clock
 	case attemptAnsweredMsg:
 		if msg.a != s.attempt {
@@ -371,6 +434,7 @@ func (s *confirmScreen) edit(msg tea.Msg) tea.Cmd {
 	cmd, edited := s.form.update(msg)
 	if edited && s.form.focused().name == "reservation_start" {
 		delete(s.form.apiErrs, "duration") // the window the server refused is a new one now
+		s.moved = ""
 	}
 	if s.form.focused().name == "token_strategy" {
 		s.applyStrategy()
@@ -398,6 +462,10 @@ func (s *confirmScreen) submit() tea.Cmd {
 	s.form.apiErrs = nil
 	s.outcome, s.topErr, s.conflict = 0, "", nil
 	s.tried = true
+	if s.keepStartValid() {
+		s.validate()
+		return nil // said before anything is sent: the next enter books the new start
+	}
 	if !s.validate() {
 		return s.form.firstError()
 	}
@@ -417,6 +485,7 @@ func (s *confirmScreen) submit() tea.Cmd {
 func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 	if v == booked {
 		b := *msg.result.Booking
+		s.d.callBooked(b.ID)
 		return tea.Batch(s.d.remember("", b.CustomerID), msgCmd(showStatusMsg{booking: b, loc: s.loc, adopted: msg.result.Adopted, replace: true}))
 	}
 	s.outcome = api.KindOf(msg.err)
@@ -484,9 +553,10 @@ func (s *confirmScreen) laterSlot() {
 		}
 	}
 	f := s.form.byName("reservation_start")
-	f.setValue(next.In(s.c.Zone).Format("2006-01-02 15:04"))
+	f.setValue(next.In(s.c.Zone).Format(startLayout))
 	s.form.changed(f)
 	s.setDuration(d)
+	s.moved = ""
 }
 
 func (s *confirmScreen) View() string {
@@ -494,6 +564,7 @@ func (s *confirmScreen) View() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(trunc("Book "+s.evse.EVSEUID+" at "+s.loc.Name, s.w)) + "\n")
 	b.WriteString(st.Subtle.Render(trunc(model.JoinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n")
+	b.WriteString(callLine(s.c, s.d, s.w, ""))
 	if s.proposal != "" {
 		b.WriteString(st.Marked.Render(trunc(s.proposal, s.w)) + "\n")
 	} else {
@@ -506,7 +577,7 @@ func (s *confirmScreen) View() string {
 		return b.String()
 	}
 	b.WriteString(s.form.view(st, 15))
-	if !r.ReservationStart.IsZero() {
+	if !r.ReservationStart.IsZero() && r.ReservationEnd.After(r.ReservationStart) {
 		b.WriteString("\n" + st.Label.Render("Window  ") + fmt.Sprintf("%s – %s Berlin  (%s – %s UTC)",
 			fmtLocal(r.ReservationStart, s.c.Zone), r.ReservationEnd.In(s.c.Zone).Format("15:04"),
 			r.ReservationStart.UTC().Format("15:04"), r.ReservationEnd.UTC().Format("15:04")) + "\n")
@@ -561,15 +632,26 @@ func (s *confirmScreen) outcomeView() string {
 		return lines(st.ErrBanner.Render("Outcome unknown: "+s.topErr), keyName(k.Recheck)+" looks the booking up again (and books only if it is certainly not there).")
 	case s.topErr != "":
 		return lines(st.Error.Render(s.topErr), refusalHint(s.topErr, s.c.Mode.ReadOnly)+" Your input is kept.")
-	case s.ready && s.mismatch() != "":
-		return st.Warning.Render("Ready — but "+s.mismatch()+" (the driver asked for "+s.need.Describe()+"). "+keyName(k.Submit)+" books it anyway.") + "\n"
 	case s.ready:
-		return st.Success.Render("Ready — "+keyName(k.Submit)+" books it.") + "\n"
+		return s.readyView()
 	}
 	if s.untouched && !s.form.hasError() {
 		return st.Subtle.Render("Fill in the driver's token to book.") + "\n"
 	}
 	return st.Warning.Render("Fix the marked fields to book.") + "\n"
+}
+
+// readyView is the line under a form ready to book: what to check first
+// (a start the form moved, a plug that misses the need), or that enter books.
+func (s *confirmScreen) readyView() string {
+	st, k := s.c.Styles, s.c.Keys.Book
+	switch {
+	case s.moved != "":
+		return st.Warning.Width(max(20, s.w)).Render(s.moved) + "\n"
+	case s.mismatch() != "":
+		return st.Warning.Render("Ready — but "+s.mismatch()+" (the driver asked for "+s.need.Describe()+"). "+keyName(k.Submit)+" books it anyway.") + "\n"
+	}
+	return st.Success.Render("Ready — "+keyName(k.Submit)+" books it.") + "\n"
 }
 
 // tokenFields are the fields a token strategy asks for, empty when the form

@@ -14,6 +14,7 @@ import (
 
 // detailDesk is what the location screen uses of the session.
 type detailDesk interface {
+	callDesk
 	bookedFor(evseUID string, start, end time.Time) (model.Booking, bool)
 }
 
@@ -62,7 +63,7 @@ func (s *detailScreen) Title() string { return "Location" }
 func (s *detailScreen) Typing() bool  { return false }
 
 // SetSize leaves the EVSE rows what the location's details do not take.
-func (s *detailScreen) SetSize(w, h int) { s.w, s.h = w, h; s.list.SetHeight(h - 8) }
+func (s *detailScreen) SetSize(w, h int) { s.w, s.h = w, h; s.list.SetHeight(h - 9) } // and the call line
 
 func (s *detailScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys.Detail
@@ -114,6 +115,7 @@ func (s *detailScreen) View() string {
 	l := s.loc
 	var b strings.Builder
 	b.WriteString(st.Title.Render(trunc(l.Name, s.w)) + "\n")
+	b.WriteString(callLine(s.c, s.d, s.w, ""))
 	addr := model.JoinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City), l.Country)
 	if addr == "" {
 		addr = "address not given"

@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"strconv"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -13,14 +14,19 @@ import (
 	"github.com/petitmonde/chargedesk/styles"
 )
 
-// field is one row of a form: a text input, or a choice cycled with ←/→.
+// field is one row of a form: a text input, or a choice cycled with ←/→
+// or picked by typing its name.
 type field struct {
 	name    string // the API field it fills (validation messages name it)
 	label   string
 	choice  bool
 	input   textinput.Model
 	choices []string // choice fields: what is shown
-	idx     int
+	// names are what typing may call each choice (model.FirstMatch); nil:
+	// what is shown.
+	names [][]string
+	idx   int
+	typed string // a choice's name typed so far
 	// options are values ↑/↓ offer in a text field (recent places, presets,
 	// remembered customers); opt is the one shown, -1 when typed.
 	options []string
@@ -37,10 +43,9 @@ type field struct {
 	// fresh: the field has focus and its prefilled value is untouched, like a
 	// selected field in a browser: the first printable key replaces it.
 	fresh bool
-	// minutes, on a choice of durations, picks the choice that typed digits
-	// name ("90" → 1 h 30); digits is what has been typed so far.
-	minutes func(n int) (idx int, ok bool)
-	digits  string
+	// length: a text field holding a length, which ←/→ (and ↑/↓) move
+	// in quarter hours (model.StepLength).
+	length bool
 }
 
 func newTextField(name, label, value, placeholder string) *field {
@@ -55,24 +60,44 @@ func newChoiceField(name, label string, choices []string, idx int) *field {
 	return &field{name: name, label: label, choice: true, choices: choices, idx: idx, opt: -1}
 }
 
-// durationField is a choice of durations, choice idx first; typed digits
-// name minutes ("90" → 1 h 30).
-func durationField(name, label string, ds []time.Duration, idx int) *field {
-	labels := make([]string, len(ds))
-	for i, d := range ds {
-		labels[i] = fmtDuration(d)
-	}
-	f := newChoiceField(name, label, labels, idx)
-	f.minutes = func(n int) (int, bool) {
-		for i, d := range ds {
-			if d == time.Duration(n)*time.Minute {
-				return i, true
-			}
-		}
-		return 0, false
-	}
-	f.hint = "←/→, or type the minutes (90 → 1 h 30)"
+// durationField is a text field for a length, d first: any length typed
+// ("40", "1h10", "1:10", "1,5 h"), or moved in quarter hours with ←/→.
+func durationField(name, label string, d time.Duration) *field {
+	f := newTextField(name, label, model.FormatLength(d), "40, 1h10, 1:10, 1,5 h")
+	f.length = true
 	return f
+}
+
+// lengthHint is what a length field says under it: what the text reads as
+// when it is not written as the form writes it, and the keys.
+func (fm *form) lengthHint(f *field) string {
+	keys := keyName(fm.keys.StepLess) + " ±15 min · or type any length: 40, 1h10, 1:10, 1,5 h"
+	if d, err := model.ParseDuration(f.value()); err == nil && model.FormatLength(d) != f.value() {
+		return "→ " + model.FormatLength(d) + " · " + keys
+	}
+	return keys
+}
+
+// stepLength moves a length field's value a quarter hour on (dir > 0) or
+// back; a text that is no length starts from DefaultWindow.
+func (f *field) stepLength(dir int) {
+	d, err := model.ParseDuration(f.value())
+	if err != nil {
+		d = model.DefaultWindow
+	}
+	f.setValue(model.FormatLength(model.StepLength(d, dir)))
+	f.fresh = true // a whole value offered: typing replaces it
+}
+
+// offerReadings gives a text field the unambiguous readings of what it
+// holds (model.DayReadings) on ↑/↓, and keeps them while one is picked.
+func (f *field) offerReadings(readings []string) {
+	switch {
+	case readings != nil:
+		f.options, f.opt = readings, -1
+	case !slices.Contains(f.options, f.value()):
+		f.options, f.opt = nil, -1
+	}
 }
 
 func (f *field) value() string {
@@ -162,7 +187,7 @@ func (fm *form) focusOn(i int) tea.Cmd {
 		if j != i && !f.choice {
 			f.input.Blur()
 		}
-		f.fresh, f.digits = false, ""
+		f.fresh, f.typed = false, ""
 	}
 	fm.focus = i
 	if f := fm.fields[i]; !f.choice {
@@ -192,17 +217,18 @@ func (fm *form) index(name string) int {
 	return -1
 }
 
-// typing tells whether a text field has focus.
-func (fm *form) typing() bool { return !fm.focused().choice }
+// typing tells whether a field has focus: every field takes typed text (a
+// choice, the name of a choice), so single-letter keys go to it.
+func (fm *form) typing() bool { return len(fm.fields) > 0 }
 
 // update handles a key or a paste for the form: tab and shift+tab move
-// between fields; a choice cycles on ←/→ (and ↑/↓), a choice of durations
-// also takes the minutes typed as digits; a text field with options cycles
-// them on ↑/↓, one without moves to the next or previous field; ctrl+u
-// clears a text field; everything else is typed into it, the first
-// printable key (or a paste) replacing a prefilled value not yet touched.
-// edited reports that a value changed (the field's server error is then
-// dropped).
+// between fields; a choice cycles on ←/→ (and ↑/↓) and picks the first
+// choice its typed name matches; a length moves in quarter hours on ←/→
+// (and ↑/↓); a text field with options cycles them on ↑/↓, one without
+// moves to the next or previous field; ctrl+u clears a text field;
+// everything else is typed into it, the first printable key (or a paste)
+// replacing a prefilled value not yet touched. edited reports that a value
+// changed (the field's server error is then dropped).
 func (fm *form) update(msg tea.Msg) (cmd tea.Cmd, edited bool) {
 	f := fm.focused()
 	if k, ok := msg.(tea.KeyPressMsg); ok {
@@ -226,6 +252,14 @@ func (fm *form) navigate(f *field, k tea.KeyPressMsg) (cmd tea.Cmd, edited, done
 		return fm.move(-1), false, true
 	case f.choice:
 		return nil, fm.choose(f, k), true
+	case f.length && key.Matches(k, fm.keys.StepLess, fm.keys.StepMore):
+		d := 1
+		if key.Matches(k, fm.keys.StepLess) {
+			d = -1
+		}
+		f.stepLength(d)
+		fm.changed(f)
+		return nil, true, true
 	case key.Matches(k, fm.keys.ClearField):
 		f.setValue("")
 		f.fresh, f.opt = false, -1
@@ -256,29 +290,56 @@ func (fm *form) navigate(f *field, k tea.KeyPressMsg) (cmd tea.Cmd, edited, done
 	return nil, false, false
 }
 
-// choose changes a choice field: ←/→ (and ↑/↓) cycle, digits name minutes
-// on a duration; letters change nothing.
+// choose changes a choice field: ←/→ (and ↑/↓) cycle; typed letters and
+// digits pick the first choice their name matches, the name growing with
+// each key (backspace takes one back) and starting again from a key the
+// longer name does not match.
 func (fm *form) choose(f *field, k tea.KeyPressMsg) bool {
 	switch {
+	case f.typed != "" && k.Text == " ":
+		f.typed += " "
+		return false
 	case key.Matches(k, fm.keys.ChoicePrev):
 		f.cycle(-1)
 	case key.Matches(k, fm.keys.ChoiceNext):
 		f.cycle(1)
-	case f.minutes != nil && len(k.Text) == 1 && k.Text[0] >= '0' && k.Text[0] <= '9':
-		f.digits += k.Text
-		if len(f.digits) > 3 {
-			f.digits = k.Text
+	case k.Code == tea.KeyBackspace && f.typed != "":
+		_, n := utf8.DecodeLastRuneInString(f.typed)
+		f.typed = f.typed[:len(f.typed)-n]
+		return f.pickTyped()
+	case k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0:
+		f.typed += k.Text
+		if !f.pickTyped() {
+			f.typed = k.Text
+			if !f.pickTyped() {
+				f.typed = ""
+				return false
+			}
 		}
-		n, _ := strconv.Atoi(f.digits)
-		idx, ok := f.minutes(n)
-		if !ok {
-			return false
-		}
-		f.idx = idx
+		fm.changed(f)
+		return true
 	default:
 		return false
 	}
+	f.typed = ""
 	fm.changed(f)
+	return true
+}
+
+// pickTyped selects the first choice the typed name matches; false when
+// none does.
+func (f *field) pickTyped() bool {
+	names := f.names
+	if names == nil {
+		for _, c := range f.choices {
+			names = append(names, []string{c})
+		}
+	}
+	i := model.FirstMatch(f.typed, names)
+	if i < 0 {
+		return false
+	}
+	f.idx = i
 	return true
 }
 
@@ -426,10 +487,7 @@ func (fm *form) view(st styles.Styles, labelW int) string {
 		if focused && f.sugg.open() {
 			b.WriteString(f.sugg.view(st, labelW+3, fm.width))
 		}
-		hint := f.hint
-		if focused && f.fresh {
-			hint = model.JoinNonEmpty(" · ", hint, "typing replaces it, "+keyName(fm.keys.ClearField)+" clears")
-		}
+		hint := fm.hintOf(f, focused)
 		indent := strings.Repeat(" ", labelW+3)
 		width := max(20, fm.width-labelW-3)
 		switch {
@@ -446,6 +504,20 @@ func (fm *form) view(st styles.Styles, labelW int) string {
 		}
 	}
 	return b.String()
+}
+
+// hintOf is the line under a field: its hint, and with the focus, what
+// typing does there.
+func (fm *form) hintOf(f *field, focused bool) string {
+	switch {
+	case focused && f.choice && f.typed != "":
+		return model.JoinNonEmpty(" · ", f.hint, "typed “"+f.typed+"”")
+	case focused && f.choice:
+		return model.JoinNonEmpty(" · ", f.hint, keyName(fm.keys.ChoicePrev)+" or type its name")
+	case focused && f.fresh:
+		return model.JoinNonEmpty(" · ", f.hint, "typing replaces it, "+keyName(fm.keys.ClearField)+" clears")
+	}
+	return f.hint
 }
 
 // hasError tells whether a visible field shows an error.

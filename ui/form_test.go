@@ -1,15 +1,17 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
 
-// What the agent types: letters never change a choice, digits set a
-// duration's minutes, the first key replaces a prefilled value, ctrl+u
-// clears, a paste replaces too, and f1 opens the help while typing.
+// What the agent types: any length in the duration (its quarter-hour
+// steps on ←/→), the name of a choice to pick it, the first key replaces a
+// prefilled value, ctrl+u clears, a paste replaces too, and f1 opens the
+// help while typing.
 func TestTypingIntoTheBookingForm(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, large, withDemo())
@@ -17,21 +19,39 @@ func TestTypingIntoTheBookingForm(t *testing.T) {
 	h.wantScreen("typing replaces it, ctrl+u clears") // the prefilled customer id has focus
 
 	h.focus("Duration")
-	before := h.value("Duration")
 	h.typeText("hjkl")
-	if got := h.value("Duration"); got != before {
-		t.Fatalf("letters changed the duration: %q → %q", before, got)
+	h.wantScreen("✗ duration: a length such as 40, 45 min", "Fix the marked fields")
+	h.key("ctrl+u")
+	h.typeText("1h10")
+	h.wantScreen("→ 1 h 10 min")
+	h.key("right") // a quarter hour on from 70 minutes
+	if got := h.value("Duration"); got != "1 h 15 min" {
+		t.Fatalf("→ from 1h10: %q", got)
 	}
-	h.typeText("90")
-	if got := h.value("Duration"); got != "1 h 30 min" {
-		t.Fatalf("typing 90: %q", got)
+	h.key("left", "left")
+	if got := h.value("Duration"); got != "45 min" {
+		t.Fatalf("← ← from 1 h 15: %q", got)
+	}
+	h.typeText("1,5 h") // the value offered by a step: typing replaces it
+	if got := h.value("Duration"); got != "1,5 h" {
+		t.Fatalf("typing after a step: %q", got)
 	}
 	h.focus("Token")
 	tok := h.value("Token")
 	h.typeText("j")
 	if got := h.value("Token"); got != tok {
-		t.Fatalf("a letter changed the token strategy: %q → %q", tok, got)
+		t.Fatalf("a letter no strategy's name has changed the token strategy: %q → %q", tok, got)
 	}
+	for _, c := range [][2]string{{"gr", "group_token"}, {"ad", "ad_hoc"}, {"fl", "group_token"}, {"pi", "pipelet"}, {"dr", "driver_token"}} {
+		typed, want := c[0], c[1]
+		h.focus("Connector") // leaving the field forgets what was typed
+		h.focus("Token")
+		h.typeText(typed)
+		if got := h.value("Token"); !strings.HasPrefix(got, want) {
+			t.Fatalf("typing %q: %q, want %s", typed, got, want)
+		}
+	}
+	h.wantScreen(`typed “dr”`)
 
 	h.focus("Customer id")
 	h.typeText("cust_new")
@@ -62,10 +82,8 @@ func TestTypingIntoTheBookingForm(t *testing.T) {
 	if len(sent) != 1 || sent[0]["external_id"] != "ref-pasted-1" || sent[0]["customer_id"] != "cust_x" {
 		t.Fatalf("sent %v", sent)
 	}
-	start, _ := time.Parse(time.RFC3339, sent[0]["reservation_start"].(string))
-	end, _ := time.Parse(time.RFC3339, sent[0]["reservation_end"].(string))
-	if end.Sub(start) != 90*time.Minute {
-		t.Fatalf("sent a window of %v, want the 90 minutes typed", end.Sub(start))
+	if start, end := h.sentWindow(); end.Sub(start) != 90*time.Minute {
+		t.Fatalf("sent a window of %v, want the 1,5 h typed", end.Sub(start))
 	}
 }
 

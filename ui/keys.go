@@ -36,12 +36,13 @@ type FormKeys struct {
 	Submit, Next, Prev     key.Binding
 	Up, Down               key.Binding // a text field: previous/next field, or its suggestions
 	ChoicePrev, ChoiceNext key.Binding // a choice field
+	StepLess, StepMore     key.Binding // a length: a quarter hour less or more
 	ClearField             key.Binding
 	Suggest                key.Binding // help text only: ↑/↓ on a field with suggestions
 }
 
 // SearchKeys are the search form's own.
-type SearchKeys struct{ Submit key.Binding }
+type SearchKeys struct{ Submit, Recall key.Binding }
 
 // ResultsKeys are the results list's own.
 type ResultsKeys struct{ Open, Map, Sort, Filter, Bookable, ClearFilter key.Binding }
@@ -116,10 +117,15 @@ func DefaultKeyMap() KeyMap {
 			Down:       bind(keys("down"), "↓", "next field"),
 			ChoicePrev: bind(keys("left", "up"), "←/→", "change choice"),
 			ChoiceNext: bind(keys("right", "down", "space"), "←/→", "change choice"),
+			StepLess:   bind(keys("left", "up"), "←/→", "length ∓15 min"),
+			StepMore:   bind(keys("right", "down"), "→", "length +15 min"),
 			ClearField: bind(keys("ctrl+u"), "ctrl+u", "clear field"),
 			Suggest:    bind(keys("up", "down"), "↑/↓", "suggestions / choice"),
 		},
-		Search: SearchKeys{Submit: bind(keys("enter"), "enter", "search")},
+		Search: SearchKeys{
+			Submit: bind(keys("enter"), "enter", "search"),
+			Recall: bind(keys("ctrl+r"), "ctrl+r", "a past call again"),
+		},
 		Results: ResultsKeys{
 			Open:        bind(keys("enter"), "enter", "open"),
 			Map:         bind(keys("m"), "m", "map / list"),
@@ -147,7 +153,7 @@ func DefaultKeyMap() KeyMap {
 		Status: StatusKeys{
 			Refresh:      bind(keys("r"), "r", "refresh now"),
 			Cancel:       bind(keys("c"), "c", "cancel booking"),
-			NewSearch:    bind(keys("n"), "n", "new search"),
+			NewSearch:    bind(keys("n"), "n", "new call"),
 			Another:      bind(keys("t"), "t", "try another charger"),
 			NextBest:     bind(keys("x"), "x", "next best charger"),
 			Message:      bind(keys("m"), "m", "message for the driver"),

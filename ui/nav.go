@@ -22,6 +22,8 @@ func (a *App) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return a.pushScreen(s), true
 	case backToMsg:
 		return a.backTo(msg), true
+	case newCallMsg:
+		return a.newCall(), true
 	case rebookMsg:
 		return a.rebook(msg.booking), true
 	}
@@ -46,4 +48,18 @@ func (a *App) backTo(msg backToMsg) tea.Cmd {
 		return a.forward(msg.then)
 	}
 	return nil
+}
+
+// newCall ends the call under way and starts the next one on a clean
+// search form: the profile's search, no hint, no token; every screen of
+// the last call leaves the stack (its bookings stay on the watchlist).
+func (a *App) newCall() tea.Cmd {
+	a.s.endCall()
+	for len(a.stack) > 1 {
+		a.pop()
+	}
+	a.closeTop()
+	a.stack[0] = newSearchScreen(a.c, a.s, a.dialogs, a.query, a.place)
+	a.stack[0].SetSize(a.contentSize())
+	return a.stack[0].Init()
 }

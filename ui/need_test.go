@@ -114,18 +114,16 @@ func TestSearchWindowIsTheBookingWindow(t *testing.T) {
 	h.focus("Window from")
 	h.clearAndType("morgen 14:30")
 	h.focus("Window length")
-	h.key("right", "right") // 1 h → 2 h
+	h.typeText("2 h") // replaces the 1 h proposed
 	h.key("enter")
 	h.wantOn("Results")
 	h.key("enter", "enter")
 	h.wantOn("Book")
 	h.key("enter")
-	sent := h.sent("POST", "/bookings")
-	if len(sent) != 1 {
-		t.Fatalf("sent %v", sent)
+	if n := h.count("POST", "/bookings"); n != 1 {
+		t.Fatalf("%d bookings sent", n)
 	}
-	start, _ := time.Parse(time.RFC3339, sent[0]["reservation_start"].(string))
-	end, _ := time.Parse(time.RFC3339, sent[0]["reservation_end"].(string))
+	start, end := h.sentWindow()
 	want := time.Date(2026, 12, 1, 14, 30, 0, 0, model.Berlin)
 	if !start.Equal(want) || end.Sub(start) != 90*time.Minute+30*time.Minute {
 		t.Fatalf("booked %v – %v, want %v for 2 h", start.In(model.Berlin), end.In(model.Berlin), want)

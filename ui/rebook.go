@@ -87,13 +87,9 @@ func (s *confirmScreen) prefill(b model.Booking) {
 	if start.Before(s.c.Now().Add(model.MinLeadTime + time.Minute)) {
 		start = model.DefaultStart(s.c.Now())
 	}
-	s.form.byName("reservation_start").input.SetValue(start.In(s.c.Zone).Format("2006-01-02 15:04"))
+	s.form.byName("reservation_start").input.SetValue(start.In(s.c.Zone).Format(startLayout))
 	if dur > 0 {
-		for i, d := range durations {
-			if d == dur {
-				s.form.byName("duration").idx = i
-			}
-		}
+		s.setDuration(dur)
 	}
 	s.validate()
 }

@@ -34,6 +34,7 @@ type marker struct {
 
 // resultsDesk is what the results list uses of the session.
 type resultsDesk interface {
+	callDesk
 	bookedAt(locationID string) []model.Booking
 }
 
@@ -85,7 +86,7 @@ func (s *resultsScreen) CapturesEsc() bool { return s.list.CapturesEsc() }
 func (s *resultsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.list.SetWidth(w - 20)
-	s.list.SetHeight(h - 4)
+	s.list.SetHeight(h - 5) // and the call line
 }
 
 func (s *resultsScreen) ShortHelp() []key.Binding {
@@ -229,6 +230,7 @@ func (s *resultsScreen) View() string {
 	st := s.c.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render(trunc(s.heading(), s.w)) + "\n")
+	b.WriteString(callLine(s.c, s.d, s.w, ""))
 	state := fmt.Sprintf("sorted by %s", s.order)
 	if s.bookOn {
 		state += " · bookable only"
@@ -261,7 +263,7 @@ func (s *resultsScreen) View() string {
 		return b.String()
 	}
 	if s.mapOn {
-		b.WriteString(s.mapView(s.w, max(4, s.h-5)))
+		b.WriteString(s.mapView(s.w, max(4, s.h-6)))
 		return b.String()
 	}
 	b.WriteString(s.list.View(func(i int, sel bool) string { return s.row(s.resp.Results[s.view[i]], sel) }))

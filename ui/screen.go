@@ -65,6 +65,8 @@ type (
 	}
 	// rebookMsg asks for the next best charger after a failed booking.
 	rebookMsg struct{ booking model.Booking }
+	// newCallMsg ends the call under way and opens a clean search form.
+	newCallMsg struct{}
 )
 
 func msgCmd(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }

@@ -14,9 +14,6 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// windowLengths are the offered lengths of the optional reservation window.
-var windowLengths = []time.Duration{30 * time.Minute, time.Hour, 90 * time.Minute, 2 * time.Hour, 3 * time.Hour, 4 * time.Hour}
-
 // searchAliases map what the API and the model name to the form's fields.
 var searchAliases = map[string]string{"lat": "place", "lng": "place", "end_time": "window_length"}
 
@@ -30,6 +27,8 @@ type searchDesk interface {
 	remember(place, customer string) tea.Cmd
 	placesReady() bool
 	geocoder() *api.Geocoder
+	searched(in model.SearchInput, need model.Need, token model.Booking)
+	pastCall(i int) (model.Call, int)
 }
 
 // searchScreen is the search form.
@@ -53,10 +52,15 @@ type searchScreen struct {
 	geoFailedFor string       // the text the geocoder failed for: offline it is
 	geoNote      string       // what the geocoder did, said under the form
 	geoCancel    context.CancelFunc
+
+	sentIn   model.SearchInput // the search as typed when it was sent
+	recalled int               // the past call brought back (0 the last), -1 none
+	token    model.Booking     // the driver's token of the call brought back
+	callNote string            // which call was brought back, said under the form
 }
 
 func newSearchScreen(c Common, d searchDesk, to alerts, q *model.SearchQuery, place string) *searchScreen {
-	s := &searchScreen{c: c, d: d, alerts: to, form: form{keys: c.Keys.Form}}
+	s := &searchScreen{c: c, d: d, alerts: to, form: form{keys: c.Keys.Form}, recalled: -1}
 	radius, power, conn := "", "", 0
 	if q != nil {
 		if place == "" {
@@ -75,22 +79,26 @@ func newSearchScreen(c Common, d searchDesk, to alerts, q *model.SearchQuery, pl
 		}
 	}
 	labels := make([]string, 0, len(connectorChoices()))
+	names := make([][]string, 0, len(connectorChoices()))
 	for _, ct := range connectorChoices() {
 		if ct == "" {
 			labels = append(labels, "any connector")
+			names = append(names, []string{"any connector"})
 		} else {
 			labels = append(labels, ct.Label()+"  "+string(ct))
+			names = append(names, ct.Names())
 		}
 	}
 	// In the order a driver says it: where, which plug, how fast, when, how
 	// long; the radius, rarely changed, last.
-	windowLength := durationField("window_length", "Window length", windowLengths, 1)
+	connector := newChoiceField("connector_type", "Connector", labels, conn)
+	connector.names = names
 	s.form.fields = []*field{
 		newTextField("place", "Place", place, "town, postal code, station or 48.1351, 11.5820"),
-		newChoiceField("connector_type", "Connector", labels, conn),
+		connector,
 		newTextField("power_min", "Min. power (kW)", power, "any"),
-		newTextField("start_time", "Window from", "", "optional: 14:30, morgen 14:30, Mi 9:00, in 2 h"),
-		windowLength,
+		newTextField("start_time", "Window from", "", "optional: jetzt, morgen 9:00 für 1 h"),
+		durationField("window_length", "Window length", model.DefaultWindow),
 		newTextField("radius", "Radius (km)", radius, "50"),
 	}
 	p := s.form.fields[0]
@@ -103,7 +111,6 @@ func newSearchScreen(c Common, d searchDesk, to alerts, q *model.SearchQuery, pl
 	}
 	p.hint = s.placeHint
 	s.form.byName("radius").hint = "more than 0, at most 200 (default 50)"
-	s.form.byName("start_time").hint = "only chargers that can take a reservation then (Berlin time)"
 	s.form.focusOn(0)
 	s.query(false)
 	return s
@@ -152,12 +159,20 @@ func (s *searchScreen) SetSize(w, h int) { s.form.setWidth(w) }
 
 func (s *searchScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys
-	return []key.Binding{k.Search.Submit, k.Form.Next, k.Form.Suggest}
+	return []key.Binding{k.Search.Submit, k.Form.Next, s.recallKey(), k.Form.Suggest}
 }
 
 func (s *searchScreen) FullHelp() [][]key.Binding {
 	k := s.c.Keys
-	return [][]key.Binding{{k.Search.Submit, k.Form.Next, k.Form.Prev, k.Form.Suggest}}
+	return [][]key.Binding{{k.Search.Submit, k.Form.Next, k.Form.Prev, k.Form.Suggest}, {s.recallKey(), k.Form.ChoicePrev, k.Form.StepLess}}
+}
+
+// recallKey is the key that brings a past call back, shown while there is one.
+func (s *searchScreen) recallKey() key.Binding {
+	b := s.c.Keys.Search.Recall
+	_, n := s.d.pastCall(0)
+	b.SetEnabled(n > 0)
+	return b
 }
 
 func (s *searchScreen) Close() {
@@ -194,6 +209,9 @@ func (s *searchScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		return s, s.done(msg)
 	case tea.KeyPressMsg:
+		if key.Matches(msg, s.c.Keys.Search.Recall) {
+			return s, s.recall()
+		}
 		if key.Matches(msg, s.c.Keys.Search.Submit) {
 			if s.form.pick() { // a suggestion highlighted: enter takes it
 				s.query(false)
@@ -225,8 +243,8 @@ func (s *searchScreen) input() model.SearchInput {
 		From:      s.form.byName("start_time").value(),
 		Limit:     model.MaxSearchLimit, // an agent wants every charger in reach, not the API's default 20
 	}
-	if in.From != "" {
-		in.Length = fmtDuration(windowLengths[s.form.byName("window_length").idx])
+	if _, _, said := model.SplitWindow(in.From); in.From != "" && !said {
+		in.Length = s.form.byName("window_length").value()
 	}
 	in.Found = s.found
 	in.OutsideOK = in.Place != "" && in.Place == s.outsideOK
@@ -261,10 +279,18 @@ func (s *searchScreen) query(final bool) (model.SearchQuery, bool) {
 	if !final && in.Place == "" {
 		placeF.err = ""
 	}
+	start.hint = "only chargers that can take a reservation then (Berlin time)"
 	if !q.Start.IsZero() {
 		start.hint = fmt.Sprintf("→ %s – %s", fmtLocal(q.Start, s.c.Zone), q.End.In(s.c.Zone).Format("15:04"))
 	}
-	s.form.byName("window_length").hidden = in.From == ""
+	start.offerReadings(model.DayReadings(in.From, s.c.Now(), s.c.Zone))
+	if start.options != nil && start.err != "" {
+		start.err += " — " + keyName(s.c.Keys.Form.Suggest) + " picks one"
+	}
+	length := s.form.byName("window_length")
+	_, _, said := model.SplitWindow(in.From)
+	length.hidden = in.From == "" || said // said with the start: "jetzt für 45 Minuten"
+	length.hint = s.form.lengthHint(length)
 	return q, len(es) == 0
 }
 
@@ -292,6 +318,7 @@ func (s *searchScreen) send(q model.SearchQuery) tea.Cmd {
 	s.cancel = cancel
 	s.req = s.d.nextReq()
 	s.pending = &q
+	s.sentIn = s.input()
 	return searchCmd(ctx, s.c.Client, s.req, q)
 }
 
@@ -303,6 +330,7 @@ func (s *searchScreen) done(msg searchDoneMsg) tea.Cmd {
 		if s.place.Named {
 			show.place = s.place.Name
 		}
+		s.d.searched(s.sentIn, msg.query.Need(), s.token)
 		return tea.Batch(s.d.remember(s.form.byName("place").value(), ""), msgCmd(show))
 	}
 	if authFailure(s.c, s.alerts, msg.err) {
@@ -352,21 +380,60 @@ func (s *searchScreen) View() string {
 	for _, l := range wrap(s.geoNote, max(20, s.form.width), 2) {
 		b.WriteString(st.Subtle.Render(l) + "\n")
 	}
-	return b.String()
-}
-
-func fmtDuration(d time.Duration) string {
-	h := int(d.Hours())
-	m := int(d.Minutes()) % 60
-	switch {
-	case h == 0:
-		return fmt.Sprintf("%d min", m)
-	case m == 0:
-		return fmt.Sprintf("%d h", h)
+	if s.callNote != "" {
+		for _, l := range wrap(s.callNote, max(20, s.form.width), 3) {
+			b.WriteString(st.Info.Render(l) + "\n")
+		}
 	}
-	return fmt.Sprintf("%d h %02d min", h, m)
+	return b.String()
 }
 
 func fmtLocal(t time.Time, zone *time.Location) string {
 	return t.In(zone).Format("Mon 02 Jan 15:04")
+}
+
+// recall brings the past calls back, the last first, one further back on
+// each press (and round again): the form takes the call's search as it
+// was typed, the next booking form its driver's token, and the focus goes
+// to the window, which is what a returning driver says anew.
+func (s *searchScreen) recall() tea.Cmd {
+	c, n := s.d.pastCall(s.recalled + 1)
+	if n == 0 {
+		s.callNote = "No call has ended yet in this session: there is none to bring back."
+		return nil
+	}
+	s.recalled = (s.recalled + 1) % n
+	if s.recalled == 0 {
+		c, _ = s.d.pastCall(0)
+	}
+	in := c.Search
+	s.form.byName("place").setValue(in.Place)
+	s.found, s.outsideOK = in.Found, ""
+	if in.OutsideOK {
+		s.outsideOK = in.Place
+	}
+	for i, ct := range connectorChoices() {
+		if ct == model.ParseConnector(in.Connector) {
+			s.form.byName("connector_type").idx = i
+		}
+	}
+	s.form.byName("power_min").setValue(in.PowerMin)
+	s.form.byName("start_time").setValue(in.From)
+	length := model.FormatLength(model.DefaultWindow)
+	if _, d, said := model.SplitWindow(in.From); said {
+		length = model.FormatLength(d) // kept when the new window is said without one
+	} else if d, err := model.ParseDuration(in.Length); err == nil {
+		length = model.FormatLength(d)
+	}
+	s.form.byName("window_length").setValue(length)
+	s.form.byName("radius").setValue(in.Radius)
+	for _, f := range s.form.fields {
+		s.form.changed(f)
+		f.sugg.clear()
+	}
+	s.token = c.Token
+	s.callNote = fmt.Sprintf("Call %d of %d back: %s. Say the new window; %s brings an earlier call.",
+		s.recalled+1, n, c.Summary(), keyName(s.c.Keys.Search.Recall))
+	s.query(false)
+	return s.form.focusOn(s.form.index("start_time"))
 }

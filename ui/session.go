@@ -29,6 +29,7 @@ type session struct {
 	attempts *attempts  // booking attempts under way, whichever screen is open
 	notices  notices    // what happened off screen, none lost
 	req      int        // request ids, unique across screens
+	callLog  calls      // the call under way and the ones before (calls.go)
 
 	// history is what is remembered between runs; save persists it (nil: off).
 	history model.History
@@ -167,6 +168,17 @@ func (s *session) polled(msg bookingPolledMsg) (refused error) { return s.watch.
 
 // stopWatching cancels every poll under way (quitting).
 func (s *session) stopWatching() { s.watch.stop() }
+
+// The calls, through their methods only (calls.go).
+
+func (s *session) currentCall() (model.Call, bool) { return s.callLog.now() }
+func (s *session) searched(in model.SearchInput, need model.Need, token model.Booking) {
+	s.callLog.searched(in, need, token)
+}
+func (s *session) typedToken(t model.Booking)       { s.callLog.typedToken(t) }
+func (s *session) callBooked(id string)             { s.callLog.booked(id) }
+func (s *session) endCall()                         { s.callLog.end() }
+func (s *session) pastCall(i int) (model.Call, int) { return s.callLog.back(i) }
 
 // The booking attempts, through their methods only (attempts.go).
 

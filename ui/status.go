@@ -20,6 +20,7 @@ type seen struct {
 
 // statusDesk is what the status screen uses of the session.
 type statusDesk interface {
+	callDesk
 	track(b model.Booking, loc model.Location, adopted bool)
 	watching(id string) (watched, bool)
 	seen(id string)
@@ -121,7 +122,7 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Message):
 		s.note = "The message for the driver comes once the CPO has confirmed."
 	case key.Matches(msg, k.NewSearch):
-		return msgCmd(backToMsg{match: isSearch})
+		return msgCmd(newCallMsg{})
 	case key.Matches(msg, k.Another) && b.Status.Rebookable():
 		m := marker{locationID: b.LocationID, evseUID: b.EVSEUID, status: string(b.Status)}
 		return msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
@@ -159,6 +160,7 @@ func (s *statusScreen) View() string {
 	info := b.Status.Info()
 	var out strings.Builder
 	out.WriteString(s.Heading())
+	out.WriteString(callLine(s.c, s.d, s.w, s.id))
 
 	row := func(label, value string) {
 		out.WriteString(st.Label.Render(pad(label, 10)) + trunc(value, s.w-10) + "\n")

@@ -376,7 +376,7 @@ func TestCommandBookAndStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &b2); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(b2.ExternalID, "cd-20261201-0800-") || b2.Status != model.Requested || b2.AdHocToken == nil {
+	if !strings.HasPrefix(b2.ExternalID, "cd-20261201-0900-") || b2.Status != model.Requested || b2.AdHocToken == nil { // 08:00 UTC is 09:00 in Berlin
 		t.Errorf("booking %+v", b2)
 	}
 }
@@ -421,7 +421,7 @@ func TestCommandBookValidation(t *testing.T) {
 	}
 	code, out, errs = e.run("book", "--location", "L", "--evse", "E", "--start", "tomorrow-ish", "--duration", "soon", "--strategy", "driver_token")
 	wantCode(t, code, exitInvalid, out, errs)
-	wantContains(t, errs, `--start: use "HH:MM"`, "--duration: a length such as 1h, 90m or 1h30m")
+	wantContains(t, errs, `--start: use "HH:MM"`, "--duration: a length such as 40, 45 min, 1h10, 1:10 or 1,5 h")
 
 	// A 400 of the API is a validation failure too.
 	code, out, errs = e.run("book", "--json", "--location", sim.FlagshipLocationID, "--evse", "DE*ENB*E123456*1",

@@ -221,6 +221,7 @@ func (tm *term) waitUntil(timeout time.Duration, what string, ok func(screen str
 var keySeq = map[string]string{
 	"enter": "\r", "tab": "\t", "esc": "\x1b", "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
 	"ctrl+c": "\x03", "ctrl+u": "\x15", "backspace": "\x7f", "f2": "\x1bOQ",
+	"ctrl+r": "\x12", "shift+tab": "\x1b[Z",
 }
 
 // press types keys (names from keySeq, or text as it is), in order. A lone
@@ -766,7 +767,15 @@ func TestE2ESearchNeedCarriedToTheBooking(t *testing.T) {
 	tm.waitFor(10*time.Second, "Find a charger", "München")
 	tm.press("tab", "right", "right") // CCS → Type 2 → CHAdeMO
 	tm.waitFor(5*time.Second, "CHAdeMO")
-	tm.press("tab", "50", "tab", "mor 1430", "tab", "120")
+	tm.press("tab", "50", "tab", "mor 1430")
+	// Between midnight and 04:00 "mor" asks which day: the next one, here.
+	if s := tm.waitUntil(5*time.Second, "no reading of mor 1430", func(s string) bool {
+		return strings.Contains(s, "may mean") || strings.Contains(s, " 14:30 – 15:30")
+	}); strings.Contains(s, "may mean") {
+		tm.press("down", "down")
+		tm.waitFor(5*time.Second, " 14:30 – 15:30")
+	}
+	tm.press("tab", "120")
 	tm.waitFor(5*time.Second, "2 h")
 	tm.press("enter")
 	tm.waitFor(10*time.Second, "sorted by distance", "CHAdeMO")
