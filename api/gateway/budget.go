@@ -270,8 +270,8 @@ func (b *budget) fairMinute(agent string, left int, now time.Time) (time.Duratio
 			}
 		}
 	}
-	return wait, fmt.Sprintf("your share of the team's reads is spent for now (%d agents active, about %d reads a minute each, more when the others leave theirs unused); creates and cancels still go",
-		agents, int(f.share)), false
+	return wait, fmt.Sprintf("your share of the team's reads is spent for now (%s active: about %d reads a minute each, more while the others leave theirs unused); creates and cancels still go",
+		agentsCount(agents), int(f.share)), false
 }
 
 // dayShare is agent's fair share of the day's reads; b.mu is held.
@@ -312,8 +312,16 @@ func (b *budget) fairDay(agent string, now time.Time) (time.Duration, string, bo
 	if f.allows() > 0 {
 		return 0, "", true
 	}
-	return b.day.Add(24 * time.Hour).Sub(now), fmt.Sprintf("your share of today's reads is spent (%d agents today, about %d reads each, so that the month's quota lasts): reads resume at midnight UTC, creates and cancels still go",
-		agents, int(f.share)), false
+	return b.day.Add(24 * time.Hour).Sub(now), fmt.Sprintf("your share of today's reads is spent (%s today: about %d reads each, so that the month's quota lasts): reads resume at midnight UTC, creates and cancels still go",
+		agentsCount(agents), int(f.share)), false
+}
+
+// agentsCount is "1 agent", "3 agents".
+func agentsCount(n int) string {
+	if n == 1 {
+		return "1 agent"
+	}
+	return fmt.Sprintf("%d agents", n)
 }
 
 // spent counts a request made without asking take first (the API client's

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -68,6 +69,106 @@ func spendAll(b *budget, p Priority, now time.Time) int {
 	n := 0
 	for {
 		if _, _, ok := b.take(p, "", now); !ok {
+			return n
+		}
+		n++
+	}
+}
+
+// An agent's reads are held to its share of the minute: with two agents
+// active (and half a share kept for one who comes in), the first one's
+// flood stops where the others' halves of their unused shares begin; the
+// second still reads at once, and so does a third who comes in; the
+// flood's agent reads again as its reads leave the window; writes and the
+// gateway's own reads are not held to a share.
+func TestFairSharesOfTheMinute(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	b := newBudget(100, 1_000_000, 0)
+	b.seen("anna", now)
+	b.seen("ben", now)
+	// 90 reads a minute, 3 shares of 30: anna reads her 30, then borrows
+	// until ben's 15 and the newcomer's 15 are all that is left.
+	if n := spendAs(b, "anna", now); n != 60 {
+		t.Errorf("anna's flood took %d reads, want 60 (90 less the halves of two unused shares of 30)", n)
+	}
+	wait, why, ok := b.take(Read, "anna", now)
+	if ok || wait != time.Minute || !strings.Contains(why, "your share") || !strings.Contains(why, "2 agents active") {
+		t.Errorf("anna's next read: %v %v %q", ok, wait, why)
+	}
+	if _, remaining, _ := b.headers("anna", now); remaining != 0 {
+		t.Errorf("anna's headers say %d left, want 0", remaining)
+	}
+	if _, remaining, _ := b.headers("ben", now); remaining != 30 {
+		t.Errorf("ben's headers say %d left, want the 30 reads left (his share)", remaining)
+	}
+	if _, _, ok := b.take(Read, "ben", now); !ok {
+		t.Error("ben's read during anna's flood was refused")
+	}
+	b.seen("cem", now) // comes in: a share of 22.5, from what is left
+	if n := spendAs(b, "cem", now); n < 11 {
+		t.Errorf("cem, who came in during the flood, read %d at once, want at least half a share (11)", n)
+	}
+	if _, _, ok := b.take(Write, "anna", now); !ok {
+		t.Error("anna's create was held by her read share")
+	}
+	if _, _, ok := b.take(Read, "", now); !ok {
+		t.Error("the gateway's own read (a look-up) was held to a share")
+	}
+	later := now.Add(time.Minute + time.Second)
+	if _, _, ok := b.take(Read, "anna", later); !ok {
+		t.Error("anna's read a minute later was refused: her reads left the window")
+	}
+}
+
+// A lone agent may borrow every unused share but the half kept for one who
+// comes in; its share grows as the others go quiet.
+func TestFairSharesLendWhatIsUnused(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	b := newBudget(100, 1_000_000, 0)
+	b.seen("ben", now.Add(-10*time.Minute)) // quiet for 10 minutes: not active
+	b.seen("anna", now)
+	if n := spendAs(b, "anna", now); n != 67 {
+		t.Errorf("anna alone took %d, want 67 (90 less half of a newcomer's 45)", n)
+	}
+}
+
+// The day's reads likewise: each agent's share of the day (given, or the
+// month's reads left over its days left, split among the day's agents and
+// one more), lent as the minute's; a new day starts again.
+func TestFairSharesOfTheDay(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	b := newBudget(1000, 1_000_000, 10)
+	b.seen("anna", now)
+	b.seen("ben", now)
+	if n := spendAs(b, "anna", now); n != 20 {
+		t.Errorf("anna took %d of a day of 3 shares of 10, want 20 (ben's 5 and a newcomer's 5 kept)", n)
+	}
+	wait, why, ok := b.take(Read, "anna", now)
+	if ok || wait != 15*time.Hour || !strings.Contains(why, "today") {
+		t.Errorf("anna's next read: %v %v %q", ok, wait, why)
+	}
+	if n := spendAs(b, "ben", now); n != 10 {
+		t.Errorf("ben took %d, want his 10 (5 kept, the newcomer's, and anna's share spent)", n)
+	}
+	tomorrow := now.Add(15 * time.Hour)
+	if _, _, ok := b.take(Read, "anna", tomorrow); !ok {
+		t.Error("anna's read the next day was refused")
+	}
+	// The month's pace: 300 a month, 6 kept for writes, 30 days left on
+	// the 2nd: 9 reads for the day, 4.5 a share for one agent and a
+	// newcomer; anna borrows up to the newcomer's 3.
+	m := newBudget(1000, 300, 0)
+	m.seen("anna", now)
+	if n := spendAs(m, "anna", now); n != 6 {
+		t.Errorf("anna took %d of a day of 9, want 6", n)
+	}
+}
+
+// spendAs is how many reads agent may take at now.
+func spendAs(b *budget, agent string, now time.Time) int {
+	n := 0
+	for {
+		if _, _, ok := b.take(Read, agent, now); !ok {
 			return n
 		}
 		n++

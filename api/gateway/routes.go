@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/petitmonde/chargedesk/api/server"
 )
@@ -89,6 +90,9 @@ func (g *Gateway) authenticated(next http.Handler) http.Handler {
 		token := agentToken(r)
 		agent, err := g.agentOf(r.Context(), token)
 		if err != nil {
+			// Nothing more is read from this client: a body it trickles
+			// does not hold the connection, which closes with the answer.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 			g.writeRateHeaders(w, "")
 			w.Header().Set("Connection", "close")
 			writeBody(w, http.StatusUnauthorized, errorBody("Invalid agent token: ask the team lead for one (chargedesk gateway agent add NAME)"))

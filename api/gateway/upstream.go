@@ -169,7 +169,11 @@ func (u *upstream) do(ctx context.Context, p Priority, method, path, rawQuery st
 		msg := fmt.Sprintf("the API answered %d, a redirect to %s; the gateway follows none", resp.StatusCode, u.redact(resp.Header.Get("Location")))
 		return answer{status: http.StatusBadGateway, body: errorBody(msg), at: u.now()}, nil
 	}
-	return answer{status: resp.StatusCode, body: u.redactBytes(raw), clean: true, retryAfter: resp.Header.Get("Retry-After"), at: u.now()}, nil
+	a := answer{status: resp.StatusCode, body: u.redactBytes(raw), clean: true, retryAfter: resp.Header.Get("Retry-After"), at: u.now()}
+	if hold := u.circuit.open(a.at); hold > 0 && parseRetryAfter(a.retryAfter, a.at) == 0 {
+		a.retryAfter = strconv.Itoa(seconds(hold)) // when the gateway asks the API again
+	}
+	return a, nil
 }
 
 // readBody reads an answer whole, up to maxUpstreamBody, into one buffer
