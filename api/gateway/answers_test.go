@@ -37,7 +37,7 @@ func largeSearch(size int) []byte {
 }
 
 // largeAnswers is the simulator with its searches answered by body.
-func largeAnswers(t *testing.T, body []byte) *simtest.Server {
+func largeAnswers(t testing.TB, body []byte) *simtest.Server {
 	return simtest.Start(t, sim.Options{Seed: 1}, simtest.Unlimited(), simtest.Wrap(func(_ *simtest.Server, next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !strings.HasSuffix(r.URL.Path, "/search") {
@@ -53,7 +53,7 @@ func largeAnswers(t *testing.T, body []byte) *simtest.Server {
 
 // plainGateway is a gateway in front of up over loopback with its own
 // transport (none injected), and an agent's token.
-func plainGateway(t *testing.T, up *simtest.Server, cfg gateway.Config) (*gateway.Gateway, *gateway.Store, string, string) {
+func plainGateway(t testing.TB, up *simtest.Server, cfg gateway.Config) (*gateway.Gateway, *gateway.Store, string, string) {
 	t.Helper()
 	st, err := gateway.OpenStore(context.Background(), filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
@@ -67,7 +67,7 @@ func plainGateway(t *testing.T, up *simtest.Server, cfg gateway.Config) (*gatewa
 	g := gateway.New(cfg)
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
-	tok, err := st.AddAgent(context.Background(), "anna", up.Clock.Now())
+	tok, err := st.AddAgent(context.Background(), "anna", cfg.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
