@@ -54,6 +54,7 @@ type budget struct {
 	dailyReads int
 	day        time.Time // the UTC day the day's counts are of
 	dayReads   int       // the team's reads for that day (when dailyReads is 0)
+	dayUsed    int       // the requests of that day, so far
 }
 
 // use is one upstream request in the window.
@@ -93,7 +94,7 @@ func (b *budget) trim(now time.Time) {
 
 // newDay starts the day's counts, and forgets agents gone for a day.
 func (b *budget) newDay(day, now time.Time) {
-	b.day = day
+	b.day, b.dayUsed = day, 0
 	for name, a := range b.agents {
 		a.today = 0
 		if now.Sub(a.seen) > 24*time.Hour && a.minute == 0 {
@@ -109,7 +110,8 @@ func (b *budget) paceDay(now time.Time) {
 	b.dayReads = 0
 	if b.quota > 0 {
 		daysLeft := int(nextMonth(now).Sub(b.day) / (24 * time.Hour))
-		b.dayReads = max(1, (b.quota-b.monthFloor(Read)-b.monthUsed)/max(1, daysLeft))
+		before := max(0, b.monthUsed-b.dayUsed) // what the month had spent when the day began
+		b.dayReads = max(1, (b.quota-b.monthFloor(Read)-before)/max(1, daysLeft))
 	}
 }
 
@@ -193,6 +195,7 @@ func (b *budget) take(p Priority, agent string, now time.Time) (time.Duration, s
 	}
 	b.window = append(b.window, use{at: now, agent: reader})
 	b.monthUsed++
+	b.dayUsed++
 	if b.upRemaining > 0 {
 		b.upRemaining--
 	}
@@ -332,6 +335,7 @@ func (b *budget) spent(now time.Time) {
 	b.trim(now)
 	b.window = append(b.window, use{at: now})
 	b.monthUsed++
+	b.dayUsed++
 }
 
 // observe takes in what the API's rate-limit headers said.

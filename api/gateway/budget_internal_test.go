@@ -162,6 +162,17 @@ func TestFairSharesOfTheDay(t *testing.T) {
 	if n := spendAs(m, "anna", now); n != 6 {
 		t.Errorf("anna took %d of a day of 9, want 6", n)
 	}
+	// The day's reads are set by what the month had spent before the day:
+	// the API's count of the month, which holds today's reads too, does
+	// not shrink them.
+	d := newBudget(1000, 3000, 0)
+	d.seen("anna", now)
+	n := spendAs(d, "anna", now) // 98 for the day, anna alone: 73
+	d.seedMonth(n, 0, now)
+	d.seen("ben", now)
+	if got := spendAs(d, "ben", now); n != 73 || got != 25 {
+		t.Errorf("anna took %d (want 73), then ben %d of the day's 98 (want the 25 left)", n, got)
+	}
 }
 
 // spendAs is how many reads agent may take at now.
