@@ -19,8 +19,10 @@ const (
 	circuitCap    = 30 * time.Second
 	retryAfterCap = 5 * time.Minute
 	// probeWait is what a request is told while the one request that
-	// tries the API again is under way.
-	probeWait = time.Second
+	// tries the API again is under way; past probeTimeout (an upstream
+	// request's own timeout) without its answer, another may try.
+	probeWait    = time.Second
+	probeTimeout = 30 * time.Second
 )
 
 // circuit holds requests to the API while it is failing: after a 429 (with
@@ -31,38 +33,45 @@ const (
 type circuit struct {
 	mu        sync.Mutex
 	openUntil time.Time
-	failures  int  // in a row
-	probing   bool // the one request trying again is under way
-	jitter    func() float64
+	failures  int // in a row
+	// probe numbers the one request trying the API again (0: none under
+	// way), given at probeAt.
+	probe, probes uint64
+	probeAt       time.Time
+	jitter        func() float64
 }
 
 func newCircuit() *circuit { return &circuit{jitter: rand.Float64} }
 
 // allow tells whether a request may go upstream now: errCircuit when not.
-// probe says the request is the one trying the API again: its answer (or
-// abandon, when it is not sent after all) lets the others go.
-func (c *circuit) allow(now time.Time) (probe bool, err error) {
+// A probe (not 0) is the request that tries the API again: its answer, or
+// abandon when it is not sent after all, lets the others go.
+func (c *circuit) allow(now time.Time) (probe uint64, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case now.Before(c.openUntil):
-		return false, errCircuit{c.openUntil.Sub(now)}
+		return 0, errCircuit{c.openUntil.Sub(now)}
 	case c.failures == 0:
-		return false, nil
-	case c.probing:
-		return false, errCircuit{probeWait}
+		return 0, nil
+	case c.probe != 0 && now.Sub(c.probeAt) < probeTimeout:
+		return 0, errCircuit{probeWait}
 	}
-	c.probing = true
-	return true, nil
+	c.probes++
+	c.probe, c.probeAt = c.probes, now
+	return c.probe, nil
 }
 
-// abandon gives the probe back when its request was not sent.
-func (c *circuit) abandon(probe bool) {
-	if !probe {
+// abandon gives a probe back when its request was not sent (or may not
+// have been): the next request tries.
+func (c *circuit) abandon(probe uint64) {
+	if probe == 0 {
 		return
 	}
 	c.mu.Lock()
-	c.probing = false
+	if c.probe == probe {
+		c.probe = 0
+	}
 	c.mu.Unlock()
 }
 
@@ -72,7 +81,7 @@ func (c *circuit) abandon(probe bool) {
 func (c *circuit) record(now time.Time, status int, retryAfter string, failed bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.probing = false
+	c.probe = 0
 	if status == 0 && !failed {
 		return
 	}

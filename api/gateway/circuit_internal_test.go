@@ -20,10 +20,10 @@ func TestTheCircuitsHolds(t *testing.T) {
 		var holds []time.Duration
 		for i := range 8 {
 			probe, err := c.allow(at)
-			if err != nil || probe != (i > 0) {
+			if err != nil || (probe != 0) != (i > 0) {
 				t.Fatalf("jitter %v: after hold %d: probe %v, %v", jitter, i, probe, err)
 			}
-			if _, err := c.allow(at); probe && err == nil {
+			if _, err := c.allow(at); probe != 0 && err == nil {
 				t.Fatalf("jitter %v: a second request went while the first tried the API (probe %v)", jitter, probe)
 			}
 			c.record(at, http.StatusServiceUnavailable, "", false)
@@ -44,7 +44,7 @@ func TestTheCircuitsHolds(t *testing.T) {
 		if c.open(at) != 0 {
 			t.Errorf("jitter %v: an answer did not close the circuit", jitter)
 		}
-		if probe, err := c.allow(at); err != nil || probe {
+		if probe, err := c.allow(at); err != nil || probe != 0 {
 			t.Errorf("jitter %v: a closed circuit: probe %v, %v", jitter, probe, err)
 		}
 	}
@@ -62,12 +62,21 @@ func TestTheCircuitsHolds(t *testing.T) {
 	c.record(now, 0, "", true)
 	later := now.Add(circuitCap)
 	probe, err := c.allow(later)
-	if err != nil || !probe {
+	if err != nil || probe == 0 {
 		t.Fatalf("after the hold: probe %v, %v", probe, err)
 	}
 	c.abandon(probe)
-	if probe, err := c.allow(later); err != nil || !probe {
-		t.Errorf("after an abandoned probe: probe %v, %v", probe, err)
+	second, err := c.allow(later)
+	if err != nil || second == 0 {
+		t.Errorf("after an abandoned probe: probe %v, %v", second, err)
+	}
+	c.abandon(probe) // late: the second probe is still under way
+	if _, err := c.allow(later); err == nil {
+		t.Error("an old probe given back let a request go beside the one trying")
+	}
+	// A probe that never comes back is given up after probeTimeout.
+	if third, err := c.allow(later.Add(probeTimeout)); err != nil || third == 0 {
+		t.Errorf("a probe lost for %v still holds every request: %v", probeTimeout, err)
 	}
 	// A caller that went away says nothing of the API.
 	c.record(later, 0, "", false)

@@ -87,10 +87,12 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 	send := prepaid(r.Context(), http.MethodPost)
 	if known {
 		if a, done := g.resume(send, ctx, id, prior); done {
+			g.circuit.abandon(probe)
 			return a
 		}
 	}
 	res, err := g.client.CreateBooking(send, req)
+	g.circuit.abandon(probe) // refused before it was sent, or answered (which let the probe go already)
 	return g.created(ctx, agent, id, req, res, err)
 }
 
