@@ -10,20 +10,7 @@ import (
 
 // activeAgents is every active agent, by its token's hash.
 func (s *Store) activeAgents(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT token_hash, name FROM agents WHERE revoked_at IS NULL`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var hash, name string
-		if err := rows.Scan(&hash, &name); err != nil {
-			return nil, err
-		}
-		out[hash] = name
-	}
-	return out, rows.Err()
+	return s.pairs(ctx, `SELECT token_hash, name FROM agents WHERE revoked_at IS NULL`)
 }
 
 // agentsRevision changes whenever the agents may have changed: local with
@@ -44,18 +31,24 @@ func (s *Store) agentsRevision(ctx context.Context, shared bool) (revision, erro
 
 // bookers is who made each booking made through the gateway, by booking id.
 func (s *Store) bookers(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, agent FROM bookings`)
+	return s.pairs(ctx, `SELECT id, agent FROM bookings`)
+}
+
+// pairs is what a query of two text columns selects, the first to the
+// second.
+func (s *Store) pairs(ctx context.Context, query string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[string]string{}
 	for rows.Next() {
-		var id, agent string
-		if err := rows.Scan(&id, &agent); err != nil {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
 			return nil, err
 		}
-		out[id] = agent
+		out[k] = v
 	}
 	return out, rows.Err()
 }
