@@ -242,6 +242,7 @@ func find[T string | []byte](r *Redactor, t T) []span {
 	// starts is where the characters of the match under way began, a ring
 	// of the last r.longest; count is how many went in (a character that
 	// leaves the automaton at its start is part of no match: not counted).
+	var ring [128]int // on the stack, for any key of the usual length
 	var starts []int
 	state, count := 0, 0
 	for i := 0; i < len(t); {
@@ -277,7 +278,11 @@ func find[T string | []byte](r *Redactor, t T) []span {
 			continue
 		}
 		if starts == nil {
-			starts = make([]int, r.longest)
+			if r.longest <= len(ring) {
+				starts = ring[:r.longest]
+			} else {
+				starts = make([]int, r.longest)
+			}
 		}
 		starts[count%r.longest] = at
 		count++
