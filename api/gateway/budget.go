@@ -273,7 +273,7 @@ func (b *budget) fairMinute(agent string, left int, now time.Time) (time.Duratio
 			}
 		}
 	}
-	return wait, fmt.Sprintf("your share of the team's reads is spent for now (%s active: about %d reads a minute each, more while the others leave theirs unused); creates and cancels still go",
+	return wait, fmt.Sprintf("your share of the team's reads is spent for now (%s active, and room kept for one more: about %d reads a minute each, more while the others leave theirs unused); creates and cancels still go",
 		agentsCount(agents), int(f.share)), false
 }
 
@@ -315,7 +315,7 @@ func (b *budget) fairDay(agent string, now time.Time) (time.Duration, string, bo
 	if f.allows() > 0 {
 		return 0, "", true
 	}
-	return b.day.Add(24 * time.Hour).Sub(now), fmt.Sprintf("your share of today's reads is spent (%s today: about %d reads each, so that the month's quota lasts): reads resume at midnight UTC, creates and cancels still go",
+	return b.day.Add(24 * time.Hour).Sub(now), fmt.Sprintf("your share of today's reads is spent (%s today, and room kept for one more: about %d reads each, so that the month's quota lasts): reads resume at midnight UTC, creates and cancels still go",
 		agentsCount(agents), int(f.share)), false
 }
 
