@@ -80,8 +80,7 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 		g.settle(ctx, id, "", http.StatusTooManyRequests, "not sent: the team's budget is spent")
 		return failed(errBudget{wait, why})
 	}
-	done := g.sendingFor(req.ExternalID, ctx, agent)
-	defer done()
+	defer g.sendingFor(req.ExternalID, ctx, agent)()
 	// The POST is paid for (take above); the look-ups a create makes are
 	// counted as they go (metered).
 	send := prepaid(r.Context(), http.MethodPost)
@@ -140,8 +139,8 @@ type createFor struct {
 }
 
 // sendingFor registers the create of ext (its lock is held) for the
-// journal, until done.
-func (g *Gateway) sendingFor(ext string, ctx context.Context, agent string) (done func()) {
+// journal, until the function it returns is called.
+func (g *Gateway) sendingFor(ext string, ctx context.Context, agent string) func() {
 	g.mu.Lock()
 	g.sending[ext] = createFor{ctx, agent}
 	g.mu.Unlock()
