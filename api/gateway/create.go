@@ -80,7 +80,7 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 		g.settle(ctx, id, "", http.StatusTooManyRequests, "not sent: the team's budget is spent")
 		return failed(errBudget{wait, why})
 	}
-	defer g.sendingFor(req.ExternalID, ctx, agent)()
+	defer g.sendingFor(ctx, req.ExternalID, agent)()
 	// The POST is paid for (take above); the look-ups a create makes are
 	// counted as they go (metered).
 	send := prepaid(r.Context(), http.MethodPost)
@@ -140,7 +140,7 @@ type createFor struct {
 
 // sendingFor registers the create of ext (its lock is held) for the
 // journal, until the function it returns is called.
-func (g *Gateway) sendingFor(ext string, ctx context.Context, agent string) func() {
+func (g *Gateway) sendingFor(ctx context.Context, ext, agent string) func() {
 	g.mu.Lock()
 	g.sending[ext] = createFor{ctx, agent}
 	g.mu.Unlock()
