@@ -67,7 +67,7 @@ const MaxBodyBytes = 4 << 20
 type Client struct {
 	cfg    Config
 	http   *resty.Client
-	redact redactor // the key, in every form a server could echo it in
+	redact *Redactor // the key, in every spelling a server could echo it in
 
 	mu      sync.Mutex
 	rate    RateLimit
@@ -117,7 +117,7 @@ func New(cfg Config) *Client {
 	if cfg.Transport != nil {
 		rc.SetTransport(cfg.Transport)
 	}
-	return &Client{cfg: cfg, http: rc, redact: newRedactor(cfg.APIKey, MaskKey(strings.TrimSpace(cfg.APIKey)))}
+	return &Client{cfg: cfg, http: rc, redact: NewRedactor(cfg.APIKey, MaskKey(strings.TrimSpace(cfg.APIKey)))}
 }
 
 // BaseURL is where the client sends its requests.
@@ -303,7 +303,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	if resp.Header().Get(GatewayHeader) != "" {
 		c.gateway.Store(true)
 	}
-	raw := c.redact.bytes(resp.Body())
+	raw := c.redact.Bytes(resp.Body())
 	now := c.cfg.Now()
 	if rl := parseRateLimit(resp.Header(), now); rl.Known {
 		c.mu.Lock()
@@ -364,7 +364,7 @@ func (c *Client) transportError(ctx context.Context, method, full string, err er
 		return &Error{Kind: KindDecode, Method: method, Path: full, TooLarge: true, Err: err,
 			Message: fmt.Sprintf("the answer was larger than %d MB, more than any answer of this API should be; it was not read", MaxBodyBytes>>20)}
 	}
-	e := &Error{Kind: KindNetwork, Method: method, Path: full, Message: c.redact.string(networkText(err)), Err: redactedErr{c.redact.string(err.Error())}}
+	e := &Error{Kind: KindNetwork, Method: method, Path: full, Message: c.redact.String(networkText(err)), Err: redactedErr{c.redact.String(err.Error())}}
 	if ctx.Err() != nil {
 		e.Message = "cancelled: " + ctx.Err().Error()
 		e.Err = ctx.Err()
@@ -389,7 +389,7 @@ func (c *Client) decode(raw []byte, out any, method, full string, status int) *E
 // create, or the key, wherever the server pointed), so it is an error
 // naming where it pointed.
 func (c *Client) redirected(h http.Header, method, full string, status int) *Error {
-	loc := model.SanitizeLine(c.redact.string(h.Get("Location")))
+	loc := model.SanitizeLine(c.redact.String(h.Get("Location")))
 	if loc == "" {
 		loc = "(no Location given)"
 	}

@@ -46,7 +46,7 @@ func (c *Client) Pushed(ctx context.Context, open func(), fn func(model.Booking)
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("events: %s", c.redact.string(err.Error()))
+		return fmt.Errorf("events: %s", c.redact.String(err.Error()))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
@@ -61,14 +61,14 @@ func (c *Client) Pushed(ctx context.Context, open func(), fn func(model.Booking)
 			continue // event names, comments, keep-alives
 		}
 		var b model.Booking
-		if json.Unmarshal([]byte(c.redact.string(data)), &b) != nil || b.ID == "" {
+		if json.Unmarshal([]byte(c.redact.String(data)), &b) != nil || b.ID == "" {
 			continue
 		}
 		sanitizeAnswer(&b)
 		fn(b)
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("events: %s", c.redact.string(err.Error()))
+		return fmt.Errorf("events: %s", c.redact.String(err.Error()))
 	}
 	return fmt.Errorf("events: the gateway closed the stream")
 }

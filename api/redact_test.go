@@ -2,11 +2,13 @@ package api_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -271,5 +273,110 @@ func TestKeyOnlyInTheHeader(t *testing.T) {
 		}
 		noKey(t, "query", h.RawQuery, secretKey)
 		noKey(t, "body", string(h.Body), secretKey)
+	}
+}
+
+// Every spelling of a key a server could echo, in any body (valid JSON or
+// not), header or error text, is masked: the Redactor normalises before it
+// matches. Each case is one spelling; what is left must hold no spelling of
+// the key (a second Redactor finds none) and no 6 of its characters in a
+// row, and must hold the mask.
+func TestRedactorSpellings(t *testing.T) {
+	t.Parallel()
+	const key = "sk_live_CANARY_123456"
+	b64 := func(enc *base64.Encoding, s string) string { return enc.EncodeToString([]byte(s)) }
+	pct := func(s string, all bool, layout string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; !all && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+				b.WriteByte(c)
+				continue
+			}
+			fmt.Fprintf(&b, layout, s[i])
+		}
+		return b.String()
+	}
+	uesc := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		return b.String()
+	}
+	wrapped := func(s string, n int) string { // MIME-style line wrapping
+		var b strings.Builder
+		for len(s) > n {
+			b.WriteString(s[:n] + "\r\n")
+			s = s[n:]
+		}
+		return b.String() + s
+	}
+	cases := map[string]string{
+		"as it is":                              "Invalid key " + key + ".",
+		"\\u escape, not JSON":                  `upstream said sk_live_CANARY\u005f123456 <- that`,
+		"\\u escape, JSON then trailing text":   `{"error":"bad key sk_live_CANARY\u005f123456"} trailing`,
+		"\\U upper case":                        `x sk_live_CANARY\u005F123456 y`,
+		"every character \\u escaped":           `{"error":"` + uesc(key) + `"}`,
+		"partly percent-encoded":                "https://x.example/?k=sk_live%5FCANARY_123456",
+		"partly percent-encoded, lower case":    "k=sk_live%5fCANARY%5f123456",
+		"all percent-encoded":                   pct(key, true, "%%%02X"),
+		"all percent-encoded, lower case":       pct(key, true, "%%%02x"),
+		"query-escaped":                         url.QueryEscape(key),
+		"percent and \\u mixed":                 `sk%5flive\u005FCANARY%5F123456`,
+		"percent-encoded twice":                 "sk_live%255FCANARY_123456",
+		"a percent sign \\u escaped":            `sk_live\u00255FCANARY_123456`,
+		"\\u escape percent-encoded":            "sk_live%5Cu005FCANARY_123456",
+		"JSON-escaped \\u escape":               `"sk_live\\u005FCANARY_123456"`,
+		"\\x escape":                            `sk_live\x5fCANARY\x5F123456`,
+		"HTML entities":                         "<p>sk_live&#95;CANARY&#x5F;123456</p>",
+		"split across lines":                    "Invalid key sk_live_CAN\nARY_123456",
+		"split across CRLF and indent":          "Invalid key sk_live_CAN\r\n    ARY_123456",
+		"split by a JSON \\n":                   `{"error":"sk_live_CAN\nARY_123456"}`,
+		"JSON string pieces in an array":        `{"parts":["sk_live_CAN","ARY_","123456"]}`,
+		"JSON string pieces concatenated":       `"sk_live_CAN" + "ARY_123456"`,
+		"JSON string pieces, escaped quotes":    `"sk_live_CAN\"ARY_123456"`,
+		"base64":                                b64(base64.StdEncoding, key),
+		"base64 without padding":                b64(base64.RawStdEncoding, key),
+		"base64url":                             b64(base64.URLEncoding, "\xff\xfe"+key),
+		"base64 of a text holding it, offset 1": b64(base64.StdEncoding, "k="+key+"&x=1"),
+		"base64 of a text holding it, offset 2": b64(base64.StdEncoding, "key="+key),
+		"base64url unpadded, offset 0":          b64(base64.RawURLEncoding, "abc"+key+"??>"),
+		"base64 wrapped at 76":                  wrapped(b64(base64.StdEncoding, strings.Repeat("x", 60)+key+strings.Repeat("y", 60)), 76),
+		"base64 in a redirect's Location":       "https://elsewhere.example/cb?state=" + url.QueryEscape(b64(base64.StdEncoding, "t="+key)),
+		"base64url in a Location":               "https://elsewhere.example/cb/" + b64(base64.RawURLEncoding, key) + "/next",
+		"twice, two spellings":                  "a " + key + " b " + pct(key, false, "%%%02X") + " c",
+	}
+	r := api.NewRedactor(key, "[key]")
+	check := api.NewRedactor(key, "[key]")
+	for name, text := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := r.String(text)
+			if again := check.String(got); again != got {
+				t.Errorf("a spelling is left:\n in  %q\n out %q", text, got)
+			}
+			noKey(t, name, got, key)
+			if !strings.Contains(got, "[key]") {
+				t.Errorf("nothing masked in %q", got)
+			}
+			if b := string(r.Bytes([]byte(text))); b != got {
+				t.Errorf("Bytes and String differ: %q / %q", b, got)
+			}
+		})
+	}
+	// Only the key goes: what surrounds it stays as it was.
+	for in, want := range map[string]string{
+		`{"error":"bad key sk_live_CANARY\u005f123456"} trailing`: `{"error":"bad key [key]"} trailing`,
+		`{"parts":["sk_live_CAN","ARY_123456"],"n":1}`:            `{"parts":["[key]"],"n":1}`,
+		"Invalid key sk_live_CAN\nARY_123456.":                    "Invalid key [key].",
+		"k=sk_live%5FCANARY_123456&x=1":                           "k=[key]&x=1",
+	} {
+		if got := r.String(in); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+	// Text without the key is the same text, and costs no copy.
+	plain := []byte(`{"results":[{"name":"sk_live_ and CANARY, 123456 % \u00fc &amp; \\"}]}`)
+	if got := r.Bytes(plain); &got[0] != &plain[0] {
+		t.Errorf("text without the key was copied: %q", got)
 	}
 }

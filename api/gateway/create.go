@@ -17,8 +17,12 @@ import (
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// maxAgentBody bounds what an agent may send (a booking request is small).
-const maxAgentBody = 64 << 10
+// maxAgentBody bounds what an agent may send (a booking request is small),
+// and bodyTimeout how long it may take to send it.
+const (
+	maxAgentBody = 64 << 10
+	bodyTimeout  = 30 * time.Second
+)
 
 // maxExternalID bounds an external id (the journal's key).
 const maxExternalID = 200
@@ -31,9 +35,9 @@ const maxExternalID = 200
 // gateway, a lost answer) is looked up first, and sent again only when the
 // look-up says it made nothing.
 func (g *Gateway) create(r *http.Request, agent string) answer {
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxAgentBody+1))
-	if err != nil || len(raw) > maxAgentBody {
-		return answer{status: http.StatusBadRequest, body: errorBody("The request body could not be read, or is over 64 kB")}
+	raw, refused := readAgentBody(r)
+	if refused.status != 0 {
+		return refused
 	}
 	var req model.BookingRequest
 	if err := json.Unmarshal(raw, &req); err != nil {
@@ -66,18 +70,43 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, body: errorBody("The gateway cannot write its audit; nothing was sent")}
 	}
-	if wait, ok := g.budget.take(Write, g.now()); !ok {
-		g.settle(ctx, id, "", http.StatusTooManyRequests, "not sent: the team's budget is spent")
-		return failed(errBudget{wait})
+	probe, err := g.circuit.allow(g.now())
+	if err != nil {
+		g.settle(ctx, id, "", http.StatusServiceUnavailable, "not sent: the API is failing (429 or 5xx); the gateway holds every request for a while")
+		return failed(err)
 	}
-	c := g.createClient(ctx, agent)
+	if wait, why, ok := g.budget.take(Write, agent, g.now()); !ok {
+		g.circuit.abandon(probe)
+		g.settle(ctx, id, "", http.StatusTooManyRequests, "not sent: the team's budget is spent")
+		return failed(errBudget{wait, why})
+	}
+	defer g.sendingFor(ctx, req.ExternalID, agent)()
+	// The POST is paid for (take above); the look-ups a create makes are
+	// counted as they go (metered).
+	send := prepaid(r.Context(), http.MethodPost)
 	if known {
-		if a, done := g.resume(r.Context(), ctx, c, id, prior); done {
+		if a, done := g.resume(send, ctx, id, prior); done {
+			g.circuit.abandon(probe)
 			return a
 		}
 	}
-	res, err := c.CreateBooking(r.Context(), req)
+	res, err := g.client.CreateBooking(send, req)
+	g.circuit.abandon(probe) // refused before it was sent, or answered (which let the probe go already)
 	return g.created(ctx, agent, id, req, res, err)
+}
+
+// readAgentBody reads what an agent sent, within maxAgentBody (the limit
+// server.LimitBody sets): a refusal when it cannot be read or is larger.
+func readAgentBody(r *http.Request) ([]byte, answer) {
+	raw, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, answer{status: http.StatusRequestEntityTooLarge, body: errorBody(fmt.Sprintf("The request body is over %d kB: nothing was sent", maxAgentBody>>10))}
+	case err != nil:
+		return nil, answer{status: http.StatusBadRequest, body: errorBody("The request body could not be read: nothing was sent")}
+	}
+	return raw, answer{}
 }
 
 // resume settles an attempt whose outcome is unknown before anything is
@@ -85,8 +114,8 @@ func (g *Gateway) create(r *http.Request, agent string) answer {
 // request, or not known yet (kept). It is not done when the look-up says
 // the attempt made nothing: then the create may be sent. The look-up ends
 // with ask; the records are written with rec.
-func (g *Gateway) resume(ask, rec context.Context, c *api.Client, auditID int64, prior attempt) (answer, bool) {
-	b, err := c.LookUpAttempt(ask, prior.Request, prior.Since)
+func (g *Gateway) resume(ask, rec context.Context, auditID int64, prior attempt) (answer, bool) {
+	b, err := g.client.LookUpAttempt(ask, prior.Request, prior.Since)
 	switch {
 	case api.KindOf(err) == api.KindConflict:
 		g.forget(rec, prior.ExternalID)
@@ -102,21 +131,39 @@ func (g *Gateway) resume(ask, rec context.Context, c *api.Client, auditID int64,
 	return answer{}, false
 }
 
-// createClient is the API client of one create: the store as its journal
-// (written with ctx); the POST is paid for by the caller's take(Write),
-// every other request it makes (look-ups) is counted as it goes.
-func (g *Gateway) createClient(ctx context.Context, agent string) *api.Client {
-	postPaid := false
-	c := g.clientConfig()
-	c.Journal = journal{ctx: ctx, s: g.store, agent: agent}
-	c.OnEvent = func(ev api.Event) {
-		if ev.Method == http.MethodPost && !postPaid {
-			postPaid = true
-			return
-		}
-		g.budget.spent(g.now())
+// createFor is the create under way for an external id: the context its
+// records are written with, and the agent who sent it.
+type createFor struct {
+	ctx   context.Context
+	agent string
+}
+
+// sendingFor registers the create of ext (its lock is held) for the
+// journal, until the function it returns is called.
+func (g *Gateway) sendingFor(ctx context.Context, ext, agent string) func() {
+	g.mu.Lock()
+	g.sending[ext] = createFor{ctx, agent}
+	g.mu.Unlock()
+	return func() {
+		g.mu.Lock()
+		delete(g.sending, ext)
+		g.mu.Unlock()
 	}
-	return api.New(c)
+}
+
+// createJournal is the store as the API client's create journal: Begin
+// records the attempt of the create under way for its external id before
+// the POST goes upstream.
+type createJournal struct{ g *Gateway }
+
+func (j createJournal) Begin(req model.BookingRequest, since time.Time) (api.JournalEntry, error) {
+	j.g.mu.Lock()
+	c, ok := j.g.sending[req.ExternalID]
+	j.g.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("no create of external id %s is under way through the gateway", req.ExternalID)
+	}
+	return journal{ctx: c.ctx, s: j.g.store, agent: c.agent}.Begin(req, since)
 }
 
 // created records (with ctx) and answers a create's outcome.
@@ -213,9 +260,9 @@ func sameRequest(a, b model.BookingRequest) bool {
 
 // cancel answers POST /bookings/{id}/cancel, audited.
 func (g *Gateway) cancel(r *http.Request, agent, id string) answer {
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxAgentBody+1))
-	if err != nil || len(raw) > maxAgentBody {
-		return answer{status: http.StatusBadRequest, body: errorBody("The request body could not be read, or is over 64 kB")}
+	raw, refused := readAgentBody(r)
+	if refused.status != 0 {
+		return refused
 	}
 	ctx := context.WithoutCancel(r.Context()) // the records, even when the agent hangs up
 	auditID, err := g.store.audit(ctx, AuditEntry{At: g.now(), Agent: agent, Action: "cancel", BookingID: id, Request: string(raw), Outcome: "sending"})

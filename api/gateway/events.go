@@ -141,7 +141,7 @@ func (g *Gateway) events(w http.ResponseWriter, r *http.Request) {
 // stillAgent tells whether token is still an active agent's; a store that
 // cannot tell ends the stream too (and is logged): the agent reconnects.
 func (g *Gateway) stillAgent(r *http.Request, token string) bool {
-	_, err := g.store.Authenticate(r.Context(), token)
+	_, err := g.tokens.agent(r.Context(), token)
 	if err != nil && !errors.Is(err, ErrUnknownToken) && r.Context().Err() == nil {
 		g.log.Error("the store cannot check an agent token: the agent's events stream ends", "err", g.redactLog(err.Error()))
 	}

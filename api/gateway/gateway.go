@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -52,11 +51,15 @@ type Config struct {
 	// Limit and Quota are the account's per-minute limit and monthly quota
 	// (0: DefaultLimit, DefaultQuota).
 	Limit, Quota int
+	// AgentDailyReads is each agent's share of a day's reads (0: what the
+	// month has left for reads over its days left, split evenly among the
+	// day's agents; see budget).
+	AgentDailyReads int
 	// SearchTTL is how long an identical search is answered from the first
 	// one's answer (0: DefaultSearchTTL).
 	SearchTTL time.Duration
 	Clock     model.Clock       // nil: the system clock
-	Transport http.RoundTripper // nil: http.DefaultTransport
+	Transport http.RoundTripper // nil: a pool of maxUpstreamConns connections
 	// Logger gets the access log (one line per request, with the agent),
 	// every store write that failed with what it lost, and the watch's
 	// events; never the key or a token. nil: nothing.
@@ -67,23 +70,30 @@ type Config struct {
 // the Agent API contract to agents (who authenticate with agent tokens),
 // and a watch (Run) that polls every active booking once for everyone.
 type Gateway struct {
-	cfg    Config
-	store  *Store
-	up     *upstream
-	client *api.Client // creates and look-ups, with the never-book-twice rules
-	budget *budget
-	flight singleflight.Group
-	hub    *hub
-	log    *slog.Logger
+	cfg   Config
+	store *Store
+	// up and client send everything upstream through one transport: up
+	// the reads, the watch and the cancels, client the creates and their
+	// look-ups (with the never-book-twice rules).
+	up      *upstream
+	client  *api.Client
+	budget  *budget
+	circuit *circuit
+	tokens  *tokenIndex
+	bookers bookers
+	flight  singleflight.Group
+	hub     *hub
+	log     *slog.Logger
 	// handler is what ServeHTTP serves: the routes inside authentication,
 	// panic recovery and the access log.
-	handler http.Handler
+	handler  http.Handler
+	searches *answerCache
 
 	mu       sync.Mutex
-	searches map[string]answer
 	usageAns answer // the last /usage answer (status 0: none yet)
 	watched  map[string]*watched
-	creating map[string]*extLock // one create at a time per external id
+	creating map[string]*extLock  // one create at a time per external id
+	sending  map[string]createFor // the create under way for an external id, for the journal
 }
 
 // watched is one booking the watch keeps.
@@ -111,21 +121,17 @@ func New(cfg Config) *Gateway {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	g := &Gateway{cfg: cfg, store: cfg.Store, budget: newBudget(cfg.Limit, cfg.Quota), hub: newHub(), log: cfg.Logger,
-		searches: map[string]answer{}, watched: map[string]*watched{}, creating: map[string]*extLock{}}
-	g.up = newUpstream(cfg.UpstreamURL, cfg.Key, cfg.Transport, cfg.Clock.Now, g.budget)
-	c := g.clientConfig()
-	c.OnEvent = func(api.Event) { g.budget.spent(g.now()) }
-	g.client = api.New(c)
-	g.handler = marked(server.AccessLog(g.log, g.redactLog, server.Recover(g.log, g.redactLog, g.authenticated(g.routes()))))
+	g := &Gateway{cfg: cfg, store: cfg.Store, budget: newBudget(cfg.Limit, cfg.Quota, cfg.AgentDailyReads), circuit: newCircuit(),
+		hub: newHub(), log: cfg.Logger, searches: newAnswerCache(),
+		watched: map[string]*watched{}, creating: map[string]*extLock{}, sending: map[string]createFor{}}
+	transport := &metered{next: newTransport(cfg.Transport), budget: g.budget, circuit: g.circuit, now: g.now}
+	g.up = newUpstream(cfg.UpstreamURL, cfg.Key, transport, g.now, g.budget, g.circuit)
+	g.client = api.New(api.Config{BaseURL: cfg.UpstreamURL, APIKey: cfg.Key, Transport: transport, Now: g.now,
+		UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second, Journal: createJournal{g}})
+	g.tokens = newTokenIndex(cfg.Store, g.now)
+	g.handler = marked(server.AccessLog(g.log, g.redactLog, server.Recover(g.log, g.redactLog,
+		g.authenticated(server.LimitBody(maxAgentBody, bodyTimeout, g.routes())))))
 	return g
-}
-
-// clientConfig is how the gateway's API clients talk to the API: the
-// start's look-ups (g.client) and each create's (createClient).
-func (g *Gateway) clientConfig() api.Config {
-	return api.Config{BaseURL: g.cfg.UpstreamURL, APIKey: g.cfg.Key, Transport: g.cfg.Transport,
-		Now: g.now, UserAgent: "chargedesk-gateway", Retries: 1, MaxRetryWait: 3 * time.Second}
 }
 
 func (g *Gateway) now() time.Time { return g.cfg.Clock.Now() }
@@ -148,40 +154,64 @@ func (g *Gateway) redactLog(s string) string {
 	return tokenLike.ReplaceAllString(g.up.redact(s), TokenPrefix+"[token]")
 }
 
-// reply writes an answer with the team's rate-limit headers. It is the
-// one way out to an agent, so the key is taken out here, of whatever the
-// answer holds: a body with \u escapes is decoded and encoded again first,
-// so that no spelling of the key survives; Retry-After is passed on only
-// as a number of seconds.
-func (g *Gateway) reply(w http.ResponseWriter, a answer) {
-	g.writeTeamHeaders(w)
+// reply writes an answer with the agent's rate-limit headers. It is the
+// one way out to an agent, so the key is taken out here of whatever the
+// answer holds, unless it was as it arrived (an upstream answer is
+// redacted once, then served as it is: see upstream.do); Retry-After is
+// passed on only as a number of seconds. What the gateway adds to an
+// answer (booked_by, cached_at) is spliced in as it is written.
+func (g *Gateway) reply(w http.ResponseWriter, r *http.Request, a answer) {
+	g.writeRateHeaders(w, callerOf(r).agent)
 	if secs, err := strconv.Atoi(strings.TrimSpace(a.retryAfter)); err == nil && secs >= 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
-	a.body = g.clean(a.body)
+	body := a.body
+	if !a.clean {
+		body = g.up.redactBytes(body)
+	}
 	if !a.at.IsZero() {
 		if age := g.now().Sub(a.at); age >= time.Second {
 			w.Header().Set("Age", strconv.Itoa(int(age/time.Second)))
 		}
 	}
-	writeBody(w, a.status, a.body)
+	writeSpliced(w, a.status, body, g.added(r.Context(), a, body))
 }
 
-// clean is body without the key in any spelling.
-func (g *Gateway) clean(body []byte) []byte {
-	if bytes.Contains(body, []byte(`\u`)) {
-		var v any
-		if json.Unmarshal(body, &v) == nil {
-			if plain, err := json.Marshal(v); err == nil {
-				body = plain
+// added is what the gateway adds to an answer: when it was cached, who
+// made the bookings it holds.
+func (g *Gateway) added(ctx context.Context, a answer, body []byte) []field {
+	if a.status != http.StatusOK {
+		return nil
+	}
+	var fields []field
+	switch {
+	case a.cachedAt:
+		if end := objectEnd(body); end >= 0 {
+			fields = append(fields, field{end, member("cached_at", a.at.UTC().Format(time.RFC3339))})
+		}
+	case a.id != "":
+		if by := g.booker(ctx, a.id); by != "" {
+			if end := objectEnd(body); end >= 0 {
+				fields = append(fields, field{end, member("booked_by", by)})
+			}
+		}
+	case a.clean: // a list as it arrived: its offsets hold
+		for _, in := range a.inserts {
+			if by := g.booker(ctx, in.id); by != "" {
+				fields = append(fields, field{in.at, member("booked_by", by)})
 			}
 		}
 	}
-	return []byte(g.up.redact(string(body)))
+	return fields
 }
 
-func (g *Gateway) writeTeamHeaders(w http.ResponseWriter) {
-	limit, remaining, reset := g.budget.headers(g.now())
+// clean is body without the key in any spelling.
+func (g *Gateway) clean(body []byte) []byte { return g.up.redactBytes(body) }
+
+// writeRateHeaders writes the rate-limit headers agent sees (none: the
+// team's).
+func (g *Gateway) writeRateHeaders(w http.ResponseWriter, agent string) {
+	limit, remaining, reset := g.budget.headers(agent, g.now())
 	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
 	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 	w.Header().Set("X-RateLimit-Reset", reset.UTC().Truncate(time.Second).Add(time.Second).Format(time.RFC3339))
@@ -193,19 +223,36 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// failed is the answer for an upstream request that got no answer.
+// failed is the answer for an upstream request that got no answer: the
+// budget's 429, the circuit's 503 (both with Retry-After: nothing was
+// sent), or 502.
 func failed(err error) answer {
-	if b, ok := err.(errBudget); ok {
-		secs := int((b.wait + time.Second - 1) / time.Second)
-		return answer{status: http.StatusTooManyRequests, body: errorBody(b.Error()), retryAfter: strconv.Itoa(max(1, secs))}
+	switch e := err.(type) {
+	case errBudget:
+		return answer{status: http.StatusTooManyRequests, body: errorBody(e.Error()), retryAfter: strconv.Itoa(seconds(e.wait))}
+	case errCircuit:
+		return answer{status: http.StatusServiceUnavailable, body: errorBody(e.Error()), retryAfter: strconv.Itoa(seconds(e.wait))}
 	}
 	return answer{status: http.StatusBadGateway, body: errorBody("The gateway got no answer from the API: " + err.Error())}
 }
 
-// read sends one GET upstream, identical concurrent ones coalesced.
-func (g *Gateway) read(ctx context.Context, key, path, rawQuery string, p Priority) answer {
+// unanswered tells an answer that is not the API's word on the request:
+// refused for now (429), failing (5xx), or not sent (the circuit's 503).
+// A copy the gateway holds serves better.
+func unanswered(a answer) bool {
+	return a.status == http.StatusTooManyRequests || a.status >= 500
+}
+
+// read sends one GET upstream, identical concurrent ones coalesced; then,
+// when given, reads the answer once for all who asked (an answer is
+// shared: then must not change its body).
+func (g *Gateway) read(ctx context.Context, key, path, rawQuery string, p Priority, then func(*answer)) answer {
 	v, err, _ := g.flight.Do(key, func() (any, error) {
-		return g.up.do(context.WithoutCancel(ctx), p, http.MethodGet, path, rawQuery, nil)
+		a, err := g.up.do(context.WithoutCancel(ctx), p, http.MethodGet, path, rawQuery, nil)
+		if err == nil && then != nil {
+			then(&a)
+		}
+		return a, err
 	})
 	if err != nil {
 		return failed(err)
@@ -214,26 +261,29 @@ func (g *Gateway) read(ctx context.Context, key, path, rawQuery string, p Priori
 }
 
 // search answers identical searches (the point rounded to ~100 m, the same
-// radius, filters and window) within SearchTTL from one upstream search.
+// radius, filters and window) within SearchTTL from one upstream search,
+// and from an older one (up to staleKeep) while the API cannot answer.
 func (g *Gateway) search(r *http.Request) answer {
 	key := searchKey(r.URL.Query())
-	g.mu.Lock()
-	a, ok := g.searches[key]
-	g.mu.Unlock()
-	if ok && g.now().Sub(a.at) < g.cfg.SearchTTL {
-		return cachedAt(a)
+	if a, age, ok := g.searches.get(key, g.now()); ok && age < g.cfg.SearchTTL {
+		return cached(a)
 	}
-	a = g.read(r.Context(), "search?"+key, "/search", key, Read)
-	if a.status == http.StatusOK {
-		g.mu.Lock()
-		for k, old := range g.searches { // drop what has aged out
-			if g.now().Sub(old.at) >= g.cfg.SearchTTL {
-				delete(g.searches, k)
-			}
+	a := g.read(r.Context(), "search?"+key, "/search", key, Read, nil)
+	switch {
+	case a.status == http.StatusOK:
+		g.searches.put(key, a, g.now())
+	case unanswered(a):
+		if old, age, ok := g.searches.get(key, g.now()); ok && age < staleKeep {
+			return cached(old)
 		}
-		g.searches[key] = a
-		g.mu.Unlock()
 	}
+	return a
+}
+
+// cached is a search answered from the cache: marked with when the API
+// gave it (cached_at).
+func cached(a answer) answer {
+	a.cachedAt = true
 	return a
 }
 
@@ -241,33 +291,23 @@ func (g *Gateway) search(r *http.Request) answer {
 // asks at start and hourly; the team's month changes little in a minute.
 const usageTTL = time.Minute
 
-// usage answers GET /usage, once a minute upstream for the whole team.
+// usage answers GET /usage, once a minute upstream for the whole team (the
+// last answer while the API cannot answer).
 func (g *Gateway) usage(ctx context.Context) answer {
 	g.mu.Lock()
-	a := g.usageAns
+	last := g.usageAns
 	g.mu.Unlock()
-	if a.status == http.StatusOK && g.now().Sub(a.at) < usageTTL {
-		return a
+	if last.status == http.StatusOK && g.now().Sub(last.at) < usageTTL {
+		return last
 	}
-	a = g.read(ctx, "usage", "/usage", "", Read)
-	if a.status == http.StatusOK {
+	a := g.read(ctx, "usage", "/usage", "", Read, nil)
+	switch {
+	case a.status == http.StatusOK:
 		g.mu.Lock()
 		g.usageAns = a
 		g.mu.Unlock()
-	}
-	return a
-}
-
-// cachedAt marks a search answered from the cache with when the API gave
-// it (cached_at), keeping every field the API sent.
-func cachedAt(a answer) answer {
-	var obj map[string]any
-	if json.Unmarshal(a.body, &obj) != nil {
-		return a
-	}
-	obj["cached_at"] = a.at.UTC().Format(time.RFC3339)
-	if body, err := json.Marshal(obj); err == nil {
-		a.body = body
+	case unanswered(a) && last.status == http.StatusOK:
+		return last
 	}
 	return a
 }
@@ -288,67 +328,43 @@ func searchKey(q map[string][]string) string {
 }
 
 // list passes a bookings list through, and keeps the newest copy of each
-// watched booking it holds.
+// watched booking it holds. It is read once as it arrives (the watch's
+// copies, where each booking's booked_by goes), not per agent.
 func (g *Gateway) list(r *http.Request) answer {
-	a := g.read(r.Context(), "list?"+r.URL.RawQuery, "/bookings", r.URL.RawQuery, Read)
-	if a.status == http.StatusOK {
-		var l model.BookingList
-		if json.Unmarshal(a.body, &l) == nil {
-			for _, b := range l.Bookings {
-				raw, _ := json.Marshal(b)
-				g.see(r.Context(), b, raw, a.at)
-			}
+	ctx := r.Context()
+	return g.read(ctx, "list?"+r.URL.RawQuery, "/bookings", r.URL.RawQuery, Read, func(a *answer) {
+		if a.status != http.StatusOK {
+			return
 		}
-	}
-	return g.withBookers(r.Context(), a)
+		ins, bs, raws := indexBookings(a.body)
+		a.inserts = ins
+		for i, b := range bs {
+			g.see(ctx, b, raws[i], a.at)
+		}
+	})
 }
 
 // booking answers GET /bookings/{id}: from the watch when fresh enough,
-// else once upstream for all who ask at that moment.
+// else once upstream for all who ask at that moment (and from the watch
+// again while the API cannot answer).
 func (g *Gateway) booking(ctx context.Context, id string) answer {
 	g.mu.Lock()
 	w, ok := g.watched[id]
-	var fresh answer
-	if ok && g.fresh(w) {
-		fresh = answer{status: http.StatusOK, body: w.raw, at: w.checked}
+	var held answer
+	fresh := false
+	if ok {
+		held = answer{status: http.StatusOK, body: w.raw, at: w.checked, id: id}
+		fresh = g.fresh(w)
 	}
 	g.mu.Unlock()
-	if fresh.status == 0 {
-		fresh = g.fetch(ctx, id, Read)
+	if fresh {
+		return held
 	}
-	return g.withBookers(ctx, fresh)
-}
-
-// withBookers adds booked_by (the agent who booked through the gateway) to
-// the booking or list of bookings an answer holds, keeping every field the
-// API sent.
-func (g *Gateway) withBookers(ctx context.Context, a answer) answer {
-	if a.status != http.StatusOK {
-		return a
+	a := g.fetch(ctx, id, Read)
+	if ok && unanswered(a) {
+		return held
 	}
-	mark := func(b map[string]any) {
-		if id, _ := b["id"].(string); id != "" {
-			if by := g.booker(ctx, id); by != "" {
-				b["booked_by"] = by
-			}
-		}
-	}
-	var obj map[string]any
-	if json.Unmarshal(a.body, &obj) != nil {
-		return a
-	}
-	if list, ok := obj["bookings"].([]any); ok {
-		for _, it := range list {
-			if b, ok := it.(map[string]any); ok {
-				mark(b)
-			}
-		}
-	} else {
-		mark(obj)
-	}
-	if body, err := json.Marshal(obj); err == nil {
-		a.body = body
-	}
+	a.id = id
 	return a
 }
 
@@ -365,20 +381,22 @@ func (g *Gateway) fresh(w *watched) bool {
 
 // fetch reads one booking upstream (coalesced) into the watch.
 func (g *Gateway) fetch(ctx context.Context, id string, p Priority) answer {
-	a := g.read(ctx, "booking/"+id, "/bookings/"+url.PathEscape(id), "", p)
-	if a.status == http.StatusOK {
+	return g.read(ctx, "booking/"+id, "/bookings/"+url.PathEscape(id), "", p, func(a *answer) {
+		if a.status != http.StatusOK {
+			return
+		}
 		var b model.Booking
 		if json.Unmarshal(a.body, &b) == nil {
 			g.see(ctx, b, a.body, a.at)
 		}
-	}
-	return a
+	})
 }
 
 // booker is the agent who made a booking through the gateway ("" when
-// none did, or when the store cannot tell: then it is logged).
+// none did, or when the store cannot tell: then it is logged), from
+// memory.
 func (g *Gateway) booker(ctx context.Context, id string) string {
-	by, err := g.store.booker(ctx, id)
+	by, err := g.bookers.of(ctx, g.store, id)
 	if err != nil && ctx.Err() == nil {
 		g.log.Warn("the store cannot tell who made a booking: it goes without booked_by", "booking_id", id, "err", g.redactLog(err.Error()))
 	}

@@ -71,6 +71,7 @@ type rig struct {
 	srv     *httptest.Server
 	logs    *logWatch // what the gateway logs
 	limit   int       // the gateway's per-minute limit (0: its default)
+	quota   int       // the gateway's monthly quota (0: its default)
 }
 
 func newRig(t *testing.T, o sim.Options) *rig {
@@ -98,7 +99,7 @@ func (r *rig) open(apiURL string) {
 	r.t.Cleanup(func() { _ = st.Close() })
 	r.store = st
 	r.gw = gateway.New(gateway.Config{UpstreamURL: apiURL + sim.BasePath, Key: sim.DefaultKey, Store: st, Clock: r.clock,
-		Transport: r.up, Limit: r.limit, Logger: slog.New(r.logs)})
+		Transport: r.up, Limit: r.limit, Quota: r.quota, Logger: slog.New(r.logs)})
 	r.srv = httptest.NewServer(r.gw)
 	r.t.Cleanup(r.srv.Close)
 }

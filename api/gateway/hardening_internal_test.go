@@ -52,10 +52,10 @@ func TestTheLockTableForgetsExternalIDs(t *testing.T) {
 // With a small --limit an agent's read goes before the watch.
 func TestBudgetTinyLimitServesAgentsFirst(t *testing.T) {
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
-	b := newBudget(1, 10000)
-	_, readOK := b.take(Read, now)
-	b2 := newBudget(1, 10000)
-	_, bgOK := b2.take(Background, now)
+	b := newBudget(1, 10000, 0)
+	_, _, readOK := b.take(Read, "", now)
+	b2 := newBudget(1, 10000, 0)
+	_, _, bgOK := b2.take(Background, "", now)
 	if !readOK && bgOK {
 		t.Errorf("limit 1: a Read is refused (floor max(1, limit/10)=1) while Background is allowed (floor 0)")
 	}

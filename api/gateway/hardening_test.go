@@ -408,28 +408,35 @@ func TestPollDueRacesNoAgentRead(t *testing.T) {
 }
 
 // Past a spent minute a create is held too (429, nothing sent upstream),
-// and a 429 says X-RateLimit-Remaining 0.
+// and a 429 says X-RateLimit-Remaining 0. Every agent's reads are held to
+// a share, so it takes several agents reading to spend the minute.
 func TestTheBudgetHoldsCreatesToo(t *testing.T) {
 	r, _ := newSwitchRig(t, sim.Options{}, 20)
-	tok, _ := r.store.AddAgent(context.Background(), "anna", t0)
-	n := 0
-	for {
-		st, hdr, _ := raw(t, http.MethodGet, r.srv.URL+gateway.ClientPath+"/bookings/nope", tok, nil)
-		if st == http.StatusTooManyRequests {
-			t.Logf("read refused after %d, headers say Remaining=%s", n, hdr.Get("X-RateLimit-Remaining"))
-			if hdr.Get("X-RateLimit-Remaining") != "0" {
-				t.Errorf("a 429 with X-RateLimit-Remaining %s", hdr.Get("X-RateLimit-Remaining"))
-			}
-			break
-		}
-		n++
+	var toks []string
+	for _, name := range []string{"anna", "ben", "cem", "dora"} {
+		tok, _ := r.store.AddAgent(context.Background(), name, t0)
+		toks = append(toks, tok)
 	}
+	n := 0
+	for _, tok := range toks {
+		for {
+			st, hdr, _ := raw(t, http.MethodGet, r.srv.URL+gateway.ClientPath+"/bookings/nope", tok, nil)
+			if st == http.StatusTooManyRequests {
+				if hdr.Get("X-RateLimit-Remaining") != "0" {
+					t.Errorf("a 429 with X-RateLimit-Remaining %s", hdr.Get("X-RateLimit-Remaining"))
+				}
+				break
+			}
+			n++
+		}
+	}
+	t.Logf("reads refused after %d", n)
 	for range 5 { // spend the writes' share
-		raw(t, http.MethodPost, r.srv.URL+gateway.ClientPath+"/bookings/nope/cancel", tok, nil)
+		raw(t, http.MethodPost, r.srv.URL+gateway.ClientPath+"/bookings/nope/cancel", toks[0], nil)
 	}
 	before := r.up.total()
 	body, _ := json.Marshal(r.request("gw-budget-1"))
-	st, _, b := raw(t, http.MethodPost, r.srv.URL+gateway.ClientPath+"/bookings", tok, body)
+	st, _, b := raw(t, http.MethodPost, r.srv.URL+gateway.ClientPath+"/bookings", toks[0], body)
 	if sent := r.up.total() - before; sent > 0 {
 		t.Errorf("with the minute spent (limit 20, %d sent), a create still sent %d upstream: %d %.80s", r.up.total(), sent, st, b)
 	}

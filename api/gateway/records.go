@@ -33,6 +33,7 @@ func (g *Gateway) forget(ctx context.Context, externalID string) {
 
 // creditBooking records which agent made a booking.
 func (g *Gateway) creditBooking(ctx context.Context, bookingID, agent string) {
+	g.bookers.credit(bookingID, agent) // reads and pushes say it, whatever the store's write does
 	if err := g.store.bookedBy(ctx, bookingID, agent); err != nil {
 		g.lost(err, "which agent made a booking: its reads and pushes go without booked_by", "booking_id", bookingID, "agent", agent)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/petitmonde/chargedesk/api/server"
 )
@@ -32,7 +33,7 @@ func (g *Gateway) routes() http.Handler {
 
 // answering is a handler whose answer reply writes.
 func (g *Gateway) answering(h func(*http.Request) answer) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { g.reply(w, h(r)) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { g.reply(w, r, h(r)) })
 }
 
 // withBookingID refuses a path whose {id} is not a booking id, so that no
@@ -78,24 +79,46 @@ func callerOf(r *http.Request) caller {
 	return c
 }
 
-// authenticated lets through a request with an active agent's token, and
-// answers any other 401 (with the team's rate-limit headers), before
-// routing: without a token, no path is told from another.
+// authenticated lets through a request with an active agent's token
+// (verified from memory: tokens.go), and answers any other 401 (with the
+// team's rate-limit headers), before routing: without a token, no path is
+// told from another, nothing of the request is read, and the connection
+// is closed with the answer, so an unauthenticated client holds nothing
+// open.
 func (g *Gateway) authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := agentToken(r)
-		agent, err := g.store.Authenticate(r.Context(), token)
+		agent, err := g.agentOf(r.Context(), token)
 		if err != nil {
-			if !errors.Is(err, ErrUnknownToken) && !errors.Is(err, context.Canceled) {
-				g.log.Error("the store cannot check an agent token: the request is refused as unauthenticated", "err", g.redactLog(err.Error()))
-			}
-			g.writeTeamHeaders(w)
+			// Nothing more is read from this client: a body it trickles
+			// does not hold the connection, which closes with the answer.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+			g.writeRateHeaders(w, "")
+			w.Header().Set("Connection", "close")
 			writeBody(w, http.StatusUnauthorized, errorBody("Invalid agent token: ask the team lead for one (chargedesk gateway agent add NAME)"))
 			return
 		}
+		g.budget.seen(agent, g.now())
 		server.LogAttrs(r.Context(), slog.String("agent", agent))
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, caller{agent: agent, token: token})))
 	})
+}
+
+// agentOf is the active agent whose token this is; a store that cannot
+// tell is logged (the request is refused).
+func (g *Gateway) agentOf(ctx context.Context, token string) (string, error) {
+	agent, err := g.tokens.agent(ctx, token)
+	if err != nil && !errors.Is(err, ErrUnknownToken) && !errors.Is(err, context.Canceled) {
+		g.log.Error("the store cannot check an agent token: the request is refused as unauthenticated", "err", g.redactLog(err.Error()))
+	}
+	return agent, err
+}
+
+// agentIn is the agent a request context is for ("": none, the gateway's
+// own request).
+func agentIn(ctx context.Context) string {
+	c, _ := ctx.Value(callerKey{}).(caller)
+	return c.agent
 }
 
 // agentToken reads the agent token where the API reads its key.

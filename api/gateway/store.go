@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no C toolchain needed
@@ -31,6 +32,9 @@ import (
 type Store struct {
 	db           *sql.DB
 	from, schema int // the schema version found at open, and now
+	// agentsChanged counts the agents added and revoked through this
+	// Store, for the gateway's token index (store_index.go).
+	agentsChanged atomic.Int64
 }
 
 // OpenStore opens (creating when needed) the store at path, and migrates it
@@ -134,6 +138,7 @@ func (s *Store) AddAgent(ctx context.Context, name string, now time.Time) (strin
 	if err := tx.Commit(); err != nil {
 		return "", err
 	}
+	s.agentsChanged.Add(1)
 	return token, nil
 }
 
@@ -146,6 +151,7 @@ func (s *Store) RevokeAgent(ctx context.Context, name string, now time.Time) err
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNoAgent
 	}
+	s.agentsChanged.Add(1)
 	return nil
 }
 

@@ -1,11 +1,14 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/petitmonde/chargedesk/api/server"
 	"github.com/petitmonde/chargedesk/model"
@@ -280,5 +284,60 @@ func TestWaitAndRefusals(t *testing.T) {
 	}
 	if _, err := server.Listen(server.Config{Addr: "256.0.0.1:0", Handler: http.NotFoundHandler()}); err == nil {
 		t.Error("an address that cannot be listened on was accepted")
+	}
+}
+
+// LimitBody bounds a body's size (413 from the handler's read, the
+// connection closed) and the time it takes to arrive: a client that
+// stalls halfway gets its answer when the time is up, and the connection
+// is closed. A body that comes whole is read as it is.
+func TestLimitBody(t *testing.T) {
+	h := server.LimitBody(1<<10, 100*time.Millisecond, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			server.WriteError(w, http.StatusRequestEntityTooLarge, "too large")
+		case err != nil:
+			server.WriteError(w, http.StatusRequestTimeout, "too slow: "+err.Error())
+		default:
+			_, _ = w.Write(b)
+		}
+	}))
+	srv, err := server.Listen(server.Config{Addr: "127.0.0.1:0", Handler: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	addr := strings.TrimPrefix(srv.URL(), "http://")
+	send := func(what string, waitClose bool) (int, string, bool) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		_, _ = io.WriteString(c, what)
+		br := bufio.NewReader(c)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !waitClose {
+			return resp.StatusCode, string(b), false
+		}
+		_, err = br.ReadByte()
+		return resp.StatusCode, string(b), errors.Is(err, io.EOF)
+	}
+	if st, body, _ := send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", false); st != 200 || body != "hello" {
+		t.Errorf("a whole body: %d %q", st, body)
+	}
+	if st, _, closed := send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n"+strings.Repeat("x", 4096), true); st != 413 || !closed {
+		t.Errorf("a body over the limit: %d, closed %v", st, closed)
+	}
+	if st, body, closed := send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhal", true); st != 408 || !closed {
+		t.Errorf("a body that stalls: %d %q, closed %v", st, body, closed)
 	}
 }

@@ -42,7 +42,7 @@ func gatewayCommand(env Env) *cobra.Command {
 	var gf gatewayFlags
 	var cf connFlags
 	sf := serverFlags{addr: "127.0.0.1:8790", logFormat: "text"}
-	limit, quota := gateway.DefaultLimit, gateway.DefaultQuota
+	limit, quota, dailyReads := gateway.DefaultLimit, gateway.DefaultQuota, 0
 	cmd := &cobra.Command{
 		Use:   "gateway",
 		Short: "serve the API to a support team: one key, agent tokens, one budget, an audit",
@@ -69,6 +69,7 @@ PETITMONDE_API_KEY); with no key, --demo style, it fronts the embedded simulator
 	registerLogFormat(cmd, &sf.logFormat)
 	fs.IntVar(&limit, "limit", limit, "the account's per-minute limit, `N` requests")
 	fs.IntVar(&quota, "quota", quota, "the account's monthly quota, `N` requests")
+	fs.IntVar(&dailyReads, "agent-daily-reads", 0, "each agent's share of a day's reads, `N` (0: the month's reads left over its days left, split among the day's agents)")
 	fs.StringVar(&cf.apiURL, "api-url", "", "the API base `URL` (default: the configuration's)")
 	fs.StringVar(&cf.profile, "profile", "", "the profile `NAME` in the config file")
 	fs.BoolVar(&cf.insecure, "insecure-http", false, "let the key go over plain http to a host that is not this machine")
@@ -78,14 +79,17 @@ PETITMONDE_API_KEY); with no key, --demo style, it fronts the embedded simulator
 		if (sf.cert == "") != (sf.key == "") {
 			return exitWith(inv.report(failure{Error: "--tls-cert and --tls-key go together", Kind: "usage"}, exitUsage, ""))
 		}
-		return exitWith(runGateway(inv, cf, gf.store, sf, limit, quota))
+		if dailyReads < 0 {
+			return exitWith(inv.report(failure{Error: "--agent-daily-reads must be 0 (automatic) or more", Kind: "usage"}, exitUsage, ""))
+		}
+		return exitWith(runGateway(inv, cf, gf.store, sf, gateway.Config{Limit: limit, Quota: quota, AgentDailyReads: dailyReads}))
 	}
 	cmd.AddCommand(agentCommand(env, &gf), auditCommand(env, &gf))
 	return cmd
 }
 
 // runGateway serves until Ctrl-C, SIGTERM or SIGHUP.
-func runGateway(inv *invocation, cf connFlags, storePath string, sf serverFlags, limit, quota int) int {
+func runGateway(inv *invocation, cf connFlags, storePath string, sf serverFlags, budget gateway.Config) int {
 	env := inv.env
 	log, code := newLogger(inv, sf.logFormat)
 	if code >= 0 {
@@ -125,8 +129,9 @@ func runGateway(inv *invocation, cf connFlags, storePath string, sf serverFlags,
 	if err != nil {
 		return inv.report(failure{Error: "the store " + storePath + " cannot be read: " + err.Error(), Kind: "store"}, exitError, "")
 	}
-	g := gateway.New(gateway.Config{UpstreamURL: res.BaseURL, Key: res.APIKey, Store: st, Limit: limit, Quota: quota,
-		Clock: env.Clock, Logger: log})
+	cfg := budget
+	cfg.UpstreamURL, cfg.Key, cfg.Store, cfg.Clock, cfg.Logger = res.BaseURL, res.APIKey, st, env.Clock, log
+	g := gateway.New(cfg)
 	srv, err := server.Listen(server.Config{Addr: sf.addr, TLSCert: sf.cert, TLSKey: sf.key, Handler: g, Log: log})
 	if err != nil {
 		return inv.report(failure{Error: err.Error(), Kind: "listen"}, exitError, "")
@@ -140,7 +145,7 @@ func runGateway(inv *invocation, cf connFlags, storePath string, sf serverFlags,
 		}
 	}
 	inv.out(fmt.Sprintf("chargedesk gateway listening\n  agents' base URL: %s%s\n  events:           %s%s\n  upstream:         %s (key from %s)\n  store:            %s (%s)\n  budget:           %d requests/min, %d/month for the whole team\n",
-		srv.URL(), gateway.ClientPath, srv.URL(), gateway.EventsPath, res.BaseURL, keySource(res), storePath, plural(active, "active agent"), limit, quota))
+		srv.URL(), gateway.ClientPath, srv.URL(), gateway.EventsPath, res.BaseURL, keySource(res), storePath, plural(active, "active agent"), budget.Limit, budget.Quota))
 	if active == 0 {
 		inv.out("  no agents yet: chargedesk gateway agent add NAME\n")
 	}

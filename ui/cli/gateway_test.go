@@ -108,6 +108,17 @@ func TestLogFormatFlag(t *testing.T) {
 	}
 }
 
+// --agent-daily-reads takes 0 (automatic) or more; a negative share is a
+// usage error that names the flag and the rule.
+func TestAgentDailyReadsFlag(t *testing.T) {
+	t.Parallel()
+	e := isolatedEnv(t)
+	code, _, errs := e.runRaw("gateway", "--agent-daily-reads", "-5", "--store", filepath.Join(t.TempDir(), "gw.db"))
+	if code != exitUsage || !strings.Contains(errs, "--agent-daily-reads") || !strings.Contains(errs, "0 (automatic) or more") {
+		t.Errorf("--agent-daily-reads -5: %d %q", code, errs)
+	}
+}
+
 // chargedesk gateway, run as a team lead would (in demo mode here): it
 // serves agents over HTTP, answers a wrong method 405 with Allow, logs one
 // JSON line per request with the agent and never its token, and stops on
