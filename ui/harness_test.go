@@ -118,8 +118,16 @@ func newHarness(t *testing.T, size [2]int, opts ...harnessOpt) *harness {
 		})
 	}))
 	h.sim = h.srv.Sim
+	h.start(h.srv.Base, cfg.APIKey, transport, o, size)
+	return h
+}
+
+// start runs the program as a person would start it, its client talking to
+// base with key over transport, and gives it the terminal's size.
+func (h *harness) start(base, key string, transport http.RoundTripper, o Options, size [2]int) {
+	h.t.Helper()
 	h.client = api.New(api.Config{
-		BaseURL: h.srv.Base, APIKey: cfg.APIKey, Now: h.clock.Now, Retries: -1,
+		BaseURL: base, APIKey: key, Now: h.clock.Now, Retries: -1,
 		Transport: transport,
 		OnEvent:   func(ev api.Event) { h.events = append(h.events, ev) },
 	})
@@ -135,7 +143,6 @@ func newHarness(t *testing.T, size [2]int, opts ...harnessOpt) *harness {
 	h.app = New(o)
 	h.run(h.app.Init())
 	h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-	return h
 }
 
 // send delivers msg and runs every command it causes, to quiescence.

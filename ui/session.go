@@ -137,6 +137,7 @@ func (s *session) track(b model.Booking, loc model.Location, adopted bool) {
 func (s *session) watching(id string) (watched, bool)         { return s.watch.view(id) }
 func (s *session) current(id string) (model.Booking, bool)    { return s.watch.current(id) }
 func (s *session) seen(id string)                             { s.watch.seen(id) }
+func (s *session) stale(id string) bool                       { return s.watch.stale(id) }
 func (s *session) refresh(id string) tea.Cmd                  { return s.watch.refresh(id) }
 func (s *session) observe(b model.Booking)                    { s.watch.observe(b) }
 func (s *session) bookedAt(locationID string) []model.Booking { return s.watch.bookedAt(locationID) }

@@ -23,6 +23,7 @@ type statusDesk interface {
 	track(b model.Booking, loc model.Location, adopted bool)
 	watching(id string) (watched, bool)
 	seen(id string)
+	stale(id string) bool
 	refresh(id string) tea.Cmd
 	cancelDesk
 	messageDesk
@@ -51,13 +52,9 @@ func (s *statusScreen) entry() watched {
 	return w
 }
 
-// staleAfter is how old a copy may be when a booking is opened before it
-// is asked for again, once.
-const staleAfter = 30 * time.Second
-
 func (s *statusScreen) Init() tea.Cmd {
 	s.d.seen(s.id)
-	if w := s.entry(); s.c.Now().Sub(w.lastChecked) > staleAfter && w.active() {
+	if s.d.stale(s.id) {
 		return s.d.refresh(s.id)
 	}
 	return nil
