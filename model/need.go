@@ -67,6 +67,36 @@ func (n Need) maxPowerOfType(e EVSE) float64 {
 	return m
 }
 
+// Free counts the EVSEs of l that meet the need (fitting) and, of those,
+// how many are free now (AVAILABLE): what "free" means to a driver who
+// needs 22 kW is a free EVSE that gives 22 kW. Without a need every EVSE
+// fits.
+func (n Need) Free(l Location) (free, fitting int) {
+	for _, e := range l.EVSEs {
+		if ok, _ := n.Meets(e); !ok {
+			continue
+		}
+		fitting++
+		if e.Status == EVSEAvailable {
+			free++
+		}
+	}
+	return free, fitting
+}
+
+// Bookable counts the EVSEs of l that can be reserved now and meet the need.
+func (n Need) Bookable(l Location) int {
+	c := 0
+	for _, e := range l.EVSEs {
+		if ok, _ := Bookable(l, e); ok {
+			if fits, _ := n.Meets(e); fits {
+				c++
+			}
+		}
+	}
+	return c
+}
+
 // Describe is the need in a few words: "CHAdeMO ≥ 150 kW", "CCS (Type 2
 // Combo)", "≥ 50 kW"; "" when it asks for nothing about the plug.
 func (n Need) Describe() string {

@@ -314,8 +314,14 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 	for _, ct := range l.ConnectorTypes() {
 		conns = append(conns, ct.Short())
 	}
-	detail := fmt.Sprintf("%s · %d/%d EVSEs free · %s · %s",
-		strings.Join(conns, "/"), l.AvailableCount(), len(l.EVSEs), model.JoinNonEmpty(", ", l.Address, l.City), l.CPOName)
+	need := s.query.Need()
+	free, fitting := need.Free(l)
+	freeText := fmt.Sprintf("%d/%d EVSEs free", free, fitting)
+	if !need.Any() {
+		freeText += " that fit" // the count is of what meets the need, not of every EVSE
+	}
+	detail := fmt.Sprintf("%s · %s · %s · %s",
+		strings.Join(conns, "/"), freeText, model.JoinNonEmpty(", ", l.Address, l.City), l.CPOName)
 	line2 := "            " + st.Subtle.Render(trunc(detail, w-12))
 	return trunc(line1, w) + "\n" + line2 + "\n"
 }
