@@ -83,7 +83,7 @@ func New(o Options) *App {
 	}
 	c := Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: model.Berlin, NewExternalID: o.NewExternalID, After: o.After}
 	a := &App{c: c, s: newSession(c, o), dialogs: &dialogStack{}, help: help.New(), events: o.Events, problemCh: o.Problems, pending: o.Pending, forget: o.Forget}
-	a.help.Styles = help.DefaultStyles(c.Styles.IsDark)
+	a.help.Styles = c.Styles.Help
 	a.stack = []Screen{newSearchScreen(c, a.s, a.dialogs, o.Query, o.PlaceText)}
 	if len(o.Warnings) > 0 {
 		a.dialogs.open(newTextBox(c, "Configuration warning", strings.Join(o.Warnings, "\n\n")))
@@ -165,7 +165,7 @@ func (a *App) resize(w, h int) {
 // screen and dialog the new Common.
 func (a *App) restyle(dark bool) tea.Cmd {
 	a.c.Styles = styles.New(dark)
-	a.help.Styles = help.DefaultStyles(a.c.Styles.IsDark)
+	a.help.Styles = a.c.Styles.Help
 	msg := themeChangedMsg{c: a.c}
 	cmds := make([]tea.Cmd, 0, len(a.stack)+1)
 	for i, s := range a.stack {

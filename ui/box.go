@@ -76,7 +76,7 @@ func (b *helpBox) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
 	switch msg := msg.(type) {
 	case themeChangedMsg:
 		b.c = msg.c
-		b.help.Styles = help.DefaultStyles(msg.c.Styles.IsDark)
+		b.help.Styles = msg.c.Styles.Help
 	case tea.KeyPressMsg:
 		return nil, dialogAction{close: key.Matches(msg, b.c.Keys.Dismiss)}
 	}
