@@ -139,28 +139,6 @@ func hasType(e EVSE, t ConnectorType) bool {
 	return false
 }
 
-// NextBest is the closest bookable EVSE among the results that meets the
-// need and that skip does not rule out (the EVSE that failed, those already
-// tried). ok is false when there is none.
-func NextBest(results []Location, n Need, skip func(evseUID string) bool) (Location, EVSE, bool) {
-	best, bestEVSE, found := Location{}, EVSE{}, false
-	for _, l := range results {
-		if found && l.DistanceKM >= best.DistanceKM {
-			continue
-		}
-		for _, e := range l.EVSEs {
-			if ok, _ := Bookable(l, e); !ok || (skip != nil && skip(e.EVSEUID)) {
-				continue
-			}
-			if ok, _ := n.Meets(e); ok {
-				best, bestEVSE, found = l, e, true
-				break
-			}
-		}
-	}
-	return best, bestEVSE, found
-}
-
 // SameRequest tells whether booking b is what request r asked for: the same
 // location, EVSE, window and token (and connector, when both name one). It
 // returns "" when it is, else what differs — so a booking found by its

@@ -33,6 +33,7 @@ type confirmDesk interface {
 	recentCustomers() []string
 	remember(place, customer string) tea.Cmd
 	bookedFor(evseUID string, start, end time.Time) (model.Booking, bool)
+	held() []model.Booking
 	withExternalID(ref string) (model.Booking, bool)
 	attemptFor(evseUID string) *attempt
 	startAttempt(a *attempt, loc model.Location, evse model.EVSE) *attempt
@@ -65,9 +66,12 @@ type confirmScreen struct {
 	outcome  api.Kind // the last failure's class (0: none)
 	topErr   string
 	conflict []model.EVSE // other bookable EVSEs after a 409, those that meet the need first
+	heldOut  int          // after a 409: the EVSEs here left out as held for the window
 	// twiceOK is the request the agent confirmed booking although this
-	// session already holds the EVSE for an overlapping window.
+	// session already holds the EVSE for an overlapping window; twice says
+	// so, until the form changes.
 	twiceOK *model.BookingRequest
+	twice   string
 }
 
 func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e model.EVSE, need model.Need) *confirmScreen {
@@ -369,6 +373,9 @@ func (s *confirmScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 // edit types into the focused field.
 func (s *confirmScreen) edit(msg tea.Msg) tea.Cmd {
 	cmd, edited := s.form.update(msg)
+	if edited {
+		s.twice = "" // said of the request as it was
+	}
 	if edited && s.form.focused().name == "reservation_start" {
 		delete(s.form.apiErrs, "duration") // the window the server refused is a new one now
 	}
@@ -396,7 +403,7 @@ func (s *confirmScreen) submit() tea.Cmd {
 		return nil
 	}
 	s.form.apiErrs = nil
-	s.outcome, s.topErr, s.conflict = 0, "", nil
+	s.outcome, s.topErr, s.conflict, s.twice = 0, "", nil, ""
 	s.tried = true
 	if !s.validate() {
 		return s.form.firstError()
@@ -405,7 +412,7 @@ func (s *confirmScreen) submit() tea.Cmd {
 		// Asked once: the next enter books a second one on purpose.
 		r := s.built
 		s.twiceOK = &r
-		s.topErr = fmt.Sprintf("You already booked this EVSE for %s (%s). %s again books a second one; change the window or the EVSE otherwise.",
+		s.twice = fmt.Sprintf("You already booked this EVSE for %s (%s). %s again books a second one; change the window or the EVSE otherwise.",
 			shortWindow(b, s.c.Zone), b.ExternalID, keyName(s.c.Keys.Book.Submit))
 		return nil
 	}
@@ -447,7 +454,7 @@ func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 		return s.form.firstError()
 	case s.outcome == api.KindConflict:
 		s.topErr = text
-		s.conflict = s.otherEVSEs()
+		s.conflict, s.heldOut = s.otherEVSEs()
 	default:
 		s.topErr = text
 	}
@@ -455,34 +462,22 @@ func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 }
 
 // otherEVSEs are the location's other bookable EVSEs, those that meet the
-// driver's need first (the others stay, for the agent to choose).
-func (s *confirmScreen) otherEVSEs() []model.EVSE {
-	var meet, rest []model.EVSE
-	for _, o := range s.loc.EVSEs {
-		if ok, _ := model.Bookable(s.loc, o); !ok || o.EVSEUID == s.evse.EVSEUID {
-			continue
-		}
-		if fits, _ := s.need.Meets(o); fits {
-			meet = append(meet, o)
-		} else {
-			rest = append(rest, o)
-		}
-	}
-	return append(meet, rest...)
+// driver's need first (the others stay, for the agent to choose), leaving
+// out those the desk or its team holds for the window (model.OtherFree),
+// and how many that left out.
+func (s *confirmScreen) otherEVSEs() ([]model.EVSE, int) {
+	r := s.built
+	return model.OtherFree(s.loc, s.need, model.Avoid{Failed: model.Booking{EVSEUID: s.evse.EVSEUID}, Held: s.d.held(),
+		Start: r.ReservationStart, End: r.ReservationEnd})
 }
 
-// laterSlot moves the window past the one the 409 refused: after this
-// session's own booking of the EVSE when that is what overlapped, else by
-// the window's length, so the new window never overlaps the refused one.
+// laterSlot moves the window past the one the 409 refused, and past every
+// booking the desk or its team holds on the EVSE (model.LaterSlot), so the
+// new window overlaps neither.
 func (s *confirmScreen) laterSlot() {
 	r := s.built
 	d := r.ReservationEnd.Sub(r.ReservationStart)
-	next := r.ReservationEnd
-	if b, mine := s.d.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd); mine {
-		if _, end := b.Window(); end.After(next) {
-			next = end
-		}
-	}
+	next, _ := model.LaterSlot(r.EVSEUID, r.ReservationStart, r.ReservationEnd, s.d.held())
 	f := s.form.byName("reservation_start")
 	f.setValue(next.In(s.c.Zone).Format("2006-01-02 15:04"))
 	s.form.changed(f)
@@ -543,18 +538,10 @@ func (s *confirmScreen) outcomeView() string {
 			second = "No booking was made under " + s.attempt.req.ExternalID + "; the retry checks again first."
 		}
 		return lines(s.attempt.retry.banner(st, s.c.Now(), s.c.Zone, s.w), second)
-	case s.outcome == api.KindConflict && len(s.conflict) > 0:
-		var ids []string
-		for _, e := range s.conflict {
-			ids = append(ids, e.EVSEUID)
-		}
-		return st.Error.Render("409 — slot taken: "+s.topErr) + "\n" +
-			lines(st.Warning.Render("Other free EVSEs here: "+strings.Join(ids, ", ")),
-				fmt.Sprintf("%s switches to %s · %s tries the next free window · %s next best charger elsewhere · your input is kept",
-					keyName(k.OtherEVSE), s.conflict[0].EVSEUID, keyName(k.LaterSlot), keyName(k.NextBest)))
 	case s.outcome == api.KindConflict:
-		return lines(st.Error.Render("409 — slot taken: "+s.topErr),
-			fmt.Sprintf("No other EVSE here is free. %s tries the next free window, %s proposes the next best charger elsewhere.", keyName(k.LaterSlot), keyName(k.NextBest)))
+		return s.conflictView(lines)
+	case s.twice != "":
+		return lines(st.Warning.Render(s.twice), "Your input is kept.")
 	case s.outcome == api.KindNotFound:
 		return lines(st.Error.Render("404 — "+s.topErr), "The location may have been removed. "+keyName(k.Research)+" runs the search again.")
 	case s.outcome == api.KindUnknownOutcome:
@@ -570,6 +557,28 @@ func (s *confirmScreen) outcomeView() string {
 		return st.Subtle.Render("Fill in the driver's token to book.") + "\n"
 	}
 	return st.Warning.Render("Fix the marked fields to book.") + "\n"
+}
+
+// conflictView is the outcome line after a 409: the other free EVSEs here
+// (none the desk holds for the window), the later slot, the next best.
+func (s *confirmScreen) conflictView(lines func(first, second string) string) string {
+	st, k := s.c.Styles, s.c.Keys.Book
+	if len(s.conflict) > 0 {
+		var ids []string
+		for _, e := range s.conflict {
+			ids = append(ids, e.EVSEUID)
+		}
+		return st.Error.Render("409 — slot taken: "+s.topErr) + "\n" +
+			lines(st.Warning.Render("Other free EVSEs here: "+strings.Join(ids, ", ")),
+				fmt.Sprintf("%s switches to %s · %s tries the next free window · %s next best charger elsewhere · your input is kept",
+					keyName(k.OtherEVSE), s.conflict[0].EVSEUID, keyName(k.LaterSlot), keyName(k.NextBest)))
+	}
+	held := ""
+	if s.heldOut > 0 {
+		held = " (" + heldText(s.heldOut) + ")"
+	}
+	return lines(st.Error.Render("409 — slot taken: "+s.topErr),
+		fmt.Sprintf("No other EVSE here is free%s. %s tries the next free window, %s proposes the next best charger elsewhere.", held, keyName(k.LaterSlot), keyName(k.NextBest)))
 }
 
 // tokenFields are the fields a token strategy asks for, empty when the form

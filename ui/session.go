@@ -141,6 +141,7 @@ func (s *session) stale(id string) bool                       { return s.watch.s
 func (s *session) refresh(id string) tea.Cmd                  { return s.watch.refresh(id) }
 func (s *session) observe(b model.Booking)                    { s.watch.observe(b) }
 func (s *session) bookedAt(locationID string) []model.Booking { return s.watch.bookedAt(locationID) }
+func (s *session) held() []model.Booking                      { return s.watch.held() }
 func (s *session) activeCount() int                           { return s.watch.activeCount() }
 func (s *session) bookedFor(evseUID string, start, end time.Time) (model.Booking, bool) {
 	return s.watch.bookedFor(evseUID, start, end)

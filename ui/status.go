@@ -121,7 +121,7 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return msgCmd(backToMsg{match: isSearch})
 	case key.Matches(msg, k.Another) && b.Status.Rebookable():
 		m := marker{locationID: b.LocationID, evseUID: b.EVSEUID, status: string(b.Status)}
-		return msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
+		return msgCmd(backToMsg{match: isResults, then: markMsg{m: m, failed: b}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
 	case key.Matches(msg, k.NextBest) && b.Status.Rebookable():
 		return msgCmd(rebookMsg{booking: b})
 	}

@@ -453,6 +453,25 @@ func (wl *watchlist) bookedFor(evseUID string, start, end time.Time) (model.Book
 	return model.Booking{}, false
 }
 
+// held is every booking the program knows that still holds its EVSE: the
+// ones it watches, and the copies it has seen of others (the bookings
+// list's rows and, behind a gateway, the team's pushed bookings). Which
+// window each holds is the model's rule (model.Booking.Holds).
+func (wl *watchlist) held() []model.Booking {
+	var out []model.Booking
+	for _, id := range wl.order {
+		if w := wl.items[id]; w.active() {
+			out = append(out, w.booking)
+		}
+	}
+	for _, k := range wl.known {
+		if !k.b.Status.Terminal() {
+			out = append(out, k.b)
+		}
+	}
+	return out
+}
+
 // bookedAt is the session's active bookings at a location.
 func (wl *watchlist) bookedAt(locationID string) []model.Booking {
 	var out []model.Booking
