@@ -69,6 +69,7 @@ type App struct {
 	pending   []localstate.Attempt
 	forget    func(string) error
 	push      pusher // the gateway's pushed status changes, when behind one
+	said      string // the status line: why the last key did nothing ("" none)
 	w, h      int
 	quitting  bool
 }
@@ -140,6 +141,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case heartbeatMsg:
 		return a, a.beat()
+	case refusedMsg:
+		a.said = msg.why
+		return a, nil
 	}
 	if cmd, ok := a.navigate(msg); ok {
 		return a, cmd
@@ -359,11 +363,20 @@ func (a *App) Render() string {
 		return fit(msg, a.w, a.h)
 	}
 	w, h := a.contentSize()
+	foot := a.footer()
+	if a.said != "" { // the status line, wrapped: the body gives way
+		lines := wrap("✗ "+a.said, w, 3)
+		for i, l := range lines {
+			lines[i] = a.c.Styles.Warning.Render(l)
+		}
+		foot = strings.Join(lines, "\n")
+		h -= len(lines) - 1
+	}
 	body := fit(a.content(), w, h)
 	if n := h - lipgloss.Height(body); n > 0 {
 		body += strings.Repeat("\n", n)
 	}
-	return a.header() + "\n" + body + "\n" + a.footer()
+	return a.header() + "\n" + body + "\n" + foot
 }
 
 // content is what shows between header and footer: the screen on top, a

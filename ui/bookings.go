@@ -316,14 +316,8 @@ func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	k := s.c.Keys.BookingList
 	switch {
-	case key.Matches(msg, k.Open):
-		if b, ok := s.selected(); ok {
-			return msgCmd(showStatusMsg{booking: b})
-		}
-	case key.Matches(msg, k.Cancel):
-		if b, ok := s.selected(); ok {
-			s.note = openCancel(s.c, s.d, s.alerts, s, b, false)
-		}
+	case key.Matches(msg, k.Open, k.Cancel):
+		return s.onSelected(msg)
 	case key.Matches(msg, k.Status):
 		s.statusIdx = (s.statusIdx + 1) % (len(model.Statuses) + 1)
 		return s.reload()
@@ -335,14 +329,50 @@ func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.custom.SetValue("")
 		return s.custom.Focus()
 	case key.Matches(msg, k.More, k.All):
-		if s.more() && !s.loading {
-			s.loadingAll = key.Matches(msg, k.All)
-			return s.fetch()
-		}
+		return s.loadMore(key.Matches(msg, k.All))
 	case key.Matches(msg, k.Refresh):
 		return s.reload()
 	}
 	return nil
+}
+
+// onSelected opens or cancels the booking under the cursor, or says why not.
+func (s *bookingsScreen) onSelected(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.Keys.BookingList
+	name := keyName(k.Open)
+	if key.Matches(msg, k.Cancel) {
+		name = keyName(k.Cancel)
+	}
+	b, ok := s.selected()
+	switch {
+	case !ok && s.loading:
+		return refuse(name + ": the list is loading.")
+	case !ok:
+		return refuse(name + ": no booking is selected: the list shows none (" + keyName(k.Range) + " widens the dates, " + keyName(k.Status) + " the status).")
+	case key.Matches(msg, k.Open):
+		return msgCmd(showStatusMsg{booking: b})
+	}
+	if why := openCancel(s.c, s.d, s.alerts, s, b, false); why != "" {
+		return refuse(name + ": " + why)
+	}
+	return nil
+}
+
+// loadMore asks for the next page (every page, all), or says why not.
+func (s *bookingsScreen) loadMore(all bool) tea.Cmd {
+	k := s.c.Keys.BookingList
+	name := keyName(k.More)
+	if all {
+		name = keyName(k.All)
+	}
+	switch {
+	case s.loading:
+		return refuse(name + ": a page is loading.")
+	case !s.more():
+		return refuse(fmt.Sprintf("%s: all %d bookings of this list are loaded.", name, len(s.loaded)))
+	}
+	s.loadingAll = all
+	return s.fetch()
 }
 
 // customKey edits the custom date range.

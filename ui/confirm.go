@@ -324,8 +324,8 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case tea.PasteMsg:
 		return s, s.edit(msg)
 	case tea.KeyPressMsg:
-		if s.sending() {
-			return s, nil // one create at a time; it is never re-sent blindly
+		if s.sending() { // one create at a time; it is never re-sent blindly
+			return s, refuse("The booking is being sent: the form waits for its answer (" + keyName(s.c.Keys.Back) + " leaves it; the booking goes on).")
 		}
 		cmd, handled := s.key(msg)
 		if !handled {
@@ -364,10 +364,27 @@ func (s *confirmScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return msgCmd(backToMsg{match: isSearch, then: resubmitMsg{}}), true
 	case key.Matches(msg, k.Recheck) && s.outcome == api.KindUnknownOutcome && s.attempt != nil:
 		return s.d.recheckAttempt(s.attempt), true
+	case key.Matches(msg, k.OtherEVSE, k.LaterSlot, k.NextBest, k.Research, k.Recheck):
+		return s.outOfPlace(msg), true
 	default:
 		return nil, false
 	}
 	return nil, true
+}
+
+// outOfPlace says why a key that answers a refusal (a 409's, a 404's, an
+// unknown outcome's) does nothing now.
+func (s *confirmScreen) outOfPlace(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.Keys.Book
+	switch {
+	case key.Matches(msg, k.OtherEVSE) && s.outcome == api.KindConflict:
+		return refuse(keyName(k.OtherEVSE) + ": no other EVSE here is free for this window.")
+	case key.Matches(msg, k.OtherEVSE):
+		return refuse(keyName(k.OtherEVSE) + ": the next free EVSE is offered when the API refuses the slot (409).")
+	case key.Matches(msg, k.LaterSlot, k.NextBest):
+		return refuse(keyName(k.LaterSlot) + " and " + keyName(k.NextBest) + ": a later slot and the next best charger are offered when the API refuses the slot (409).")
+	}
+	return refuse(keyName(k.Research) + ": searching again is offered when the location is gone (404), checking again when the outcome is unknown.")
 }
 
 // edit types into the focused field.

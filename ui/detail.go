@@ -123,13 +123,24 @@ func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if ev, _ := s.list.Update(msg); ev != list.None {
 			return s, nil
 		}
-		if key.Matches(msg, s.c.Keys.Detail.Book) && !s.c.Mode.ReadOnly {
-			if i := s.list.Cursor(); i >= 0 {
-				return s, msgCmd(showFormMsg{loc: s.loc, evse: s.loc.EVSEs[i], need: s.need})
-			}
+		if key.Matches(msg, s.c.Keys.Detail.Book) {
+			return s, s.book()
 		}
 	}
 	return s, nil
+}
+
+// book opens the booking form for the EVSE under the cursor, or says why not.
+func (s *detailScreen) book() tea.Cmd {
+	name := keyName(s.c.Keys.Detail.Book)
+	i := s.list.Cursor()
+	switch {
+	case s.c.Mode.ReadOnly:
+		return refuse(name + ": booking is off: chargedesk runs read-only (--read-only).")
+	case i < 0:
+		return refuse(name + ": no EVSE here can be booked now (" + keyName(s.c.Keys.Back) + " goes back to the results).")
+	}
+	return msgCmd(showFormMsg{loc: s.loc, evse: s.loc.EVSEs[i], need: s.need})
 }
 
 func (s *detailScreen) View() string {

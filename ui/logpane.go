@@ -128,11 +128,13 @@ func (s *logScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		switch {
-		case key.Matches(msg, k.Open) && s.n() > 0:
+		case key.Matches(msg, k.Open, k.Curl) && s.n() == 0:
+			return s, refuse("No call is logged yet: the log lists the API calls as they are made.")
+		case key.Matches(msg, k.Open):
 			s.detail = true
 			s.vp.SetContent(s.bodies(s.at(s.list.Cursor())))
 			s.vp.GotoTop()
-		case key.Matches(msg, k.Curl) && s.n() > 0:
+		case key.Matches(msg, k.Curl):
 			return s, s.copyCurl()
 		}
 	}

@@ -251,6 +251,7 @@ func (s *resultsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if loc, ok := s.selected(); ok {
 			return msgCmd(showLocationMsg{loc: loc, marks: s.marks, need: s.query.Need()})
 		}
+		return refuse(keyName(k.Open) + ": no location is shown to open.")
 	}
 	return nil
 }

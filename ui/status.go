@@ -110,22 +110,55 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.Keys.Status
 	switch {
 	case key.Matches(msg, k.Refresh):
-		return s.d.refresh(s.id)
+		return s.refresh()
 	case key.Matches(msg, k.Cancel):
-		s.note = openCancel(s.c, s.d, s.alerts, s, b, true)
+		if why := openCancel(s.c, s.d, s.alerts, s, b, true); why != "" {
+			return refuse(keyName(k.Cancel) + ": " + why)
+		}
 	case key.Matches(msg, k.Message) && messageReady(b.Status):
 		return openDriverMessage(s.c, s.d, s.alerts, s, s.id)
 	case key.Matches(msg, k.Message):
-		s.note = "The message for the driver comes once the CPO has confirmed."
+		return refuse(keyName(k.Message) + ": " + messageRefusal(b.Status))
 	case key.Matches(msg, k.NewSearch):
 		return msgCmd(backToMsg{match: isSearch})
-	case key.Matches(msg, k.Another) && b.Status.Rebookable():
+	case key.Matches(msg, k.Another, k.NextBest) && !b.Status.Rebookable():
+		name := keyName(k.NextBest)
+		if key.Matches(msg, k.Another) {
+			name = keyName(k.Another)
+		}
+		return refuse(fmt.Sprintf("%s: the booking is %s, not failed: another charger is offered after EXPIRED, NO_SHOW or CANCELLED.",
+			name, b.Status))
+	case key.Matches(msg, k.Another):
 		m := marker{locationID: b.LocationID, evseUID: b.EVSEUID, status: string(b.Status)}
 		return msgCmd(backToMsg{match: isResults, then: markMsg{m: m, failed: b}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
-	case key.Matches(msg, k.NextBest) && b.Status.Rebookable():
+	case key.Matches(msg, k.NextBest):
 		return msgCmd(rebookMsg{booking: b})
 	}
 	return nil
+}
+
+// refresh asks for the booking now, or says why it does not.
+func (s *statusScreen) refresh() tea.Cmd {
+	w := s.entry()
+	if cmd := s.d.refresh(s.id); cmd != nil {
+		return cmd
+	}
+	r := keyName(s.c.Keys.Status.Refresh)
+	switch {
+	case w.inFlight:
+		return refuse(r + ": a check is under way; its answer shows here.")
+	case w.gone:
+		return refuse(r + ": the API no longer has this booking (404); there is nothing to ask for.")
+	}
+	return refuse(r + ": this booking is not on the watchlist.")
+}
+
+// messageRefusal says why there is no message for the driver yet (or any more).
+func messageRefusal(st model.Status) string {
+	if st.Terminal() {
+		return fmt.Sprintf("the booking is %s: there is no reservation to tell the driver about.", st)
+	}
+	return "the message for the driver comes once the CPO has confirmed."
 }
 
 func isResults(sc Screen) bool { _, ok := sc.(*resultsScreen); return ok }
