@@ -129,9 +129,16 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 	}
 	h.key("f2") // the search form has focus: B would be typed
 	h.wantOn("Bookings")
-	h.wantScreen("50 of 120 loaded")
+	h.wantScreen("100 of 120 loaded") // a page is the API's maximum
+	lists := h.count("GET", "/bookings?")
 	h.key("]")
-	h.wantScreen("100 of 120 loaded")
+	h.wantScreen("120 of 120 loaded")
+	if n := h.count("GET", "/bookings?") - lists; n != 1 {
+		t.Fatalf("the last 20 took %d requests", n)
+	}
+	if q := h.query("GET", "/bookings"); q.Get("limit") != "100" || q.Get("offset") != "100" {
+		t.Fatalf("the next page asked %v", q)
+	}
 	for i := 0; i < 200; i++ {
 		h.key("down")
 	}

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/petitmonde/chargedesk/api/gateway"
 	"github.com/petitmonde/chargedesk/api/sim"
 	"github.com/petitmonde/chargedesk/api/sim/simtest"
@@ -113,9 +111,7 @@ func (tm *gatewayTeam) join(base, token string) *pushedDesk {
 	d := &pushedDesk{harness: h, pushes: make(chan model.Booking, 256)}
 	// The program's own subscriber stays off: the test reads the stream
 	// with the same client and hands its messages over in order.
-	closed := make(chan tea.Msg)
-	close(closed)
-	h.app.push.on, h.app.push.ch = true, closed
+	h.pushesByHand()
 	ctx, cancel := context.WithCancel(context.Background())
 	opened, done := make(chan struct{}), make(chan struct{})
 	go func() {

@@ -132,9 +132,11 @@ func (h *harness) start(base, key string, transport http.RoundTripper, o Options
 		OnEvent:   func(ev api.Event) { h.events = append(h.events, ev) },
 	})
 	o.Client = h.client
-	o.NewExternalID = func(now time.Time) string {
-		h.ids++
-		return fmt.Sprintf("cd-test-%03d", h.ids)
+	if o.NewExternalID == nil {
+		o.NewExternalID = func(now time.Time) string {
+			h.ids++
+			return fmt.Sprintf("cd-test-%03d", h.ids)
+		}
 	}
 	o.After = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		h.timers = append(h.timers, timer{due: h.clock.Now().Add(d), msg: msg})
@@ -537,6 +539,15 @@ func (h *harness) query(method, path string) url.Values {
 	}
 	h.t.Fatalf("no %s %s was sent", method, path)
 	return nil
+}
+
+// pushesByHand readies the program for pushedMsgs the test sends, as if
+// its subscription to a gateway's events stream were open and handing
+// them over (the program's own subscriber stays off).
+func (h *harness) pushesByHand() {
+	closed := make(chan tea.Msg)
+	close(closed)
+	h.app.push.on, h.app.push.ch = true, closed
 }
 
 // serve puts handler in the simulator's place for the requests that come
