@@ -212,7 +212,7 @@ func (d *cancelDialog) View() string {
 	case d.sending:
 		b.WriteString(st.Info.Render("Cancelling…") + "\n")
 	case d.err != "":
-		b.WriteString(st.Error.Render(d.err) + "\n")
+		b.WriteString(wrapped(st.Error, d.err, d.w) + "\n")
 	}
 	b.WriteString(st.Subtle.Render(keyName(d.c.Keys.Cancel.Confirm)+" cancels the booking · "+keyName(d.c.Keys.Cancel.Close)+" keeps it") + "\n")
 	return b.String()

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
@@ -507,7 +508,7 @@ func (s *confirmScreen) View() string {
 	b.WriteString(st.Title.Render(trunc("Book "+s.evse.EVSEUID+" at "+s.loc.Name, s.w)) + "\n")
 	b.WriteString(st.Subtle.Render(trunc(model.JoinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n")
 	if s.proposal != "" {
-		b.WriteString(st.Marked.Render(trunc(s.proposal, s.w)) + "\n")
+		b.WriteString(wrapped(st.Marked, s.proposal, s.w) + "\n")
 	} else {
 		b.WriteString("\n")
 	}
@@ -517,7 +518,14 @@ func (s *confirmScreen) View() string {
 		b.WriteString(st.Subtle.Render("POST /bookings — the exact body ("+keyName(s.c.Keys.Book.JSON)+" goes back to the form):") + "\n" + string(js) + "\n")
 		return b.String()
 	}
-	b.WriteString(s.form.view(st, 15))
+	outcome := s.outcomeView()
+	form := s.form.view(st, 15)
+	keyed := s.outcome == api.KindConflict || s.outcome == api.KindNotFound || s.outcome == api.KindUnknownOutcome
+	if keyed && lipgloss.Height(b.String()+form)+lipgloss.Height(outcome)+4 > s.h { // too tall: a refusal whose keys help comes first, never below the fold
+		b.WriteString(outcome)
+		outcome = ""
+	}
+	b.WriteString(form)
 	if !r.ReservationStart.IsZero() {
 		b.WriteString("\n" + st.Label.Render("Window  ") + fmt.Sprintf("%s – %s Berlin  (%s – %s UTC)",
 			fmtLocal(r.ReservationStart, s.c.Zone), r.ReservationEnd.In(s.c.Zone).Format("15:04"),
@@ -528,7 +536,7 @@ func (s *confirmScreen) View() string {
 		price = model.FormatPrice(p, s.loc.Pricing.Currency) + " (estimate; the CPO's final price comes at the end)"
 	}
 	b.WriteString(st.Label.Render("Price   ") + price + "\n\n")
-	b.WriteString(s.outcomeView())
+	b.WriteString(outcome)
 	return b.String()
 }
 
@@ -547,7 +555,7 @@ func (s *confirmScreen) outcomeView() string {
 		return lines(st.Info.Render("Booking… sent once; if the answer is lost chargedesk looks it up by external id before anything is sent again."),
 			keyName(s.c.Keys.Back)+" leaves this form; the booking goes on and is announced when it is made.")
 	case s.attempt != nil && s.attempt.retry.gaveUp():
-		return lines(st.ErrBanner.Render("⚠ "+s.attempt.retry.gaveUpText(keyName(k.Submit))),
+		return lines(wrapped(st.ErrBanner, "⚠ "+s.attempt.retry.gaveUpText(keyName(k.Submit)), s.w),
 			"No booking was made under "+s.attempt.req.ExternalID+" as far as chargedesk could tell; the next try looks it up first.")
 	case s.attempt != nil && s.attempt.retry.pending():
 		second := ""
@@ -558,15 +566,15 @@ func (s *confirmScreen) outcomeView() string {
 	case s.outcome == api.KindConflict:
 		return s.conflictView(lines)
 	case s.twice != "":
-		return lines(st.Warning.Render(s.twice), "Your input is kept.")
+		return lines(wrapped(st.Warning, s.twice, s.w), "Your input is kept.")
 	case s.outcome == api.KindNotFound:
-		return lines(st.Error.Render("404 — "+s.topErr), "The location may have been removed. "+keyName(k.Research)+" runs the search again.")
+		return lines(wrapped(st.Error, "404 — "+s.topErr, s.w), "The location may have been removed. "+keyName(k.Research)+" runs the search again.")
 	case s.outcome == api.KindUnknownOutcome:
-		return lines(st.ErrBanner.Render("Outcome unknown: "+s.topErr), keyName(k.Recheck)+" looks the booking up again (and books only if it is certainly not there).")
+		return lines(wrapped(st.ErrBanner, "Outcome unknown: "+s.topErr, s.w), keyName(k.Recheck)+" looks the booking up again (and books only if it is certainly not there).")
 	case s.topErr != "":
-		return lines(st.Error.Render(s.topErr), refusalHint(s.topErr, s.c.Mode.ReadOnly)+" Your input is kept.")
+		return lines(wrapped(st.Error, s.topErr, s.w), refusalHint(s.topErr, s.c.Mode.ReadOnly)+" Your input is kept.")
 	case s.ready && s.mismatch() != "":
-		return st.Warning.Render("Ready — but "+s.mismatch()+" (the driver asked for "+s.need.Describe()+"). "+keyName(k.Submit)+" books it anyway.") + "\n"
+		return wrapped(st.Warning, "Ready — but "+s.mismatch()+" (the driver asked for "+s.need.Describe()+"). "+keyName(k.Submit)+" books it anyway.", s.w) + "\n"
 	case s.ready:
 		return st.Success.Render("Ready — "+keyName(k.Submit)+" books it.") + "\n"
 	}
@@ -585,8 +593,8 @@ func (s *confirmScreen) conflictView(lines func(first, second string) string) st
 		for _, e := range s.conflict {
 			ids = append(ids, e.EVSEUID)
 		}
-		return st.Error.Render("409 — slot taken: "+s.topErr) + "\n" +
-			lines(st.Warning.Render("Other free EVSEs here: "+strings.Join(ids, ", ")),
+		return wrapped(st.Error, "409 — slot taken: "+s.topErr, s.w) + "\n" +
+			lines(wrapped(st.Warning, "Other free EVSEs here: "+strings.Join(ids, ", "), s.w),
 				fmt.Sprintf("%s switches to %s · %s tries the next free window · %s next best charger elsewhere · your input is kept",
 					keyName(k.OtherEVSE), s.conflict[0].EVSEUID, keyName(k.LaterSlot), keyName(k.NextBest)))
 	}
@@ -594,7 +602,7 @@ func (s *confirmScreen) conflictView(lines func(first, second string) string) st
 	if s.heldOut > 0 {
 		held = " (" + heldText(s.heldOut) + ")"
 	}
-	return lines(st.Error.Render("409 — slot taken: "+s.topErr),
+	return lines(wrapped(st.Error, "409 — slot taken: "+s.topErr, s.w),
 		fmt.Sprintf("No other EVSE here is free%s. %s tries the next free window, %s proposes the next best charger elsewhere.", held, keyName(k.LaterSlot), keyName(k.NextBest)))
 }
 

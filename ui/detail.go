@@ -179,7 +179,7 @@ func (s *detailScreen) View() string {
 	held := s.d.held()
 	b.WriteString(s.list.View(func(i int, sel bool) string { return s.evseLine(i, sel, held) + "\n" }))
 	if s.none != "" && !s.c.Mode.ReadOnly {
-		b.WriteString(st.Warning.Render(trunc(s.none, s.w)) + "\n")
+		b.WriteString(wrapped(st.Warning, s.none, s.w) + "\n")
 	}
 	if s.c.Mode.ReadOnly {
 		b.WriteString(st.ReadOnlyTag.Render(trunc("Read-only: booking is off (started with --read-only); this shows what could be booked.", s.w)) + "\n")

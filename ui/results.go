@@ -292,7 +292,7 @@ func (s *resultsScreen) View() string {
 	case s.list.Filtering():
 		b.WriteString(s.list.FilterView() + "\n")
 	case s.notice != "":
-		b.WriteString(st.Marked.Render(trunc(s.notice, s.w)) + "\n")
+		b.WriteString(wrapped(st.Marked, s.notice, s.w) + "\n")
 	default:
 		b.WriteString("\n")
 	}

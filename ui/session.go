@@ -118,7 +118,7 @@ func (s *session) notify(text string) { s.notices.add(s.c.Now(), text, false, ""
 
 // noticeHeadline is what the header says of the notices (key names the
 // list's key), or "".
-func (s *session) noticeHeadline(now time.Time, key string) string {
+func (s *session) noticeHeadline(now time.Time, key string) (full, count, tiny string) {
 	return s.notices.headline(now, key)
 }
 

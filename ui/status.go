@@ -228,9 +228,9 @@ func (s *statusScreen) View() string {
 		out.WriteString(w.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n")
 	}
 	if w.gone {
-		out.WriteString(st.Error.Render("404 — "+w.err+" (the booking may have been removed; "+keyName(s.c.Keys.Status.NewSearch)+" starts a new search)") + "\n")
+		out.WriteString(wrapped(st.Error, "404 — "+w.err+" (the booking may have been removed; "+keyName(s.c.Keys.Status.NewSearch)+" starts a new search)", s.w) + "\n")
 	} else if w.err != "" {
-		out.WriteString(st.Error.Render(w.err) + "\n")
+		out.WriteString(wrapped(st.Error, w.err, s.w) + "\n")
 	}
 	if s.note != "" {
 		out.WriteString(st.Info.Render(s.note) + "\n")
