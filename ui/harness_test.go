@@ -46,8 +46,10 @@ type harness struct {
 	// quit is set once the program asks the runtime to quit (tea.Quit).
 	quit bool
 	// clipboard is the last text the program copied to the terminal's
-	// clipboard (OSC 52).
+	// clipboard (OSC 52); raw what it wrote to the terminal as it is (a
+	// copy wrapped in tmux's passthrough).
 	clipboard string
+	raw       []string
 }
 
 type timer struct {
@@ -184,6 +186,8 @@ func (h *harness) results(cmd tea.Cmd) []tea.Msg {
 			// the request for the terminal's colour: no terminal here
 		case name == "tea.setClipboardMsg":
 			h.clipboard = reflect.ValueOf(m).String()
+		case name == "tea.RawMsg":
+			h.raw = append(h.raw, fmt.Sprint(m.(tea.RawMsg).Msg))
 		default:
 			return []tea.Msg{m}
 		}

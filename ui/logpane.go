@@ -51,6 +51,7 @@ func listenEvents(ch <-chan api.Event) tea.Cmd {
 type logDesk interface {
 	calls() int
 	call(i int) api.Event
+	copyText(text string) (tea.Cmd, string)
 }
 
 // logScreen lists every API call of the session, newest first; enter shows
@@ -146,8 +147,9 @@ func (s *logScreen) copyCurl() tea.Cmd {
 		return nil
 	}
 	cmd := api.CurlCommand(s.c.Client.BaseURL(), s.at(s.list.Cursor()))
-	s.note = "Copied (OSC 52): " + cmd
-	return tea.SetClipboard(cmd)
+	copyCmd, note := s.d.copyText(cmd)
+	s.note = note + "\n" + cmd
+	return copyCmd
 }
 
 // bodies pretty-prints a call's request and response.

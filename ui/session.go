@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -36,7 +37,7 @@ type session struct {
 
 	problems  map[string]bool // said already
 	language  model.Lang      // the driver message's language now
-	osc52     bool            // the terminal is known to take an OSC 52 copy
+	clip      clipboard       // how a copy reaches the clipboard
 	geo       *api.Geocoder   // street addresses online; nil: offline only
 	gazetteer func() bool     // whether the place list is decoded (places.Loaded; tests see the screens before it is)
 
@@ -44,7 +45,8 @@ type session struct {
 }
 
 func newSession(c Common, o Options) *session {
-	s := &session{c: c, language: model.ParseLang(string(o.Mode.DriverLanguage)), geo: o.Geocoder, gazetteer: places.Loaded}
+	s := &session{c: c, language: model.ParseLang(string(o.Mode.DriverLanguage)), geo: o.Geocoder, gazetteer: places.Loaded,
+		clip: clipboard{tmux: o.InTmux}}
 	if o.SaveHistory != nil {
 		s.history, s.save = o.History, o.SaveHistory
 	}
@@ -102,10 +104,19 @@ func (s *session) problem(text string) {
 func (s *session) lang() model.Lang { return s.language }
 func (s *session) switchLang()      { s.language = s.language.Other() }
 
-// setClipboard records whether the terminal is known to take an OSC 52
-// copy; clipboardOK tells.
-func (s *session) setClipboard(ok bool) { s.osc52 = ok }
-func (s *session) clipboardOK() bool    { return s.osc52 }
+// sawTerminal records what the terminal's XTVERSION answer tells of
+// copies: whether it takes OSC 52, and whether it is tmux.
+func (s *session) sawTerminal(version string) {
+	s.clip.terminal = takesOSC52(version)
+	s.clip.tmux = s.clip.tmux || strings.HasPrefix(strings.ToLower(version), "tmux")
+}
+
+// sawTmux records what tmux said of the options that let a copy through.
+func (s *session) sawTmux(m tmuxClipboardMsg) { s.clip.pass, s.clip.set = m.pass, m.set }
+
+// copyText copies text to the clipboard (OSC 52, through tmux when inside
+// it) and says whether it is known to have got there.
+func (s *session) copyText(text string) (tea.Cmd, string) { return s.clip.copy(text), s.clip.note() }
 
 // geocoder looks street addresses up online (nil: offline only).
 func (s *session) geocoder() *api.Geocoder { return s.geo }
