@@ -106,7 +106,7 @@ func (d *cancelDialog) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
 // key handles a key; every key is the dialog's while it is on top.
 func (d *cancelDialog) key(msg tea.KeyPressMsg) (tea.Cmd, dialogAction) {
 	if d.sending {
-		return nil, dialogAction{}
+		return refuse("The cancel is being sent: its answer shows here."), dialogAction{}
 	}
 	k := d.c.Keys.Cancel
 	switch {

@@ -97,3 +97,15 @@ func TestCancelAnswerCountsAsChecked(t *testing.T) {
 		t.Fatalf("after the cancel's answer: %q", got)
 	}
 }
+
+// A box in front takes every key: those that do not close it say so, and
+// a cancel being sent says it is.
+func TestBoxesSayWhichKeyCloses(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, small, withDemo())
+	h.key("f1") // the search form's field has focus: ? would be typed
+	h.wantScreen("Keys")
+	h.wantRefused("A box is open: enter / esc closes it first.", "x")
+	h.key("esc")
+	h.noScreen("A box is open")
+}
