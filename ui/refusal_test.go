@@ -7,14 +7,20 @@ import (
 )
 
 // statusLine is the frame's last line(s) after the body: the status line
-// while a refusal is shown, else the key help.
+// (from its ✗ to the end, wrapped) while a refusal is shown, else the key
+// help.
 func (h *harness) statusLine() string {
 	ls := h.lines()
-	var out []string
-	for i := len(ls) - 1; i > 0 && strings.TrimSpace(ls[i]) != ""; i-- {
-		out = append([]string{strings.TrimSpace(ls[i])}, out...)
+	for i := len(ls) - 1; i > 0; i-- {
+		if strings.HasPrefix(ls[i], "✗ ") {
+			var out []string
+			for _, l := range ls[i:] {
+				out = append(out, strings.TrimSpace(l))
+			}
+			return strings.Join(out, " ")
+		}
 	}
-	return strings.Join(out, " ")
+	return strings.TrimSpace(ls[len(ls)-1])
 }
 
 // wantRefused presses keys and fails unless the status line says why the
