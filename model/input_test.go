@@ -171,15 +171,15 @@ func TestNeedAndNextBest(t *testing.T) {
 			EVSEs: []model.EVSE{{EVSEUID: id + "*1", Status: model.EVSEAvailable, Connectors: cs}}}
 	}
 	results := []model.Location{loc("near50", 1, ccs50), loc("mid300", 2, ccs300), loc("far300", 3, ccs300)}
-	l, e, ok := model.NextBest(results, fast, nil)
-	if !ok || l.LocationID != "mid300" || e.EVSEUID != "mid300*1" {
-		t.Errorf("next best ≥ 150 kW: %s %s %v", l.LocationID, e.EVSEUID, ok)
+	p := model.NextBest(results, fast, model.Avoid{})
+	if !p.Found || p.Location.LocationID != "mid300" || p.EVSE.EVSEUID != "mid300*1" {
+		t.Errorf("next best ≥ 150 kW: %s %s %v", p.Location.LocationID, p.EVSE.EVSEUID, p.Found)
 	}
-	l, _, ok = model.NextBest(results, fast, func(uid string) bool { return uid == "mid300*1" })
-	if !ok || l.LocationID != "far300" {
-		t.Errorf("skipping the failed one: %s %v", l.LocationID, ok)
+	p = model.NextBest(results, fast, model.Avoid{Tried: func(uid string) bool { return uid == "mid300*1" }})
+	if !p.Found || p.Location.LocationID != "far300" {
+		t.Errorf("skipping the failed one: %s %v", p.Location.LocationID, p.Found)
 	}
-	if _, _, ok := model.NextBest(results, need, nil); ok {
+	if p := model.NextBest(results, need, model.Avoid{}); p.Found {
 		t.Error("a CHAdeMO charger was found among CCS-only ones")
 	}
 }

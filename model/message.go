@@ -51,8 +51,10 @@ func MapsLink(lat, lng float64) string {
 type words struct {
 	title, ref, operator, charger, address, mapLine, point, connector, reserved, timeSuffix string
 	driverToken, adHoc, adHocLater, validUntil, group, pipelet                              string
+	price, finalPrice, late, noShow                                                         string
 	weekdays                                                                                [7]string
 	dateLayout, validLayout                                                                 string
+	decimalComma                                                                            bool
 }
 
 var messageWords = map[Lang]words{
@@ -63,7 +65,12 @@ var messageWords = map[Lang]words{
 		driverToken: "Laden starten: mit Ihrer gewohnten Ladekarte oder App – sie ist beim Betreiber hinterlegt.",
 		adHoc:       "Laden starten mit diesem Einmal-Token: %s", adHocLater: "Ein Einmal-Token für diese Buchung wird Ihnen zugeschickt.",
 		validUntil: " (gültig bis %s Uhr)", group: "Laden starten: mit Ihrer Flottenkarte.", pipelet: "Laden starten: mit der RFID-Karte %s.",
-		weekdays: [7]string{"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"}, dateLayout: "02.01.2006", validLayout: "02.01. 15:04",
+		price:      "Voraussichtlicher Preis: %s (Schätzung; den endgültigen Preis nennt der Betreiber nach dem Laden).",
+		finalPrice: "Preis: %s.",
+		late:       "Wenn Sie sich verspäten: Die Ladestation bleibt bis %s Uhr für Sie reserviert (%d Minuten nach Beginn).",
+		noShow:     "Sind Sie bis dahin nicht da, verfällt die Reservierung (No-Show), und es kann eine Gebühr anfallen. Können Sie nicht kommen, sagen Sie uns bitte vorher Bescheid, dann stornieren wir.",
+		weekdays:   [7]string{"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"}, dateLayout: "02.01.2006", validLayout: "02.01. 15:04",
+		decimalComma: true,
 	},
 	English: {
 		title: "Your charging reservation is confirmed.", ref: "Booking reference", operator: "operator",
@@ -72,7 +79,11 @@ var messageWords = map[Lang]words{
 		driverToken: "Start charging with your usual charging card or app: it is already registered with the operator.",
 		adHoc:       "Start charging with this temporary token: %s", adHocLater: "A temporary token for this booking will be sent to you.",
 		validUntil: " (valid until %s)", group: "Start charging with your fleet card.", pipelet: "Start charging with the RFID card %s.",
-		weekdays: [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}, dateLayout: "02 Jan 2006", validLayout: "02 Jan 15:04",
+		price:      "Estimated price: %s (an estimate; the operator gives the final price after charging).",
+		finalPrice: "Price: %s.",
+		late:       "If you are late: the charger stays reserved for you until %s (German time), %d minutes after the start.",
+		noShow:     "If you are not there by then, the reservation lapses (no-show) and a fee may be charged. If you cannot come, please tell us beforehand and we cancel it.",
+		weekdays:   [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}, dateLayout: "02 Jan 2006", validLayout: "02 Jan 15:04",
 	},
 }
 
@@ -100,7 +111,47 @@ func DriverMessage(b Booking, loc Location, zone *time.Location, lang Lang) stri
 		fmt.Fprintf(&s, "%s: %s %s, %s–%s%s\n", w.reserved, w.weekdays[ls.Weekday()], ls.Format(w.dateLayout), ls.Format("15:04"), le.Format("15:04"), w.timeSuffix)
 	}
 	writeHowToStart(&s, w, b, zone)
+	writePrice(&s, w, b, loc)
+	writeNoShowRule(&s, w, b, zone)
 	return s.String()
+}
+
+// writePrice is what the driver is expected to pay: the booking's price
+// (an estimate until the session is over), else the location's estimate.
+func writePrice(s *strings.Builder, w words, b Booking, loc Location) {
+	amount, known := 0.0, false
+	currency := b.ClientPriceCurrency
+	if b.ClientPrice != nil {
+		amount, known = *b.ClientPrice, true
+	} else if p, ok := loc.EstimatedPrice(); ok {
+		amount, known, currency = p, true, loc.Pricing.Currency
+	}
+	if !known {
+		return
+	}
+	text := FormatPrice(amount, currency)
+	if w.decimalComma {
+		text = strings.Replace(text, ".", ",", 1)
+	}
+	layout := w.price
+	if b.Status == Completed {
+		layout = w.finalPrice
+	}
+	fmt.Fprintf(s, layout+"\n", text)
+}
+
+// writeNoShowRule says what happens if the driver is late or does not
+// come, as the booking states it: its start plus the no-show grace
+// (NoShowGrace) is when the reservation lapses as a no-show, which may
+// cost a fee.
+func writeNoShowRule(s *strings.Builder, w words, b Booking, zone *time.Location) {
+	start, _ := b.Window()
+	if start.IsZero() || b.Status.Terminal() || b.Status == Attending {
+		return // nothing to be late for any more
+	}
+	lapse := start.Add(NoShowGrace).In(zone)
+	fmt.Fprintf(s, w.late+"\n", lapse.Format("15:04"), int(NoShowGrace/time.Minute))
+	s.WriteString(w.noShow + "\n")
 }
 
 func writePlace(s *strings.Builder, w words, b Booking, loc Location) {

@@ -67,6 +67,36 @@ func (n Need) maxPowerOfType(e EVSE) float64 {
 	return m
 }
 
+// Free counts the EVSEs of l that meet the need (fitting) and, of those,
+// how many are free now (AVAILABLE): what "free" means to a driver who
+// needs 22 kW is a free EVSE that gives 22 kW. Without a need every EVSE
+// fits.
+func (n Need) Free(l Location) (free, fitting int) {
+	for _, e := range l.EVSEs {
+		if ok, _ := n.Meets(e); !ok {
+			continue
+		}
+		fitting++
+		if e.Status == EVSEAvailable {
+			free++
+		}
+	}
+	return free, fitting
+}
+
+// Bookable counts the EVSEs of l that can be reserved now and meet the need.
+func (n Need) Bookable(l Location) int {
+	c := 0
+	for _, e := range l.EVSEs {
+		if ok, _ := Bookable(l, e); ok {
+			if fits, _ := n.Meets(e); fits {
+				c++
+			}
+		}
+	}
+	return c
+}
+
 // Describe is the need in a few words: "CHAdeMO ≥ 150 kW", "CCS (Type 2
 // Combo)", "≥ 50 kW"; "" when it asks for nothing about the plug.
 func (n Need) Describe() string {
@@ -107,28 +137,6 @@ func hasType(e EVSE, t ConnectorType) bool {
 		}
 	}
 	return false
-}
-
-// NextBest is the closest bookable EVSE among the results that meets the
-// need and that skip does not rule out (the EVSE that failed, those already
-// tried). ok is false when there is none.
-func NextBest(results []Location, n Need, skip func(evseUID string) bool) (Location, EVSE, bool) {
-	best, bestEVSE, found := Location{}, EVSE{}, false
-	for _, l := range results {
-		if found && l.DistanceKM >= best.DistanceKM {
-			continue
-		}
-		for _, e := range l.EVSEs {
-			if ok, _ := Bookable(l, e); !ok || (skip != nil && skip(e.EVSEUID)) {
-				continue
-			}
-			if ok, _ := n.Meets(e); ok {
-				best, bestEVSE, found = l, e, true
-				break
-			}
-		}
-	}
-	return best, bestEVSE, found
 }
 
 // SameRequest tells whether booking b is what request r asked for: the same

@@ -26,15 +26,21 @@ const (
 	CheckBeforeFrom = 5 * time.Minute  // CONFIRMED: the check for a CPO cancel, this long before the start
 	NoShowGrace     = 15 * time.Minute // the grace after the start before a no-show is declared
 	CheckAfterGrace = time.Minute      // CONFIRMED: the check for ATTENDING or NO_SHOW, after start + grace + this
-	PollOnScreen    = 30 * time.Second // a booking on the agent's screen, near a decision point
-	NearPoint       = 10 * time.Minute // "near": this close to a decision point
+	PollOnScreen    = 30 * time.Second // on the agent's screen: a change due at a point and not yet come, asked again this soon
 	PollUnknownMin  = 30 * time.Second // a status chargedesk does not know: from this…
 	PollMaxBackoff  = 15 * time.Minute // …and never slower than this while something is due
 )
 
 // Backoffs after a decision point that found the booking unchanged: the
 // next checks come this long after the point, then every PollMaxBackoff.
-var pointBackoffs = []time.Duration{0, 2 * time.Minute, 7 * time.Minute, 22 * time.Minute}
+// On the agent's screen the change due at the point (ATTENDING or NO_SHOW
+// after the grace, COMPLETED after the end) is asked for again sooner,
+// every PollOnScreen for the first two minutes, when it has not come: the
+// agent is looking for it. A CPO that reports on time costs nothing more.
+var (
+	pointBackoffs         = []time.Duration{0, 2 * time.Minute, 7 * time.Minute, 22 * time.Minute}
+	pointBackoffsOnScreen = []time.Duration{0, PollOnScreen, 2 * PollOnScreen, 3 * PollOnScreen, 4 * PollOnScreen, 7 * time.Minute, 22 * time.Minute}
+)
 
 // PollInput is what the poll policy decides on. Times are lifecycle times
 // (see Warp): in the demo the reservation runs faster than the wall clock.
@@ -44,7 +50,7 @@ type PollInput struct {
 	Created     time.Time // when the booking was made (zero: unknown)
 	LastChecked time.Time // the last answer about it (zero: none)
 	Now         time.Time
-	OnScreen    bool // the agent has it open: fresher near a decision point
+	OnScreen    bool // the agent has it open: an overdue change is asked for again sooner
 	Headroom    Headroom
 }
 
@@ -57,8 +63,12 @@ type PollInput struct {
 // (ATTENDING or NO_SHOW); a charging one once after its end (COMPLETED and
 // the price). A check that finds nothing moved backs off: 2, 7, 22 minutes
 // after the point, then every 15. Between those points nothing is asked,
-// unless the agent has the booking on screen near a point (every 30 s).
-// A low per-minute budget doubles every wait; a spent one waits for the reset.
+// whether the booking is on the agent's screen or not: on screen costs what
+// off screen costs, and each status shows within CheckAfterGrace or
+// CheckBeforeEnd of the point that decides it (DecisionPoint). Only when
+// that check finds the change not yet come does the screen ask again sooner
+// (every 30 s for two minutes). A low per-minute budget doubles every wait;
+// a spent one waits for the reset.
 func NextPoll(in PollInput) time.Duration {
 	var d time.Duration
 	switch in.Status {
@@ -111,13 +121,17 @@ func confirmedPoints(in PollInput) []time.Time {
 }
 
 // pointWait is the wait until the next check of points: each point once,
-// then the backoffs after the last one.
+// then the backoffs after the last one (sooner on screen).
 func pointWait(in PollInput, points []time.Time) time.Duration {
 	if len(points) == 0 || points[len(points)-1].IsZero() {
 		return unknownWait(in)
 	}
 	last := points[len(points)-1]
-	for _, b := range pointBackoffs[1:] {
+	backoffs := pointBackoffs
+	if in.OnScreen {
+		backoffs = pointBackoffsOnScreen
+	}
+	for _, b := range backoffs[1:] {
 		points = append(points, last.Add(b))
 	}
 	next := time.Time{}
@@ -130,20 +144,7 @@ func pointWait(in PollInput, points []time.Time) time.Duration {
 	if next.IsZero() { // past the backoffs: every PollMaxBackoff after the last check
 		next = in.LastChecked.Add(PollMaxBackoff)
 	}
-	d := max(next.Sub(in.Now), time.Second)
-	if in.OnScreen && nearAny(in.Now, points, NearPoint) {
-		d = min(d, PollOnScreen)
-	}
-	return d
-}
-
-func nearAny(now time.Time, points []time.Time, within time.Duration) bool {
-	for _, p := range points {
-		if diff := p.Sub(now); diff <= within && diff >= -within {
-			return true
-		}
-	}
-	return false
+	return max(next.Sub(in.Now), time.Second)
 }
 
 // unknownWait backs off from 30 s to 15 min since the last check.
@@ -176,4 +177,21 @@ func stretchForBudget(d time.Duration, now time.Time, h Headroom) time.Duration 
 		d *= 2
 	}
 	return d
+}
+
+// DecisionPoint is the moment from which status s of a booking for
+// [start, end) can be known: ATTENDING and NO_SHOW once the no-show grace
+// after the start has passed (a driver who has not arrived by then is a
+// no-show), COMPLETED at the end. ok is false for any other status, or
+// when the window is not known.
+func DecisionPoint(s Status, start, end time.Time) (time.Time, bool) {
+	switch {
+	case start.IsZero() || end.IsZero():
+		return time.Time{}, false
+	case s == Attending || s == NoShow:
+		return start.Add(NoShowGrace), true
+	case s == Completed:
+		return end, true
+	}
+	return time.Time{}, false
 }

@@ -70,8 +70,16 @@ func TestNextPollDecisionPoints(t *testing.T) {
 			model.PollInput{Status: model.Attending, Start: start, End: end, LastChecked: at(46 * time.Minute), Now: at(46 * time.Minute)}, 45 * time.Minute},
 		{"attending after the end, unchanged: 2 min",
 			model.PollInput{Status: model.Attending, Start: start, End: end, LastChecked: at(91 * time.Minute), Now: at(91 * time.Minute)}, 2 * time.Minute},
-		{"on screen near the start: 30 s",
-			model.PollInput{Status: model.Confirmed, Start: start, End: end, LastChecked: at(22 * time.Minute), Now: at(22 * time.Minute), OnScreen: true}, 30 * time.Second},
+		{"on screen near the start: the point, as off screen",
+			model.PollInput{Status: model.Confirmed, Start: start, End: end, LastChecked: at(22 * time.Minute), Now: at(22 * time.Minute), OnScreen: true}, 3 * time.Minute},
+		{"on screen, checked before the start: next after start + grace, as off screen",
+			model.PollInput{Status: model.Confirmed, Start: start, End: end, LastChecked: at(25 * time.Minute), Now: at(25 * time.Minute), OnScreen: true}, 21 * time.Minute},
+		{"on screen past the grace, still confirmed: asked again in 30 s",
+			model.PollInput{Status: model.Confirmed, Start: start, End: end, LastChecked: at(46 * time.Minute), Now: at(46 * time.Minute), OnScreen: true}, 30 * time.Second},
+		{"on screen past the grace, still confirmed 2 min on: the usual backoff",
+			model.PollInput{Status: model.Confirmed, Start: start, End: end, LastChecked: at(48 * time.Minute), Now: at(48 * time.Minute), OnScreen: true}, 5 * time.Minute},
+		{"on screen, attending after the end, unchanged: 30 s",
+			model.PollInput{Status: model.Attending, Start: start, End: end, LastChecked: at(91 * time.Minute), Now: at(91 * time.Minute), OnScreen: true}, 30 * time.Second},
 		{"on screen, start tomorrow: nothing sooner",
 			model.PollInput{Status: model.Confirmed, Start: at(24 * time.Hour), End: at(25 * time.Hour), LastChecked: pollNow, OnScreen: true}, 24*time.Hour - 5*time.Minute},
 		{"an unknown status: 30 s, then doubling", model.PollInput{Status: "ON_HOLD", LastChecked: at(-time.Minute)}, time.Minute},
@@ -120,12 +128,12 @@ func (b simBooking) statusAt(t time.Time) model.Status {
 
 // replay runs the policy from the create until a final status, counting the
 // polls and when each status was first seen.
-func replay(b simBooking) (polls int, seen map[model.Status]time.Time) {
+func replay(b simBooking, onScreen bool) (polls int, seen map[model.Status]time.Time) {
 	seen = map[model.Status]time.Time{model.Requested: b.created}
 	st, last := model.Requested, b.created
 	now := b.created
 	for i := 0; i < 10000; i++ {
-		d := model.NextPoll(model.PollInput{Status: st, Start: b.start, End: b.end, Created: b.created, LastChecked: last, Now: now})
+		d := model.NextPoll(model.PollInput{Status: st, Start: b.start, End: b.end, Created: b.created, LastChecked: last, Now: now, OnScreen: onScreen})
 		if d == 0 {
 			return polls, seen
 		}
@@ -139,23 +147,72 @@ func replay(b simBooking) (polls int, seen map[model.Status]time.Time) {
 	return polls, seen
 }
 
-// The default flow of the TUI: a start 20–35 min ahead, an hour long.
+// The default flow of the TUI: a start 20–35 min ahead, an hour long, the
+// booking on the agent's screen or not: the same handful of polls, and
+// ATTENDING and COMPLETED seen within a minute of the points that decide
+// them.
 func TestNextPollBookingCostsAHandful(t *testing.T) {
-	for lead := 20 * time.Minute; lead <= 35*time.Minute; lead += 5 * time.Minute {
-		created := pollNow
-		start := created.Add(lead)
-		b := simBooking{created: created, confirm: created.Add(7 * time.Second), start: start,
-			attend: start.Add(2 * time.Minute), complete: start.Add(50 * time.Minute), end: start.Add(time.Hour)}
-		polls, seen := replay(b)
-		if polls > 6 {
-			t.Errorf("lead %v: %d polls, want at most 6", lead, polls)
+	for _, onScreen := range []bool{false, true} {
+		for lead := 20 * time.Minute; lead <= 35*time.Minute; lead += 5 * time.Minute {
+			created := pollNow
+			start := created.Add(lead)
+			b := simBooking{created: created, confirm: created.Add(7 * time.Second), start: start,
+				attend: start.Add(2 * time.Minute), complete: start.Add(50 * time.Minute), end: start.Add(time.Hour)}
+			polls, seen := replay(b, onScreen)
+			if polls > 6 {
+				t.Errorf("on screen %v, lead %v: %d polls, want at most 6", onScreen, lead, polls)
+			}
+			if d := seen[model.Confirmed].Sub(b.confirm); d > 5*time.Second {
+				t.Errorf("on screen %v, lead %v: CONFIRMED seen %v after it happened", onScreen, lead, d)
+			}
+			for _, st := range []model.Status{model.Attending, model.Completed} {
+				p, _ := model.DecisionPoint(st, b.start, b.end)
+				if d := seen[st].Sub(p); seen[st].IsZero() || d > time.Minute {
+					t.Errorf("on screen %v, lead %v: %s seen %v after its decision point", onScreen, lead, st, d)
+				}
+			}
 		}
-		if d := seen[model.Confirmed].Sub(b.confirm); d > 5*time.Second {
-			t.Errorf("lead %v: CONFIRMED seen %v after it happened", lead, d)
+	}
+}
+
+// A CPO that reports late: on screen the change due at the end is asked
+// for again every 30 s, and seen within 30 s of coming; off screen it
+// waits for the backoff (2 min after the point).
+func TestNextPollOnScreenAsksSoonerForALateChange(t *testing.T) {
+	created := pollNow
+	start := created.Add(30 * time.Minute)
+	end := start.Add(time.Hour)
+	b := simBooking{created: created, confirm: created.Add(7 * time.Second), start: start,
+		attend: start.Add(2 * time.Minute), complete: end.Add(90 * time.Second), end: end}
+	offPolls, off := replay(b, false)
+	onPolls, on := replay(b, true)
+	if d := on[model.Completed].Sub(b.complete); d > model.PollOnScreen {
+		t.Errorf("on screen: COMPLETED seen %v after it came", d)
+	}
+	if !off[model.Completed].After(on[model.Completed]) || onPolls > offPolls+2 {
+		t.Errorf("on screen: seen at %v with %d polls; off screen at %v with %d", on[model.Completed], onPolls, off[model.Completed], offPolls)
+	}
+}
+
+func TestDecisionPoint(t *testing.T) {
+	start, end := pollNow, pollNow.Add(time.Hour)
+	for _, tt := range []struct {
+		st   model.Status
+		want time.Time
+		ok   bool
+	}{
+		{model.Attending, start.Add(model.NoShowGrace), true},
+		{model.NoShow, start.Add(model.NoShowGrace), true},
+		{model.Completed, end, true},
+		{model.Confirmed, time.Time{}, false},
+	} {
+		got, ok := model.DecisionPoint(tt.st, start, end)
+		if !got.Equal(tt.want) || ok != tt.ok {
+			t.Errorf("%s: %v %v, want %v %v", tt.st, got, ok, tt.want, tt.ok)
 		}
-		if seen[model.Completed].IsZero() {
-			t.Errorf("lead %v: COMPLETED never seen", lead)
-		}
+	}
+	if _, ok := model.DecisionPoint(model.Completed, time.Time{}, time.Time{}); ok {
+		t.Error("a point without a window")
 	}
 }
 

@@ -6,6 +6,8 @@ package styles
 import (
 	"image/color"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 )
 
@@ -44,6 +46,11 @@ type Styles struct {
 	SearchOnly   lipgloss.Style
 	TableHeading lipgloss.Style
 
+	// Help is the key help (the footer, the help box); Input the text
+	// fields (their prompt, placeholder, suggestion and cursor).
+	Help  help.Styles
+	Input textinput.Styles
+
 	Accent, Muted, Green, Yellow, Red, Blue color.Color
 }
 
@@ -52,7 +59,7 @@ func New(isDark bool) Styles {
 	ld := lipgloss.LightDark(isDark)
 	s := Styles{IsDark: isDark}
 	s.Accent = ld(lipgloss.Color("#0057B8"), lipgloss.Color("#5FAFFF"))
-	s.Muted = ld(lipgloss.Color("#6C6C6C"), lipgloss.Color("#8A8A8A"))
+	s.Muted = ld(lipgloss.Color("#5F5F5F"), lipgloss.Color("#9E9E9E"))
 	s.Green = ld(lipgloss.Color("#00772E"), lipgloss.Color("#5FD787"))
 	s.Yellow = ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#FFD75F"))
 	s.Red = ld(lipgloss.Color("#B00020"), lipgloss.Color("#FF6B6B"))
@@ -66,7 +73,7 @@ func New(isDark bool) Styles {
 	s.Footer = lipgloss.NewStyle().Foreground(s.Muted)
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(s.Accent)
 	s.Subtle = lipgloss.NewStyle().Foreground(s.Muted)
-	s.Dim = lipgloss.NewStyle().Foreground(s.Muted).Faint(true)
+	s.Dim = lipgloss.NewStyle().Foreground(s.Muted) // not faint: how faint is the terminal's choice, and it can be unreadable
 	s.Bold = lipgloss.NewStyle().Bold(true)
 	s.Label = lipgloss.NewStyle().Foreground(s.Muted)
 	s.Value = lipgloss.NewStyle().Foreground(fg)
@@ -90,7 +97,33 @@ func New(isDark bool) Styles {
 	s.BookableTag = lipgloss.NewStyle().Foreground(s.Green)
 	s.SearchOnly = lipgloss.NewStyle().Foreground(s.Muted)
 	s.TableHeading = lipgloss.NewStyle().Bold(true).Foreground(s.Muted).Underline(true)
+	s.Help = helpStyles(fg, s.Muted)
+	s.Input = inputStyles(s.Muted, s.Accent)
 	return s
+}
+
+// helpStyles are the key help's: the keys in the text colour, what they do
+// and the separators muted — all readable, on dark and light alike.
+func helpStyles(fg, muted color.Color) help.Styles {
+	key := lipgloss.NewStyle().Foreground(fg)
+	desc := lipgloss.NewStyle().Foreground(muted)
+	return help.Styles{Ellipsis: desc, ShortKey: key, ShortDesc: desc, ShortSeparator: desc,
+		FullKey: key, FullDesc: desc, FullSeparator: desc}
+}
+
+// inputStyles are the text fields': the text in the terminal's own colour,
+// the prompt, placeholder and suggestion muted, a steady cursor in the
+// accent (no blink timer redrawing the screen twice a second).
+func inputStyles(muted, accent color.Color) textinput.Styles {
+	state := textinput.StyleState{
+		Placeholder: lipgloss.NewStyle().Foreground(muted),
+		Suggestion:  lipgloss.NewStyle().Foreground(muted),
+		Prompt:      lipgloss.NewStyle().Foreground(muted),
+		Text:        lipgloss.NewStyle(),
+	}
+	st := textinput.Styles{Focused: state, Blurred: state}
+	st.Cursor.Color, st.Cursor.Blink = accent, false // the zero shape is the block
+	return st
 }
 
 // Tone is what a state means to the person reading it, which its colour

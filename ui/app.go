@@ -54,6 +54,11 @@ type Options struct {
 	// Geocoder looks street addresses up online (the profile's
 	// geocoder_url); nil keeps every place lookup offline.
 	Geocoder *api.Geocoder
+	// InTmux says chargedesk runs inside tmux ($TMUX is set), TmuxPane in
+	// which pane ($TMUX_PANE): a copy then goes through tmux's
+	// passthrough, and tmux is asked whether it lets copies through.
+	InTmux   bool
+	TmuxPane string
 }
 
 // App is the root model: the read-only Common, the session (what this run
@@ -69,6 +74,9 @@ type App struct {
 	pending   []localstate.Attempt
 	forget    func(string) error
 	push      pusher // the gateway's pushed status changes, when behind one
+	inTmux    bool   // it runs inside tmux
+	tmuxPane  string // in this pane ("" tmux's current one)
+	said      string // the status line: why the last key did nothing ("" none)
 	w, h      int
 	quitting  bool
 	// query and place are the profile's search, which every new call's
@@ -87,8 +95,8 @@ func New(o Options) *App {
 	}
 	c := Common{Styles: styles.New(true), Keys: DefaultKeyMap(), Client: o.Client, Clock: o.Clock, Mode: o.Mode, Zone: model.Berlin, NewExternalID: o.NewExternalID, After: o.After}
 	a := &App{c: c, s: newSession(c, o), dialogs: &dialogStack{}, help: help.New(), events: o.Events, problemCh: o.Problems, pending: o.Pending, forget: o.Forget,
-		query: o.Query, place: o.PlaceText}
-	a.help.Styles = help.DefaultStyles(c.Styles.IsDark)
+		inTmux: o.InTmux, tmuxPane: o.TmuxPane, query: o.Query, place: o.PlaceText}
+	a.help.Styles = c.Styles.Help
 	a.stack = []Screen{newSearchScreen(c, a.s, a.dialogs, o.Query, o.PlaceText)}
 	if len(o.Warnings) > 0 {
 		a.dialogs.open(newTextBox(c, "Configuration warning", strings.Join(o.Warnings, "\n\n")))
@@ -102,6 +110,9 @@ func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, tea.RequestTerminalVersion, a.heartbeat(), a.top().Init(), listenEvents(a.events), listenProblems(a.problemCh), usageCmd(a.c.Client), preloadPlacesCmd}
 	for _, p := range a.pending {
 		cmds = append(cmds, resolveAttemptCmd(a.c.Client, p, a.forget))
+	}
+	if a.inTmux {
+		cmds = append(cmds, askTmux(a.tmuxPane))
 	}
 	return tea.Batch(cmds...)
 }
@@ -141,10 +152,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		return a, a.restyle(msg.IsDark())
 	case tea.TerminalVersionMsg:
-		a.s.setClipboard(takesOSC52(msg.Name))
+		a.s.sawTerminal(msg.Name)
+		return a, nil
+	case tmuxClipboardMsg:
+		a.s.sawTmux(msg)
 		return a, nil
 	case heartbeatMsg:
 		return a, a.beat()
+	case refusedMsg:
+		a.said = msg.why
+		return a, nil
 	}
 	if cmd, ok := a.navigate(msg); ok {
 		return a, cmd
@@ -170,7 +187,7 @@ func (a *App) resize(w, h int) {
 // screen and dialog the new Common.
 func (a *App) restyle(dark bool) tea.Cmd {
 	a.c.Styles = styles.New(dark)
-	a.help.Styles = help.DefaultStyles(a.c.Styles.IsDark)
+	a.help.Styles = a.c.Styles.Help
 	msg := themeChangedMsg{c: a.c}
 	cmds := make([]tea.Cmd, 0, len(a.stack)+1)
 	for i, s := range a.stack {
@@ -364,11 +381,20 @@ func (a *App) Render() string {
 		return fit(msg, a.w, a.h)
 	}
 	w, h := a.contentSize()
+	foot := a.footer()
+	if a.said != "" { // the status line, wrapped: the body gives way
+		lines := wrap("✗ "+a.said, w, 3)
+		for i, l := range lines {
+			lines[i] = a.c.Styles.Warning.Render(l)
+		}
+		foot = strings.Join(lines, "\n")
+		h -= len(lines) - 1
+	}
 	body := fit(a.content(), w, h)
 	if n := h - lipgloss.Height(body); n > 0 {
 		body += strings.Repeat("\n", n)
 	}
-	return a.header() + "\n" + body + "\n" + a.footer()
+	return a.header() + "\n" + body + "\n" + foot
 }
 
 // content is what shows between header and footer: the screen on top, a
@@ -382,19 +408,6 @@ func (a *App) content() string {
 		return e.d.View()
 	}
 	return e.on.Heading() + e.d.View()
-}
-
-// takesOSC52 tells, from a terminal's XTVERSION answer, whether it is
-// known to take a clipboard copy (OSC 52): chargedesk says "copied" only
-// then.
-func takesOSC52(version string) bool {
-	v := strings.ToLower(version)
-	for _, t := range []string{"kitty", "wezterm", "iterm2", "foot", "alacritty", "ghostty", "xterm(", "contour", "konsole", "windows terminal"} {
-		if strings.Contains(v, t) {
-			return true
-		}
-	}
-	return false
 }
 
 // attemptAnswered takes the answer to a booking attempt: the form showing

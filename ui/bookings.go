@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/petitmonde/chargedesk/model"
 	"github.com/petitmonde/chargedesk/ui/list"
@@ -17,7 +18,9 @@ import (
 // Date ranges of the bookings list (on created_at).
 var dateRanges = []string{"today", "7 days", "30 days", "all", "custom"}
 
-const bookingsPage = 50
+// bookingsPage is how many bookings a page asks for: the API's maximum,
+// so loading all of 10,000 takes 100 requests, not 200.
+const bookingsPage = model.MaxListLimit
 
 // bookingsDesk is what the bookings list uses of the session.
 type bookingsDesk interface {
@@ -42,8 +45,12 @@ type bookingsScreen struct {
 	customing  bool
 	list       list.Model // its filter is the find field
 	loaded     []model.Booking
+	hay        []string // per loaded booking, lower case: what the find field searches
+	extW       int      // the longest external id loaded, in cells
 	total      int
-	view       []int
+	view       []int  // indices into loaded the find field lets through
+	viewFor    string // the find text view was built for
+	viewOK     bool   // view holds every loaded booking that viewFor lets through
 	w, h       int
 	req        int
 	cancel     context.CancelFunc
@@ -121,7 +128,8 @@ func (s *bookingsScreen) filter() model.BookingFilter {
 
 func (s *bookingsScreen) reload() tea.Cmd {
 	s.retry.clear()
-	s.loaded = nil
+	s.loaded, s.hay, s.extW = nil, nil, 0
+	s.view, s.viewOK = s.view[:0], false
 	s.total = 0
 	s.list.Select(0)
 	s.loadingAll = false
@@ -159,13 +167,34 @@ func (s *bookingsScreen) pushed(b model.Booking) {
 	if s.statusIdx > 0 && model.Statuses[s.statusIdx-1] != b.Status {
 		return
 	}
-	cursor := s.list.Cursor()
+	keep, had := s.selectedID()
 	s.loaded = append([]model.Booking{b}, s.loaded...)
+	s.hay = append([]string{findText(b)}, s.hay...)
+	s.extW = max(s.extW, ansi.StringWidth(b.ExternalID))
 	s.total++
+	s.view, s.viewOK = s.view[:0], false // every index moved down by one
 	s.rebuild()
-	if cursor >= 0 && len(s.view) > 0 && s.view[0] == 0 {
-		s.list.Select(cursor + 1) // the agent's row stays the selected one
+	if had {
+		s.reselect(keep) // the agent's booking stays the selected one
 	}
+}
+
+// add joins a page of bookings at the end of the list.
+func (s *bookingsScreen) add(page []model.Booking) {
+	s.loaded = append(s.loaded, page...)
+	for _, b := range page {
+		s.hay = append(s.hay, findText(b))
+		s.extW = max(s.extW, ansi.StringWidth(b.ExternalID))
+	}
+	s.viewOK = false
+}
+
+// findText is what the find field searches of a booking, lower case: its
+// references, the driver's token, the place and the agent who booked it
+// (none of which a status change alters).
+func findText(b model.Booking) string {
+	return strings.ToLower(b.ExternalID + " " + b.CustomerID + " " + b.TokenID + " " + b.FleetGroupID + " " +
+		b.LocationName + " " + b.LocationCity + " " + b.LocationID + " " + b.ID + " " + b.BookedBy)
 }
 
 // current is what the list shows for b: the newest copy the program has
@@ -180,21 +209,56 @@ func (s *bookingsScreen) current(b model.Booking) (model.Booking, *watched) {
 	return b, nil
 }
 
+// rebuild recomputes the rows the find field lets through and keeps the
+// cursor on the booking it was on (a pushed booking above it, a narrower
+// or wider find, a page loaded below). Typing on narrows the rows already
+// found; only a shorter text, or a changed list, looks at every booking.
 func (s *bookingsScreen) rebuild() {
+	keep, had := s.selectedID()
 	needle := s.list.Filter()
-	s.view = s.view[:0]
-	for i, b := range s.loaded {
-		if needle != "" {
-			cur, _ := s.current(b)
-			hay := strings.ToLower(cur.ExternalID + " " + cur.CustomerID + " " + cur.TokenID + " " + cur.FleetGroupID + " " +
-				cur.LocationName + " " + cur.LocationCity + " " + cur.LocationID + " " + cur.ID + " " + cur.BookedBy)
-			if !strings.Contains(hay, needle) {
-				continue
-			}
-		}
-		s.view = append(s.view, i)
+	from := s.view
+	if !s.viewOK || !strings.Contains(needle, s.viewFor) {
+		from = nil // every loaded booking
 	}
+	view := make([]int, 0, len(s.loaded))
+	test := func(i int) {
+		if needle == "" || strings.Contains(s.hay[i], needle) {
+			view = append(view, i)
+		}
+	}
+	if from == nil {
+		for i := range s.loaded {
+			test(i)
+		}
+	} else {
+		for _, i := range from {
+			test(i)
+		}
+	}
+	s.view, s.viewFor, s.viewOK = view, needle, true
 	s.list.SetLen(len(s.view))
+	if had {
+		s.reselect(keep)
+	}
+}
+
+// selectedID is the booking under the cursor.
+func (s *bookingsScreen) selectedID() (string, bool) {
+	c := s.list.Cursor()
+	if c < 0 || c >= len(s.view) {
+		return "", false
+	}
+	return s.loaded[s.view[c]].ID, true
+}
+
+// reselect puts the cursor on booking id, if a row shows it.
+func (s *bookingsScreen) reselect(id string) {
+	for i, j := range s.view {
+		if s.loaded[j].ID == id {
+			s.list.Select(i)
+			return
+		}
+	}
 }
 
 func (s *bookingsScreen) selected() (model.Booking, bool) {
@@ -253,7 +317,7 @@ func (s *bookingsScreen) listed(msg bookingsListedMsg) tea.Cmd {
 	for _, b := range msg.list.Bookings {
 		s.d.observe(b) // a listed copy newer than the watched one wins
 	}
-	s.loaded = append(s.loaded, msg.list.Bookings...)
+	s.add(msg.list.Bookings)
 	s.total = max(msg.list.Total, len(s.loaded))
 	if msg.list.Total == 0 && len(msg.list.Bookings) == bookingsPage {
 		s.total = len(s.loaded) + 1 // the server gave no total: assume more
@@ -316,14 +380,8 @@ func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	k := s.c.Keys.BookingList
 	switch {
-	case key.Matches(msg, k.Open):
-		if b, ok := s.selected(); ok {
-			return msgCmd(showStatusMsg{booking: b})
-		}
-	case key.Matches(msg, k.Cancel):
-		if b, ok := s.selected(); ok {
-			s.note = openCancel(s.c, s.d, s.alerts, s, b, false)
-		}
+	case key.Matches(msg, k.Open, k.Cancel):
+		return s.onSelected(msg)
 	case key.Matches(msg, k.Status):
 		s.statusIdx = (s.statusIdx + 1) % (len(model.Statuses) + 1)
 		return s.reload()
@@ -335,14 +393,50 @@ func (s *bookingsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.custom.SetValue("")
 		return s.custom.Focus()
 	case key.Matches(msg, k.More, k.All):
-		if s.more() && !s.loading {
-			s.loadingAll = key.Matches(msg, k.All)
-			return s.fetch()
-		}
+		return s.loadMore(key.Matches(msg, k.All))
 	case key.Matches(msg, k.Refresh):
 		return s.reload()
 	}
 	return nil
+}
+
+// onSelected opens or cancels the booking under the cursor, or says why not.
+func (s *bookingsScreen) onSelected(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.Keys.BookingList
+	name := keyName(k.Open)
+	if key.Matches(msg, k.Cancel) {
+		name = keyName(k.Cancel)
+	}
+	b, ok := s.selected()
+	switch {
+	case !ok && s.loading:
+		return refuse(name + ": the list is loading.")
+	case !ok:
+		return refuse(name + ": no booking is selected: the list shows none (" + keyName(k.Range) + " widens the dates, " + keyName(k.Status) + " the status).")
+	case key.Matches(msg, k.Open):
+		return msgCmd(showStatusMsg{booking: b})
+	}
+	if why := openCancel(s.c, s.d, s.alerts, s, b, false); why != "" {
+		return refuse(name + ": " + why)
+	}
+	return nil
+}
+
+// loadMore asks for the next page (every page, all), or says why not.
+func (s *bookingsScreen) loadMore(all bool) tea.Cmd {
+	k := s.c.Keys.BookingList
+	name := keyName(k.More)
+	if all {
+		name = keyName(k.All)
+	}
+	switch {
+	case s.loading:
+		return refuse(name + ": a page is loading.")
+	case !s.more():
+		return refuse(fmt.Sprintf("%s: all %d bookings of this list are loaded.", name, len(s.loaded)))
+	}
+	s.loadingAll = all
+	return s.fetch()
 }
 
 // customKey edits the custom date range.
@@ -407,13 +501,13 @@ func (s *bookingsScreen) stateLine() string {
 	case s.list.Filtering():
 		return s.list.FilterView() + "\n"
 	case s.customing && s.err != "":
-		return s.custom.View() + "\n" + st.Error.Render(s.err) + "\n"
+		return s.custom.View() + "\n" + wrapped(st.Error, s.err, s.w) + "\n"
 	case s.customing:
 		return s.custom.View() + "\n"
 	case s.retry.pending():
 		return s.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n"
 	case s.err != "":
-		return st.Error.Render(s.err) + "\n"
+		return wrapped(st.Error, s.err, s.w) + "\n"
 	case s.loading:
 		return st.Info.Render("Loading…") + "\n"
 	case s.note != "":
@@ -452,42 +546,81 @@ func (s *bookingsScreen) row(i int, selected bool) string {
 	if selected {
 		cur = st.Focused.Render("▸ ")
 	}
-	cols := bookingColumns(s.w)
-	window := ""
-	if start, end := bk.Window(); !start.IsZero() {
-		window = start.In(s.c.Zone).Format(cols.day) + "–" + end.In(s.c.Zone).Format("15:04")
-	}
-	price := ""
-	if bk.ClientPrice != nil {
-		price = model.FormatPrice(*bk.ClientPrice, bk.ClientPriceCurrency)
-	}
-	status := pad(st.SmallBadge(string(bk.Status), statusTone(bk.Status)), 11)
+	cols := bookingColumns(s.w, s.extW)
+	var line strings.Builder
+	line.WriteString(cur + mark + pad(st.SmallBadge(string(bk.Status), statusTone(bk.Status)), 11) + " ")
 	ext := pad(bk.ExternalID, cols.ext)
 	if selected {
 		ext = st.Selected.Render(ext)
+	}
+	line.WriteString(ext + " ")
+	if cols.who > 0 {
+		line.WriteString(pad(model.TokenShort(bk), cols.who) + " ")
+	}
+	if start, end := bk.Window(); !start.IsZero() && cols.window > 0 {
+		window := start.In(s.c.Zone).Format(cols.day)
+		if cols.window > len(cols.day) {
+			window += "–" + end.In(s.c.Zone).Format("15:04")
+		}
+		line.WriteString(pad(window, cols.window) + " ")
+	} else if cols.window > 0 {
+		line.WriteString(pad("", cols.window) + " ")
+	}
+	if cols.price > 0 {
+		price := ""
+		if bk.ClientPrice != nil {
+			price = model.FormatPrice(*bk.ClientPrice, bk.ClientPriceCurrency)
+		}
+		line.WriteString(padLeft(price, cols.price) + " ")
 	}
 	loc := model.JoinNonEmpty(", ", bk.LocationName, bk.LocationCity)
 	if bk.BookedBy != "" { // behind a gateway: who booked it
 		loc = "by " + bk.BookedBy + " · " + loc
 	}
-	line := cur + mark + status + " " + ext + " " + pad(model.TokenShort(bk), cols.who) + " " + pad(window, cols.window) + " " +
-		padLeft(price, 9) + " " + pad(loc, max(8, s.w-cols.fixed()-1))
-	return trunc(line, s.w)
+	line.WriteString(pad(loc, max(minLocation, s.w-cols.fixed())))
+	return trunc(line.String(), s.w)
 }
 
-// bookingCols are the widths of the bookings list's columns: narrower on a
-// narrow terminal, never dropped, the location taking what is left.
+// bookingCols are the widths of the bookings list's columns (0: the column
+// gives way). The external id, which the driver reads out, is never cut:
+// its column is as wide as the longest loaded; on a narrow terminal the
+// token goes first, then the price, then the window keeps only its start,
+// and the location takes what is left.
 type bookingCols struct {
-	ext, who, window int
-	day              string // the window's date layout
+	ext, who, window, price int
+	day                     string // the window's date layout
 }
 
-func bookingColumns(w int) bookingCols {
+// minLocation is the least the location column keeps before another
+// column gives way.
+const minLocation = 8
+
+func bookingColumns(w, extW int) bookingCols {
+	c := bookingCols{ext: max(11, extW), who: 14, window: 18, price: 9, day: "02 Jan 15:04"}
 	if w < 110 {
-		return bookingCols{ext: 11, who: 9, window: 17, day: "02.01 15:04"}
+		c.who, c.window, c.day = 9, 17, "02.01 15:04"
 	}
-	return bookingCols{ext: 28, who: 14, window: 18, day: "02 Jan 15:04"}
+	c.ext = min(c.ext, max(11, w-4-11-2-minLocation)) // longer than a whole line: cut, as little as can be
+	for _, giveWay := range []func(){
+		func() { c.who = 0 },
+		func() { c.price = 0 },
+		func() { c.window = len(c.day) }, // the start only
+	} {
+		if w-c.fixed() >= minLocation {
+			break
+		}
+		giveWay()
+	}
+	return c
 }
 
 // fixed is the width of everything but the location.
-func (c bookingCols) fixed() int { return 4 + 11 + 1 + c.ext + 1 + c.who + 1 + c.window + 1 + 9 + 1 }
+func (c bookingCols) fixed() int {
+	col := func(n int) int {
+		if n == 0 {
+			return 0
+		}
+		return n + 1
+	}
+	return 4 + 11 + 1 + c.ext + 1 + col(c.who) + col(c.window) + col(c.price)
+}

@@ -40,9 +40,17 @@ func (b *textBox) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
 	case themeChangedMsg:
 		b.c = msg.c
 	case tea.KeyPressMsg:
-		return nil, dialogAction{close: key.Matches(msg, b.c.Keys.Dismiss)}
+		return dismissed(b.c, msg)
 	}
 	return nil, dialogAction{}
+}
+
+// dismissed closes a box on its dismiss key, and says so of any other.
+func dismissed(c Common, msg tea.KeyPressMsg) (tea.Cmd, dialogAction) {
+	if key.Matches(msg, c.Keys.Dismiss) {
+		return nil, dialogAction{close: true}
+	}
+	return refuse("A box is open: " + keyName(c.Keys.Dismiss) + " closes it first."), dialogAction{}
 }
 
 func (b *textBox) View() string {
@@ -76,9 +84,9 @@ func (b *helpBox) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
 	switch msg := msg.(type) {
 	case themeChangedMsg:
 		b.c = msg.c
-		b.help.Styles = help.DefaultStyles(msg.c.Styles.IsDark)
+		b.help.Styles = msg.c.Styles.Help
 	case tea.KeyPressMsg:
-		return nil, dialogAction{close: key.Matches(msg, b.c.Keys.Dismiss)}
+		return dismissed(b.c, msg)
 	}
 	return nil, dialogAction{}
 }
@@ -109,6 +117,9 @@ func (b *quitBox) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
 		b.c = msg.c
 	case tea.KeyPressMsg:
 		k := b.c.Keys
+		if !key.Matches(msg, k.Yes, k.No) {
+			return refuse(keyName(k.Yes) + " quits, " + keyName(k.No) + " stays."), dialogAction{}
+		}
 		return nil, dialogAction{quit: key.Matches(msg, k.Yes), close: key.Matches(msg, k.No)}
 	}
 	return nil, dialogAction{}

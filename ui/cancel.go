@@ -106,7 +106,7 @@ func (d *cancelDialog) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
 // key handles a key; every key is the dialog's while it is on top.
 func (d *cancelDialog) key(msg tea.KeyPressMsg) (tea.Cmd, dialogAction) {
 	if d.sending {
-		return nil, dialogAction{}
+		return refuse("The cancel is being sent: its answer shows here."), dialogAction{}
 	}
 	k := d.c.Keys.Cancel
 	switch {
@@ -212,7 +212,7 @@ func (d *cancelDialog) View() string {
 	case d.sending:
 		b.WriteString(st.Info.Render("Cancelling…") + "\n")
 	case d.err != "":
-		b.WriteString(st.Error.Render(d.err) + "\n")
+		b.WriteString(wrapped(st.Error, d.err, d.w) + "\n")
 	}
 	b.WriteString(st.Subtle.Render(keyName(d.c.Keys.Cancel.Confirm)+" cancels the booking · "+keyName(d.c.Keys.Cancel.Close)+" keeps it") + "\n")
 	return b.String()

@@ -78,13 +78,10 @@ func (c Common) Warp(created time.Time) model.Warp {
 	return model.Warp{Anchor: created, Speed: c.Mode.Speed}
 }
 
-// inputStyles are the text field styles: a steady cursor (no blink timer
-// redrawing the screen twice a second).
-func inputStyles(isDark bool) textinput.Styles {
-	st := textinput.DefaultStyles(isDark)
-	st.Cursor.Blink = false
-	return st
-}
+// inputStyles are the text field styles of the theme (styles.Styles.Input):
+// readable on the background, a steady cursor (no blink timer redrawing
+// the screen twice a second).
+func inputStyles(isDark bool) textinput.Styles { return styles.New(isDark).Input }
 
 // newInput is a text input in chargedesk's style.
 func newInput(isDark bool) textinput.Model {

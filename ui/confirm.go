@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
@@ -27,6 +28,7 @@ type confirmDesk interface {
 	recentCustomers() []string
 	remember(place, customer string) tea.Cmd
 	bookedFor(evseUID string, start, end time.Time) (model.Booking, bool)
+	held() []model.Booking
 	withExternalID(ref string) (model.Booking, bool)
 	attemptFor(evseUID string) *attempt
 	startAttempt(a *attempt, loc model.Location, evse model.EVSE) *attempt
@@ -59,8 +61,10 @@ type confirmScreen struct {
 	outcome  api.Kind // the last failure's class (0: none)
 	topErr   string
 	conflict []model.EVSE // other bookable EVSEs after a 409, those that meet the need first
+	heldOut  int          // after a 409: the EVSEs here left out as held for the window
 	// twiceOK is the request the agent confirmed booking although this
-	// session already holds the EVSE for an overlapping window.
+	// session already holds the EVSE for an overlapping window; twice says
+	// so, until the form changes.
 	twiceOK *model.BookingRequest
 	// settled is the last start text that was valid (or that the form
 	// proposed), settledAt the instant it read as then: when that comes
@@ -69,6 +73,7 @@ type confirmScreen struct {
 	settled   string
 	settledAt time.Time
 	moved     string
+	twice     string
 }
 
 func newConfirmScreen(c Common, d confirmDesk, to alerts, loc model.Location, e model.EVSE, need model.Need) *confirmScreen {
@@ -383,8 +388,8 @@ func (s *confirmScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case tea.PasteMsg:
 		return s, s.edit(msg)
 	case tea.KeyPressMsg:
-		if s.sending() {
-			return s, nil // one create at a time; it is never re-sent blindly
+		if s.sending() { // one create at a time; it is never re-sent blindly
+			return s, refuse("The booking is being sent: the form waits for its answer (" + keyName(s.c.Keys.Back) + " leaves it; the booking goes on).")
 		}
 		cmd, handled := s.key(msg)
 		if !handled {
@@ -423,15 +428,35 @@ func (s *confirmScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return msgCmd(backToMsg{match: isSearch, then: resubmitMsg{}}), true
 	case key.Matches(msg, k.Recheck) && s.outcome == api.KindUnknownOutcome && s.attempt != nil:
 		return s.d.recheckAttempt(s.attempt), true
+	case key.Matches(msg, k.OtherEVSE, k.LaterSlot, k.NextBest, k.Research, k.Recheck):
+		return s.outOfPlace(msg), true
 	default:
 		return nil, false
 	}
 	return nil, true
 }
 
+// outOfPlace says why a key that answers a refusal (a 409's, a 404's, an
+// unknown outcome's) does nothing now.
+func (s *confirmScreen) outOfPlace(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.Keys.Book
+	switch {
+	case key.Matches(msg, k.OtherEVSE) && s.outcome == api.KindConflict:
+		return refuse(keyName(k.OtherEVSE) + ": no other EVSE here is free for this window.")
+	case key.Matches(msg, k.OtherEVSE):
+		return refuse(keyName(k.OtherEVSE) + ": the next free EVSE is offered when the API refuses the slot (409).")
+	case key.Matches(msg, k.LaterSlot, k.NextBest):
+		return refuse(keyName(k.LaterSlot) + " and " + keyName(k.NextBest) + ": a later slot and the next best charger are offered when the API refuses the slot (409).")
+	}
+	return refuse(keyName(k.Research) + ": searching again is offered when the location is gone (404), checking again when the outcome is unknown.")
+}
+
 // edit types into the focused field.
 func (s *confirmScreen) edit(msg tea.Msg) tea.Cmd {
 	cmd, edited := s.form.update(msg)
+	if edited {
+		s.twice = "" // said of the request as it was
+	}
 	if edited && s.form.focused().name == "reservation_start" {
 		delete(s.form.apiErrs, "duration") // the window the server refused is a new one now
 		s.moved = ""
@@ -460,7 +485,7 @@ func (s *confirmScreen) submit() tea.Cmd {
 		return nil
 	}
 	s.form.apiErrs = nil
-	s.outcome, s.topErr, s.conflict = 0, "", nil
+	s.outcome, s.topErr, s.conflict, s.twice = 0, "", nil, ""
 	s.tried = true
 	if s.keepStartValid() {
 		s.validate()
@@ -473,7 +498,7 @@ func (s *confirmScreen) submit() tea.Cmd {
 		// Asked once: the next enter books a second one on purpose.
 		r := s.built
 		s.twiceOK = &r
-		s.topErr = fmt.Sprintf("You already booked this EVSE for %s (%s). %s again books a second one; change the window or the EVSE otherwise.",
+		s.twice = fmt.Sprintf("You already booked this EVSE for %s (%s). %s again books a second one; change the window or the EVSE otherwise.",
 			shortWindow(b, s.c.Zone), b.ExternalID, keyName(s.c.Keys.Book.Submit))
 		return nil
 	}
@@ -516,7 +541,7 @@ func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 		return s.form.firstError()
 	case s.outcome == api.KindConflict:
 		s.topErr = text
-		s.conflict = s.otherEVSEs()
+		s.conflict, s.heldOut = s.otherEVSEs()
 	default:
 		s.topErr = text
 	}
@@ -524,34 +549,22 @@ func (s *confirmScreen) created(v verdict, msg bookingCreatedMsg) tea.Cmd {
 }
 
 // otherEVSEs are the location's other bookable EVSEs, those that meet the
-// driver's need first (the others stay, for the agent to choose).
-func (s *confirmScreen) otherEVSEs() []model.EVSE {
-	var meet, rest []model.EVSE
-	for _, o := range s.loc.EVSEs {
-		if ok, _ := model.Bookable(s.loc, o); !ok || o.EVSEUID == s.evse.EVSEUID {
-			continue
-		}
-		if fits, _ := s.need.Meets(o); fits {
-			meet = append(meet, o)
-		} else {
-			rest = append(rest, o)
-		}
-	}
-	return append(meet, rest...)
+// driver's need first (the others stay, for the agent to choose), leaving
+// out those the desk or its team holds for the window (model.OtherFree),
+// and how many that left out.
+func (s *confirmScreen) otherEVSEs() ([]model.EVSE, int) {
+	r := s.built
+	return model.OtherFree(s.loc, s.need, model.Avoid{Failed: model.Booking{EVSEUID: s.evse.EVSEUID}, Held: s.d.held(),
+		Start: r.ReservationStart, End: r.ReservationEnd})
 }
 
-// laterSlot moves the window past the one the 409 refused: after this
-// session's own booking of the EVSE when that is what overlapped, else by
-// the window's length, so the new window never overlaps the refused one.
+// laterSlot moves the window past the one the 409 refused, and past every
+// booking the desk or its team holds on the EVSE (model.LaterSlot), so the
+// new window overlaps neither.
 func (s *confirmScreen) laterSlot() {
 	r := s.built
 	d := r.ReservationEnd.Sub(r.ReservationStart)
-	next := r.ReservationEnd
-	if b, mine := s.d.bookedFor(r.EVSEUID, r.ReservationStart, r.ReservationEnd); mine {
-		if _, end := b.Window(); end.After(next) {
-			next = end
-		}
-	}
+	next, _ := model.LaterSlot(r.EVSEUID, r.ReservationStart, r.ReservationEnd, s.d.held())
 	f := s.form.byName("reservation_start")
 	f.setValue(next.In(s.c.Zone).Format(startLayout))
 	s.form.changed(f)
@@ -566,7 +579,7 @@ func (s *confirmScreen) View() string {
 	b.WriteString(st.Subtle.Render(trunc(model.JoinNonEmpty(", ", s.loc.Address, s.loc.City)+" · "+s.loc.CPOName, s.w)) + "\n")
 	b.WriteString(callLine(s.c, s.d, s.w, ""))
 	if s.proposal != "" {
-		b.WriteString(st.Marked.Render(trunc(s.proposal, s.w)) + "\n")
+		b.WriteString(wrapped(st.Marked, s.proposal, s.w) + "\n")
 	} else {
 		b.WriteString("\n")
 	}
@@ -576,7 +589,14 @@ func (s *confirmScreen) View() string {
 		b.WriteString(st.Subtle.Render("POST /bookings — the exact body ("+keyName(s.c.Keys.Book.JSON)+" goes back to the form):") + "\n" + string(js) + "\n")
 		return b.String()
 	}
-	b.WriteString(s.form.view(st, 15))
+	outcome := s.outcomeView()
+	form := s.form.view(st, 15)
+	keyed := s.outcome == api.KindConflict || s.outcome == api.KindNotFound || s.outcome == api.KindUnknownOutcome
+	if keyed && lipgloss.Height(b.String()+form)+lipgloss.Height(outcome)+4 > s.h { // too tall: a refusal whose keys help comes first, never below the fold
+		b.WriteString(outcome)
+		outcome = ""
+	}
+	b.WriteString(form)
 	if !r.ReservationStart.IsZero() && r.ReservationEnd.After(r.ReservationStart) {
 		b.WriteString("\n" + st.Label.Render("Window  ") + fmt.Sprintf("%s – %s Berlin  (%s – %s UTC)",
 			fmtLocal(r.ReservationStart, s.c.Zone), r.ReservationEnd.In(s.c.Zone).Format("15:04"),
@@ -587,7 +607,7 @@ func (s *confirmScreen) View() string {
 		price = model.FormatPrice(p, s.loc.Pricing.Currency) + " (estimate; the CPO's final price comes at the end)"
 	}
 	b.WriteString(st.Label.Render("Price   ") + price + "\n\n")
-	b.WriteString(s.outcomeView())
+	b.WriteString(outcome)
 	return b.String()
 }
 
@@ -606,7 +626,7 @@ func (s *confirmScreen) outcomeView() string {
 		return lines(st.Info.Render("Booking… sent once; if the answer is lost chargedesk looks it up by external id before anything is sent again."),
 			keyName(s.c.Keys.Back)+" leaves this form; the booking goes on and is announced when it is made.")
 	case s.attempt != nil && s.attempt.retry.gaveUp():
-		return lines(st.ErrBanner.Render("⚠ "+s.attempt.retry.gaveUpText(keyName(k.Submit))),
+		return lines(wrapped(st.ErrBanner, "⚠ "+s.attempt.retry.gaveUpText(keyName(k.Submit)), s.w),
 			"No booking was made under "+s.attempt.req.ExternalID+" as far as chargedesk could tell; the next try looks it up first.")
 	case s.attempt != nil && s.attempt.retry.pending():
 		second := ""
@@ -614,24 +634,16 @@ func (s *confirmScreen) outcomeView() string {
 			second = "No booking was made under " + s.attempt.req.ExternalID + "; the retry checks again first."
 		}
 		return lines(s.attempt.retry.banner(st, s.c.Now(), s.c.Zone, s.w), second)
-	case s.outcome == api.KindConflict && len(s.conflict) > 0:
-		var ids []string
-		for _, e := range s.conflict {
-			ids = append(ids, e.EVSEUID)
-		}
-		return st.Error.Render("409 — slot taken: "+s.topErr) + "\n" +
-			lines(st.Warning.Render("Other free EVSEs here: "+strings.Join(ids, ", ")),
-				fmt.Sprintf("%s switches to %s · %s tries the next free window · %s next best charger elsewhere · your input is kept",
-					keyName(k.OtherEVSE), s.conflict[0].EVSEUID, keyName(k.LaterSlot), keyName(k.NextBest)))
 	case s.outcome == api.KindConflict:
-		return lines(st.Error.Render("409 — slot taken: "+s.topErr),
-			fmt.Sprintf("No other EVSE here is free. %s tries the next free window, %s proposes the next best charger elsewhere.", keyName(k.LaterSlot), keyName(k.NextBest)))
+		return s.conflictView(lines)
+	case s.twice != "":
+		return lines(wrapped(st.Warning, s.twice, s.w), "Your input is kept.")
 	case s.outcome == api.KindNotFound:
-		return lines(st.Error.Render("404 — "+s.topErr), "The location may have been removed. "+keyName(k.Research)+" runs the search again.")
+		return lines(wrapped(st.Error, "404 — "+s.topErr, s.w), "The location may have been removed. "+keyName(k.Research)+" runs the search again.")
 	case s.outcome == api.KindUnknownOutcome:
-		return lines(st.ErrBanner.Render("Outcome unknown: "+s.topErr), keyName(k.Recheck)+" looks the booking up again (and books only if it is certainly not there).")
+		return lines(wrapped(st.ErrBanner, "Outcome unknown: "+s.topErr, s.w), keyName(k.Recheck)+" looks the booking up again (and books only if it is certainly not there).")
 	case s.topErr != "":
-		return lines(st.Error.Render(s.topErr), refusalHint(s.topErr, s.c.Mode.ReadOnly)+" Your input is kept.")
+		return lines(wrapped(st.Error, s.topErr, s.w), refusalHint(s.topErr, s.c.Mode.ReadOnly)+" Your input is kept.")
 	case s.ready:
 		return s.readyView()
 	}
@@ -649,9 +661,31 @@ func (s *confirmScreen) readyView() string {
 	case s.moved != "":
 		return st.Warning.Width(max(20, s.w)).Render(s.moved) + "\n"
 	case s.mismatch() != "":
-		return st.Warning.Render("Ready — but "+s.mismatch()+" (the driver asked for "+s.need.Describe()+"). "+keyName(k.Submit)+" books it anyway.") + "\n"
+		return wrapped(st.Warning, "Ready — but "+s.mismatch()+" (the driver asked for "+s.need.Describe()+"). "+keyName(k.Submit)+" books it anyway.", s.w) + "\n"
 	}
 	return st.Success.Render("Ready — "+keyName(k.Submit)+" books it.") + "\n"
+}
+
+// conflictView is the outcome line after a 409: the other free EVSEs here
+// (none the desk holds for the window), the later slot, the next best.
+func (s *confirmScreen) conflictView(lines func(first, second string) string) string {
+	st, k := s.c.Styles, s.c.Keys.Book
+	if len(s.conflict) > 0 {
+		var ids []string
+		for _, e := range s.conflict {
+			ids = append(ids, e.EVSEUID)
+		}
+		return wrapped(st.Error, "409 — slot taken: "+s.topErr, s.w) + "\n" +
+			lines(wrapped(st.Warning, "Other free EVSEs here: "+strings.Join(ids, ", "), s.w),
+				fmt.Sprintf("%s switches to %s · %s tries the next free window · %s next best charger elsewhere · your input is kept",
+					keyName(k.OtherEVSE), s.conflict[0].EVSEUID, keyName(k.LaterSlot), keyName(k.NextBest)))
+	}
+	held := ""
+	if s.heldOut > 0 {
+		held = " (" + heldText(s.heldOut) + ")"
+	}
+	return lines(wrapped(st.Error, "409 — slot taken: "+s.topErr, s.w),
+		fmt.Sprintf("No other EVSE here is free%s. %s tries the next free window, %s proposes the next best charger elsewhere.", held, keyName(k.LaterSlot), keyName(k.NextBest)))
 }
 
 // tokenFields are the fields a token strategy asks for, empty when the form

@@ -129,9 +129,16 @@ func TestBookingsFiltersAndPaging(t *testing.T) {
 	}
 	h.key("f2") // the search form has focus: B would be typed
 	h.wantOn("Bookings")
-	h.wantScreen("50 of 120 loaded")
+	h.wantScreen("100 of 120 loaded") // a page is the API's maximum
+	lists := h.count("GET", "/bookings?")
 	h.key("]")
-	h.wantScreen("100 of 120 loaded")
+	h.wantScreen("120 of 120 loaded")
+	if n := h.count("GET", "/bookings?") - lists; n != 1 {
+		t.Fatalf("the last 20 took %d requests", n)
+	}
+	if q := h.query("GET", "/bookings"); q.Get("limit") != "100" || q.Get("offset") != "100" {
+		t.Fatalf("the next page asked %v", q)
+	}
 	for i := 0; i < 200; i++ {
 		h.key("down")
 	}
@@ -284,15 +291,17 @@ func TestDriverMessage(t *testing.T) {
 	h.send(tea.TerminalVersionMsg{Name: "kitty(0.35.2)"}) // a terminal that takes OSC 52
 	h.key("m")
 	h.wantScreen("Message for the driver (Deutsch)", "Buchungsnummer: cd-test-001", "EnBW Schnellladepark Marienplatz",
-		"Marienplatz 8, 80331 München", "Mo 30.11.2026, 10:30–11:30 Uhr", "gewohnten Ladekarte oder App", "Copied to the clipboard")
-	if !strings.Contains(h.clipboard, "Buchungsnummer: cd-test-001") {
+		"Marienplatz 8, 80331 München", "Mo 30.11.2026, 10:30–11:30 Uhr", "gewohnten Ladekarte oder App", "Copied to the clipboard",
+		"Voraussichtlicher Preis: 24,03 €", "bis 10:45 Uhr für Sie reserviert (15 Minuten nach Beginn)", "No-Show")
+	if !strings.Contains(h.clipboard, "Buchungsnummer: cd-test-001") || !strings.Contains(h.clipboard, "es kann eine Gebühr anfallen") {
 		t.Fatalf("copied %q", h.clipboard)
 	}
 	h.key("d") // English
 	h.wantScreen("Message for the driver (English)", "EnBW Schnellladepark Marienplatz", "Marienplatz 8, 80331 München",
 		"https://www.google.com/maps/search/?api=1&query=48.137200,11.576100", "DE*ENB*E123456*1, connector 1",
 		"Mon 30 Nov 2026, 10:30–11:30 (German time)", "usual charging card or app", "Booking reference: cd-test-001",
-		"Copied to the clipboard")
+		"Copied to the clipboard", "Estimated price: 24.03 €", "reserved for you until 10:45 (German time), 15 minutes after the start",
+		"a fee may be charged")
 	if !strings.Contains(h.clipboard, "Booking reference: cd-test-001") || !strings.Contains(h.clipboard, "Marienplatz 8, 80331 München") {
 		t.Fatalf("copied %q", h.clipboard)
 	}

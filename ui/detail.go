@@ -16,6 +16,7 @@ import (
 type detailDesk interface {
 	callDesk
 	bookedFor(evseUID string, start, end time.Time) (model.Booking, bool)
+	held() []model.Booking
 }
 
 // detailScreen shows one location and every EVSE; bookable ones are selectable.
@@ -42,13 +43,25 @@ func newDetailScreen(c Common, d detailDesk, loc model.Location, marks []marker,
 }
 
 // preselect puts the cursor on the first bookable EVSE that meets the
-// need; with none, on the closest match, saying so.
+// need, is not marked as failed and is not held by the desk (or its team)
+// for the window it would be booked for (model.OtherFree); with none, on
+// the closest match, saying so.
 func (s *detailScreen) preselect() {
-	for i, e := range s.loc.EVSEs {
-		if ok, _ := s.need.Meets(e); ok && s.bookable(i) {
-			s.list.Select(i)
+	start, end := s.need.Window(s.c.Now())
+	free, held := model.OtherFree(s.loc, s.need, model.Avoid{Tried: s.marked, Held: s.d.held(), Start: start, End: end})
+	if len(free) > 0 {
+		if ok, _ := s.need.Meets(free[0]); ok {
+			s.selectEVSE(free[0].EVSEUID)
 			return
 		}
+	}
+	if held > 0 { // what fits here is the desk's already
+		if len(free) > 0 {
+			s.selectEVSE(free[0].EVSEUID)
+		}
+		s.none = fmt.Sprintf("Every free EVSE here that fits is held by you or your team for this window (%d). %s goes back for another charger.",
+			held, keyName(s.c.Keys.Back))
+		return
 	}
 	if e, ok := s.need.ClosestMatch(s.loc); ok {
 		s.selectEVSE(e.EVSEUID)
@@ -56,6 +69,16 @@ func (s *detailScreen) preselect() {
 		s.none = fmt.Sprintf("No free EVSE here has %s. The closest match is %s (%s): %s books it anyway.",
 			s.need.Describe(), e.EVSEUID, why, keyName(s.c.Keys.Detail.Book))
 	}
+}
+
+// marked tells whether the EVSE is marked as one that failed.
+func (s *detailScreen) marked(uid string) bool {
+	for _, m := range s.marks {
+		if m.evseUID == uid {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *detailScreen) Init() tea.Cmd { return nil }
@@ -101,13 +124,24 @@ func (s *detailScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if ev, _ := s.list.Update(msg); ev != list.None {
 			return s, nil
 		}
-		if key.Matches(msg, s.c.Keys.Detail.Book) && !s.c.Mode.ReadOnly {
-			if i := s.list.Cursor(); i >= 0 {
-				return s, msgCmd(showFormMsg{loc: s.loc, evse: s.loc.EVSEs[i], need: s.need})
-			}
+		if key.Matches(msg, s.c.Keys.Detail.Book) {
+			return s, s.book()
 		}
 	}
 	return s, nil
+}
+
+// book opens the booking form for the EVSE under the cursor, or says why not.
+func (s *detailScreen) book() tea.Cmd {
+	name := keyName(s.c.Keys.Detail.Book)
+	i := s.list.Cursor()
+	switch {
+	case s.c.Mode.ReadOnly:
+		return refuse(name + ": booking is off: chargedesk runs read-only (--read-only).")
+	case i < 0:
+		return refuse(name + ": no EVSE here can be booked now (" + keyName(s.c.Keys.Back) + " goes back to the results).")
+	}
+	return msgCmd(showFormMsg{loc: s.loc, evse: s.loc.EVSEs[i], need: s.need})
 }
 
 func (s *detailScreen) View() string {
@@ -144,9 +178,10 @@ func (s *detailScreen) View() string {
 		}
 		b.WriteString(st.Dim.Render(why) + "\n")
 	}
-	b.WriteString(s.list.View(func(i int, sel bool) string { return s.evseLine(i, sel) + "\n" }))
+	held := s.d.held()
+	b.WriteString(s.list.View(func(i int, sel bool) string { return s.evseLine(i, sel, held) + "\n" }))
 	if s.none != "" && !s.c.Mode.ReadOnly {
-		b.WriteString(st.Warning.Render(trunc(s.none, s.w)) + "\n")
+		b.WriteString(wrapped(st.Warning, s.none, s.w) + "\n")
 	}
 	if s.c.Mode.ReadOnly {
 		b.WriteString(st.ReadOnlyTag.Render(trunc("Read-only: booking is off (started with --read-only); this shows what could be booked.", s.w)) + "\n")
@@ -157,7 +192,7 @@ func (s *detailScreen) View() string {
 	return b.String()
 }
 
-func (s *detailScreen) evseLine(i int, selected bool) string {
+func (s *detailScreen) evseLine(i int, selected bool, held []model.Booking) string {
 	st := s.c.Styles
 	e := s.loc.EVSEs[i]
 	ok, _ := model.Bookable(s.loc, e) // the legend line above says why not
@@ -173,6 +208,12 @@ func (s *detailScreen) evseLine(i int, selected bool) string {
 	}
 	if b, mine := s.d.bookedFor(e.EVSEUID, s.need.Start, s.need.End); mine {
 		flag += st.Info.Render(" ◉ yours " + shortWindow(b, s.c.Zone))
+	} else if b, team := model.HeldBy(held, e.EVSEUID, s.need.Start, s.need.End); team {
+		by := ""
+		if b.BookedBy != "" {
+			by = "by " + b.BookedBy + " "
+		}
+		flag += st.Info.Render(" ◉ held " + by + shortWindow(b, s.c.Zone))
 	}
 	uid := pad(e.EVSEUID, 20)
 	status := pad(string(e.Status), 11)

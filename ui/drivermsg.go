@@ -13,7 +13,7 @@ type messageDesk interface {
 	watching(id string) (watched, bool)
 	lang() model.Lang
 	switchLang()
-	clipboardOK() bool
+	copyText(text string) (tea.Cmd, string)
 }
 
 // driverMessage is the text for the driver about a confirmed booking, in
@@ -51,15 +51,12 @@ func (m *driverMessage) text() string {
 	return model.DriverMessage(w.booking, w.loc, m.c.Zone, m.d.lang())
 }
 
-// copy copies the message (OSC 52); it claims the copy only when the
-// terminal is known to take one.
+// copy copies the message (OSC 52, through tmux's passthrough inside
+// tmux); it claims the copy only when it is known to get through.
 func (m *driverMessage) copy() tea.Cmd {
-	if m.d.clipboardOK() {
-		m.note = "Copied to the clipboard (OSC 52); also shown here."
-	} else {
-		m.note = "Select and copy the text above: this terminal may not take a copy from chargedesk."
-	}
-	return tea.SetClipboard(m.text())
+	cmd, note := m.d.copyText(m.text())
+	m.note = note
+	return cmd
 }
 
 func (m *driverMessage) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
@@ -84,7 +81,9 @@ func (m *driverMessage) Update(msg tea.Msg) (tea.Cmd, dialogAction) {
 
 func (m *driverMessage) View() string {
 	st, k, lang := m.c.Styles, m.c.Keys.Status, m.d.lang()
+	// Whether the copy got through comes first: on a small screen the
+	// message's last lines may fall below the fold, never that.
 	return st.Title.Render("Message for the driver ("+lang.Name()+")") + st.Subtle.Render("  "+keyName(k.Language)+": "+lang.Other().Name()+" · "+keyName(k.CloseMessage)+" closes") + "\n" +
-		lipgloss.NewStyle().Width(max(20, m.w-2)).Render(m.text()) +
-		"\n" + st.Info.Render(m.note) + "\n"
+		wrapped(st.Info, m.note, m.w-2) + "\n" +
+		lipgloss.NewStyle().Width(max(20, m.w-2)).Render(m.text()) + "\n"
 }

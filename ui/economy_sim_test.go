@@ -31,6 +31,22 @@ type lifecycle struct {
 	cancelled            bool
 	cancelledBeforeStart bool
 	finalSeenLate        time.Duration
+	// pointLate is, for ATTENDING, NO_SHOW and COMPLETED, how long after
+	// the decision point that shows it the desk saw it (model.DecisionPoint).
+	pointLate map[model.Status]time.Duration
+}
+
+// agentKind is how the agent treats the booking once the CPO confirmed it.
+type agentKind int
+
+const (
+	movesOn agentKind = iota // n: the next call; the booking is watched in the background
+	keeps                    // the status screen stays open to the final status
+	reopens                  // n, then opens it again from the bookings list 10 min before the start, and keeps it open
+)
+
+func (k agentKind) String() string {
+	return [...]string{"moves on", "keeps it on screen", "opens it again later"}[k]
 }
 
 // bookOneLifecycle runs the TUI's default flow for one booking (search the
@@ -38,6 +54,13 @@ type lifecycle struct {
 // ahead for an hour, book, watch it confirm, go back to a new search) and
 // lets it play out to its final status.
 func bookOneLifecycle(t *testing.T, seed int64, opts ...harnessOpt) lifecycle {
+	return agentLifecycle(t, seed, movesOn, "", opts...)
+}
+
+// agentLifecycle is bookOneLifecycle for an agent of kind, the booking for
+// customer (default cust_seed_N; a simulator trigger such as cust_noshow
+// takes its path).
+func agentLifecycle(t *testing.T, seed int64, kind agentKind, customer string, opts ...harnessOpt) lifecycle {
 	h := newHarness(t, large, append([]harnessOpt{withSim(func(o *sim.Options) { o.Seed = seed })}, opts...)...)
 	h.advance(time.Duration(seed*7) * time.Minute) // each seed at another time of day
 	from := len(h.events)
@@ -47,7 +70,10 @@ func bookOneLifecycle(t *testing.T, seed int64, opts ...harnessOpt) lifecycle {
 	h.key("enter", "enter")
 	h.wantOn("Book")
 	h.focus("Customer id")
-	h.typeText(fmt.Sprintf("cust_seed_%d", seed))
+	if customer == "" {
+		customer = fmt.Sprintf("cust_seed_%d", seed)
+	}
+	h.typeText(customer)
 	h.key("enter")
 	h.wantOn("Booking status")
 	var lc lifecycle
@@ -59,12 +85,21 @@ func bookOneLifecycle(t *testing.T, seed int64, opts ...harnessOpt) lifecycle {
 	if cur := h.sim.Bookings()[0]; cur.Status == model.Confirmed && cur.StatusUpdatedAt != nil {
 		lc.confirmSeen = h.clock.Now().Sub(*cur.StatusUpdatedAt)
 	}
-	h.key("n") // the agent goes on to the next call: the booking is watched in the background
+	if kind != keeps {
+		h.key("n") // the agent goes on to the next call: the booking is watched in the background
+	}
 	for i := 0; i < 6*60; i++ {
+		if kind == reopens && !h.clock.Now().Before(start.Add(-10*time.Minute)) && h.status() == "" {
+			h.key("f2") // the driver calls back: the agent opens the booking again
+			h.wantOn("Bookings")
+			h.key("enter")
+			h.wantOn("Booking status")
+		}
 		h.advance(time.Minute)
 		w, _ := h.app.s.watch.view(b.ID)
 		if w.booking.Status.Terminal() {
 			lc.final = w.booking.Status
+			lc.pointLate = pointLateness(w)
 			cur := h.sim.Bookings()[0]
 			if cur.StatusUpdatedAt != nil {
 				lc.finalSeenLate = w.lastChecked.Sub(*cur.StatusUpdatedAt)
@@ -83,6 +118,19 @@ func bookOneLifecycle(t *testing.T, seed int64, opts ...harnessOpt) lifecycle {
 		}
 	}
 	return lc
+}
+
+// pointLateness is how long after its decision point each status the
+// desk saw was seen.
+func pointLateness(w watched) map[model.Status]time.Duration {
+	start, end := w.booking.Window()
+	out := map[model.Status]time.Duration{}
+	for _, s := range w.timeline {
+		if p, ok := model.DecisionPoint(s.status, start, end); ok {
+			out[s.status] = s.seenAt.Sub(p)
+		}
+	}
+	return out
 }
 
 func median(xs []int) int {
@@ -167,6 +215,53 @@ func TestEconomyCPOCancelSeenBeforeTheStart(t *testing.T) {
 		}
 		if !spread && seen != n {
 			t.Fatalf("%d of %d cancels seen before the start", seen, n)
+		}
+	}
+}
+
+// TestEconomyOnScreen: the agent who keeps the booking on screen from the
+// confirmation to its final status, and the one who moves on and opens it
+// again from the bookings list ten minutes before the start, keeping it
+// open: 20 seeds each (5 under -short), and as many of a driver who does
+// not come (NO_SHOW). A booking costs what it costs off screen (median ≤ 8
+// requests from the search to the final status), and ATTENDING, NO_SHOW
+// and COMPLETED appear within a minute of the decision point that shows
+// them (model.DecisionPoint).
+func TestEconomyOnScreen(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []agentKind{movesOn, keeps, reopens} {
+		var reqs, noShowReqs []int
+		late := map[model.Status]time.Duration{}
+		for seed := int64(1); seed <= economySeeds(); seed++ {
+			for _, customer := range []string{"", sim.TriggerNoShow + "_1"} {
+				lc := agentLifecycle(t, seed, kind, customer)
+				want := model.Completed
+				if customer != "" {
+					want = model.NoShow
+				}
+				if lc.final != want {
+					t.Fatalf("%s, seed %d: ended %s, want %s", kind, seed, lc.final, want)
+				}
+				if customer == "" {
+					reqs = append(reqs, lc.requests)
+				} else {
+					noShowReqs = append(noShowReqs, lc.requests)
+				}
+				for s, d := range lc.pointLate {
+					late[s] = max(late[s], d)
+				}
+			}
+		}
+		t.Logf("%s: requests per booking, search to COMPLETED, %d seeds: %v, median %d, p95 %d; to NO_SHOW: %v, median %d; seen after the decision point at the latest: ATTENDING %v, NO_SHOW %v, COMPLETED %v",
+			kind, len(reqs), reqs, median(reqs), percentile(reqs, 0.95), noShowReqs, median(noShowReqs),
+			late[model.Attending], late[model.NoShow], late[model.Completed])
+		if m := median(reqs); m > 8 {
+			t.Errorf("%s: median %d requests a booking, want ≤ 8", kind, m)
+		}
+		for _, s := range []model.Status{model.Attending, model.NoShow, model.Completed} {
+			if d, seen := late[s]; !seen || d > time.Minute {
+				t.Errorf("%s: %s seen %v after its decision point (seen: %v), want within a minute", kind, s, d, seen)
+			}
 		}
 	}
 }

@@ -319,8 +319,11 @@ func TestExpiredSuggestsAnotherChargerAndMarksIt(t *testing.T) {
 	evse := evseShown(h)
 	h.key("t")
 	h.wantOn("Results")
-	h.wantScreen("⚑ EXPIRED", "pick another charger")
-	h.key("enter")
+	h.wantScreen("⚑ EXPIRED", "ended EXPIRED · ▸ next best: another CPO")
+	if !h.bodyMatches(`^▸ .*IONITY`) { // the cursor is on the proposal: the CPO expired
+		t.Fatalf("the cursor is not on another CPO's charger:\n%s", h.screen())
+	}
+	h.key("g", "enter") // the first, where it expired
 	h.wantOn("Location")
 	if row := h.row(evse); !strings.Contains(row, "⚑ EXPIRED") {
 		t.Fatalf("the EVSE that expired is not marked: %q", row)

@@ -16,9 +16,55 @@ import (
 
 func (a *App) header() string {
 	st := a.c.Styles
-	left := st.AppName.Render("chargedesk") + " "
+	left, sub := a.headerLeft()
+	rate, month := a.budgetTexts()
+	title := st.Subtle.Render(a.top().Title())
+	full, count, tiny := a.s.noticeHeadline(a.c.Now(), keyName(a.c.Keys.Notices))
+	note := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return st.Marked.Render("⚑ " + s)
+	}
+	join := func(parts ...string) string { return model.JoinNonEmpty(" ", parts...) }
+	// When the width runs out, what matters least gives way first: the
+	// demo's subtitle, the screen's name, the newest notice's words (its
+	// count stays), then the host; a notice is never cut. From 80 columns
+	// on, the per-minute rate and the month's figure always show; below,
+	// the month gives way too.
+	counters := rate + month
+	tries := []struct{ l, r string }{
+		{left + sub, join(note(full), title) + counters},
+		{left, join(note(full), title) + counters},
+		{left, join(note(full)) + counters},
+		{left, join(note(count), title) + counters},
+		{left, join(note(count)) + counters},
+		{left, join(note(tiny)) + counters},
+	}
+	if a.w < 80 {
+		counters = rate
+		tries = append(tries, struct{ l, r string }{left, join(note(count)) + rate}, struct{ l, r string }{left, join(note(tiny)) + rate})
+	}
+	for _, try := range tries {
+		if a.w-ansi.StringWidth(try.l)-ansi.StringWidth(try.r) >= 1 {
+			return try.l + strings.Repeat(" ", a.w-ansi.StringWidth(try.l)-ansi.StringWidth(try.r)) + try.r
+		}
+	}
+	r := join(note(tiny)) + counters
+	room := a.w - ansi.StringWidth(r) - 1
+	if room < 4 {
+		return trunc(left, a.w)
+	}
+	l := trunc(left, room)
+	return l + strings.Repeat(" ", max(1, a.w-ansi.StringWidth(l)-ansi.StringWidth(r))) + r
+}
+
+// headerLeft is what chargedesk talks to: the badge, the host, the
+// profile and the modes; sub is the demo's subtitle.
+func (a *App) headerLeft() (left, sub string) {
+	st := a.c.Styles
+	left = st.AppName.Render("chargedesk") + " "
 	m := a.c.Mode
-	sub := ""
 	switch {
 	case m.Demo:
 		left += st.DemoBadge.Render("DEMO")
@@ -37,36 +83,7 @@ func (a *App) header() string {
 	if m.Insecure {
 		left += " " + st.ProdBadge.Render("PLAIN HTTP")
 	}
-	rate, month := a.budgetTexts()
-	title := st.Subtle.Render(a.top().Title())
-	note := ""
-	if n := a.s.noticeHeadline(a.c.Now(), keyName(a.c.Keys.Notices)); n != "" {
-		note = "⚑ " + n
-	}
-	// When the width runs out, drop what matters least first: the demo's
-	// subtitle, the screen's name, the month's figure; a notice is cut
-	// short, never dropped; the badge and the per-minute rate stay.
-	fits := func(l, r string) bool { return a.w-ansi.StringWidth(l)-ansi.StringWidth(r) >= 1 }
-	join := func(parts ...string) string { return model.JoinNonEmpty(" ", parts...) }
-	noteR := func() string { return st.Marked.Render(note) }
-	for _, try := range []struct{ l, r string }{
-		{left + sub, join(noteR(), title) + rate + month},
-		{left, join(noteR(), title) + rate + month},
-		{left, join(noteR()) + rate + month},
-		{left, join(noteR()) + rate},
-	} {
-		if fits(try.l, try.r) {
-			return try.l + strings.Repeat(" ", a.w-ansi.StringWidth(try.l)-ansi.StringWidth(try.r)) + try.r
-		}
-	}
-	if room := a.w - ansi.StringWidth(left) - ansi.StringWidth(rate) - 2; note != "" && room >= 10 {
-		r := st.Marked.Render(trunc(note, room)) + rate
-		return left + strings.Repeat(" ", max(1, a.w-ansi.StringWidth(left)-ansi.StringWidth(r))) + r
-	}
-	if fits(left, rate) {
-		return left + strings.Repeat(" ", a.w-ansi.StringWidth(left)-ansi.StringWidth(rate)) + rate
-	}
-	return trunc(left, a.w)
+	return left, sub
 }
 
 // budgetTexts are the header's per-minute rate and the month's figure, in

@@ -12,6 +12,7 @@ import (
 // unless the screen uses it; the screen takes the rest.
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	a.s.keyPressed(a.c.Now())
+	a.said = "" // the status line answers one key
 	if key.Matches(msg, a.c.Keys.ForceQuit) {
 		return a.quit()
 	}
@@ -29,6 +30,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	if key.Matches(msg, a.c.Keys.Back) && !capturesEsc(a.top()) {
+		if len(a.stack) == 1 {
+			return refuse("Nothing to go back to: this is the first screen (" + keyName(a.c.Keys.Quit) + " quits).")
+		}
 		a.pop()
 		return nil
 	}
@@ -91,7 +95,7 @@ func (a *App) toggleUsage() tea.Cmd {
 // openBookings opens the bookings list unless it is on top already.
 func (a *App) openBookings() tea.Cmd {
 	if _, already := a.top().(*bookingsScreen); already {
-		return nil
+		return refuse("The bookings list is open already (" + keyName(a.c.Keys.BookingList.Refresh) + " reloads it).")
 	}
 	return a.pushScreen(newBookingsScreen(a.c, a.s, a.dialogs))
 }

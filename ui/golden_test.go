@@ -10,6 +10,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/petitmonde/chargedesk/api"
+	"github.com/petitmonde/chargedesk/api/sim"
 )
 
 // The golden files hold what a person reads: the rendered frame with its
@@ -141,5 +144,43 @@ func TestHeaderColours(t *testing.T) {
 		if hdr := demo.app.header(); !strings.Contains(hdr, demo.app.c.Styles.DemoBadge.Render("DEMO")) || !strings.Contains(hdr, "\x1b[") {
 			t.Errorf("bg %v: the DEMO badge lost its style: %q", bg, hdr)
 		}
+	}
+}
+
+// withRealExternalIDs makes external ids as the program does
+// (api.NewExternalID: cd-YYYYMMDD-HHMM-xxxxxxxx), the same in every run.
+func withRealExternalIDs() harnessOpt {
+	n := uint32(0)
+	return func(_ *sim.Options, o *Options, _ *api.Config) {
+		o.NewExternalID = func(now time.Time) string {
+			n++
+			return fmt.Sprintf("cd-%s-%08x", now.UTC().Format("20060102-1504"), n*0x9e3779b1)
+		}
+	}
+}
+
+// TestGoldenFullExternalID pins the bookings list and the status screen at
+// 80×24 with external ids as long as the program makes them: the id the
+// driver reads out is whole, the other columns give way.
+func TestGoldenFullExternalID(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		to   func(h *harness)
+	}{
+		{"bookings", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(12 * time.Second)
+			h.key("esc", "down", "enter", "enter", "B")
+		}},
+		{"status_confirmed", func(h *harness) {
+			h.key("enter", "enter", "enter", "enter")
+			h.advance(12 * time.Second)
+		}},
+	} {
+		t.Run(sc.name+"_80x24", func(t *testing.T) {
+			h := newHarness(t, small, withDemo(), withRealExternalIDs())
+			sc.to(h)
+			golden.RequireEqual(t, h.screen())
+		})
 	}
 }

@@ -46,8 +46,10 @@ type harness struct {
 	// quit is set once the program asks the runtime to quit (tea.Quit).
 	quit bool
 	// clipboard is the last text the program copied to the terminal's
-	// clipboard (OSC 52).
+	// clipboard (OSC 52); raw what it wrote to the terminal as it is (a
+	// copy wrapped in tmux's passthrough).
 	clipboard string
+	raw       []string
 }
 
 type timer struct {
@@ -118,15 +120,25 @@ func newHarness(t *testing.T, size [2]int, opts ...harnessOpt) *harness {
 		})
 	}))
 	h.sim = h.srv.Sim
+	h.start(h.srv.Base, cfg.APIKey, transport, o, size)
+	return h
+}
+
+// start runs the program as a person would start it, its client talking to
+// base with key over transport, and gives it the terminal's size.
+func (h *harness) start(base, key string, transport http.RoundTripper, o Options, size [2]int) {
+	h.t.Helper()
 	h.client = api.New(api.Config{
-		BaseURL: h.srv.Base, APIKey: cfg.APIKey, Now: h.clock.Now, Retries: -1,
+		BaseURL: base, APIKey: key, Now: h.clock.Now, Retries: -1,
 		Transport: transport,
 		OnEvent:   func(ev api.Event) { h.events = append(h.events, ev) },
 	})
 	o.Client = h.client
-	o.NewExternalID = func(now time.Time) string {
-		h.ids++
-		return fmt.Sprintf("cd-test-%03d", h.ids)
+	if o.NewExternalID == nil {
+		o.NewExternalID = func(now time.Time) string {
+			h.ids++
+			return fmt.Sprintf("cd-test-%03d", h.ids)
+		}
 	}
 	o.After = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		h.timers = append(h.timers, timer{due: h.clock.Now().Add(d), msg: msg})
@@ -135,7 +147,6 @@ func newHarness(t *testing.T, size [2]int, opts ...harnessOpt) *harness {
 	h.app = New(o)
 	h.run(h.app.Init())
 	h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-	return h
 }
 
 // send delivers msg and runs every command it causes, to quiescence.
@@ -175,6 +186,8 @@ func (h *harness) results(cmd tea.Cmd) []tea.Msg {
 			// the request for the terminal's colour: no terminal here
 		case name == "tea.setClipboardMsg":
 			h.clipboard = reflect.ValueOf(m).String()
+		case name == "tea.RawMsg":
+			h.raw = append(h.raw, fmt.Sprint(m.(tea.RawMsg).Msg))
 		default:
 			return []tea.Msg{m}
 		}
@@ -530,6 +543,15 @@ func (h *harness) query(method, path string) url.Values {
 	}
 	h.t.Fatalf("no %s %s was sent", method, path)
 	return nil
+}
+
+// pushesByHand readies the program for pushedMsgs the test sends, as if
+// its subscription to a gateway's events stream were open and handing
+// them over (the program's own subscriber stays off).
+func (h *harness) pushesByHand() {
+	closed := make(chan tea.Msg)
+	close(closed)
+	h.app.push.on, h.app.push.ch = true, closed
 }
 
 // serve puts handler in the simulator's place for the requests that come

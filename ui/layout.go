@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/petitmonde/chargedesk/model"
 )
@@ -45,6 +46,13 @@ func wrap(s string, w, n int) []string {
 		lines[n-1] = trunc(lines[n-1]+" …", w)
 	}
 	return lines
+}
+
+// wrapped is text in style st wrapped at spaces to w cells (at least 20):
+// an error, a warning or a notice is read whole, never cut at the edge of
+// the screen.
+func wrapped(st lipgloss.Style, text string, w int) string {
+	return st.Width(max(20, w)).Render(text)
 }
 
 // pad right-pads to w cells (after truncating).

@@ -51,6 +51,7 @@ func listenEvents(ch <-chan api.Event) tea.Cmd {
 type logDesk interface {
 	calls() int
 	call(i int) api.Event
+	copyText(text string) (tea.Cmd, string)
 }
 
 // logScreen lists every API call of the session, newest first; enter shows
@@ -128,11 +129,13 @@ func (s *logScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		switch {
-		case key.Matches(msg, k.Open) && s.n() > 0:
+		case key.Matches(msg, k.Open, k.Curl) && s.n() == 0:
+			return s, refuse("No call is logged yet: the log lists the API calls as they are made.")
+		case key.Matches(msg, k.Open):
 			s.detail = true
 			s.vp.SetContent(s.bodies(s.at(s.list.Cursor())))
 			s.vp.GotoTop()
-		case key.Matches(msg, k.Curl) && s.n() > 0:
+		case key.Matches(msg, k.Curl):
 			return s, s.copyCurl()
 		}
 	}
@@ -144,8 +147,9 @@ func (s *logScreen) copyCurl() tea.Cmd {
 		return nil
 	}
 	cmd := api.CurlCommand(s.c.Client.BaseURL(), s.at(s.list.Cursor()))
-	s.note = "Copied (OSC 52): " + cmd
-	return tea.SetClipboard(cmd)
+	copyCmd, note := s.d.copyText(cmd)
+	s.note = note + "\n" + cmd
+	return copyCmd
 }
 
 // bodies pretty-prints a call's request and response.

@@ -68,20 +68,24 @@ func (n *notices) settle(booking string) {
 	n.unseen = len(keep)
 }
 
-// headline is what the header says: the newest notice while it is fresh,
-// else the count of unseen ones (key names the list's key), else "".
-func (n *notices) headline(now time.Time, key string) string {
+// headline is what the header says, longest first: the newest notice
+// while it is fresh (else the count of unseen ones, key naming the list's
+// key), the count, and the count in a few cells, for a header short of
+// room; "" when nothing is unseen. A notice is shown whole or not at all:
+// cut, it would cut the external id the driver reads out.
+func (n *notices) headline(now time.Time, key string) (full, count, tiny string) {
 	if n.unseen == 0 {
-		return ""
+		return "", "", ""
 	}
-	last := n.list[len(n.list)-1]
-	if now.Sub(last.at) <= noticeFresh {
-		return last.text
-	}
+	count = fmt.Sprintf("%d new notices (%s)", n.unseen, key)
 	if n.unseen == 1 {
-		return "1 new notice (" + key + ")"
+		count = "1 new notice (" + key + ")"
 	}
-	return fmt.Sprintf("%d new notices (%s)", n.unseen, key)
+	full = count
+	if last := n.list[len(n.list)-1]; now.Sub(last.at) <= noticeFresh {
+		full = last.text
+	}
+	return full, count, fmt.Sprintf("%d (%s)", n.unseen, key)
 }
 
 // view is the list, newest first, the unseen ones marked; reading it marks

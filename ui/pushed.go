@@ -96,7 +96,7 @@ func (a *App) pushUpdate(msg tea.Msg) tea.Cmd {
 	case pushOpenMsg:
 		a.push.open, a.push.fails = true, 0
 		a.s.setPushed(true)
-		a.s.notify("status changes are pushed by the gateway: nothing is polled in the background")
+		a.s.notify("changes pushed by the gateway: no background polling") // short: whole in the header at 120 columns
 		return listenPush(a.push.ch)
 	case pushedMsg:
 		a.s.observe(msg.booking)

@@ -3,19 +3,49 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/petitmonde/chargedesk/model"
 )
 
-// nextBest is the closest bookable EVSE among the results, other than the
-// failed one and those already marked, that still meets the driver's need.
-func (s *resultsScreen) nextBest(failed model.Booking) (model.Location, model.EVSE, bool) {
-	return model.NextBest(s.resp.Results, s.query.Need(), func(uid string) bool {
-		return uid == failed.EVSEUID || s.marked(uid)
-	})
+// nextBest is the closest bookable EVSE among the results that still meets
+// the driver's need, other than the failed one and those already marked,
+// and that nothing the desk (or its team) holds takes for the window it
+// would be booked for; after a CPO failure another CPO's first
+// (model.NextBest).
+func (s *resultsScreen) nextBest(failed model.Booking, held []model.Booking) model.Proposal {
+	start, end := failed.Window()
+	if start.IsZero() {
+		start, end = s.query.Need().Window(s.c.Now())
+	}
+	start, end = model.NextWindow(start, end, s.c.Now())
+	return model.NextBest(s.resp.Results, s.query.Need(), model.Avoid{Failed: failed, Tried: s.marked, Held: held, Start: start, End: end})
+}
+
+// proposalText says why a proposal is what it is: another CPO after a CPO
+// failure, or the same one for want of another, and what the desk's holds
+// left out.
+func proposalText(p model.Proposal, failed model.Booking) string {
+	var parts []string
+	switch {
+	case p.SameCPO:
+		parts = append(parts, "the same CPO, "+p.Location.CPOName+": no other CPO's fits")
+	case failed.CPOFailed():
+		parts = append(parts, "another CPO, "+p.Location.CPOName)
+	}
+	if p.Held > 0 {
+		parts = append(parts, heldText(p.Held))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// heldText says how many EVSEs were left out because the desk holds them.
+func heldText(n int) string {
+	if n == 1 {
+		return "1 EVSE held for the window left out"
+	}
+	return fmt.Sprintf("%d EVSEs held for the window left out", n)
 }
 
 func (s *resultsScreen) marked(uid string) bool {
@@ -45,12 +75,17 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 	if status == "" {
 		status = "CONFLICT"
 	}
-	rs.Update(markMsg{marker{locationID: failed.LocationID, evseUID: failed.EVSEUID, status: status}})
-	loc, evse, ok := rs.nextBest(failed)
-	if !ok {
-		a.dialogs.open(newTextBox(a.c, "Next best charger", fmt.Sprintf("None of the %d results has another free EVSE that fits the search.\n%s starts a new search (a wider radius may help).", len(rs.resp.Results), keyName(a.c.Keys.Status.NewSearch))))
+	rs.Update(markMsg{m: marker{locationID: failed.LocationID, evseUID: failed.EVSEUID, status: status}, failed: failed})
+	p := rs.nextBest(failed, a.s.held())
+	if !p.Found {
+		held := ""
+		if p.Held > 0 {
+			held = " (" + heldText(p.Held) + ")"
+		}
+		a.dialogs.open(newTextBox(a.c, "Next best charger", fmt.Sprintf("None of the %d results has another free EVSE that fits the search%s.\n%s starts a new search (a wider radius may help).", len(rs.resp.Results), held, keyName(a.c.Keys.Status.NewSearch))))
 		return nil
 	}
+	loc, evse := p.Location, p.EVSE
 	for len(a.stack) > 1 && a.top() != Screen(rs) {
 		a.pop()
 	}
@@ -60,7 +95,11 @@ func (a *App) rebook(failed model.Booking) tea.Cmd {
 	a.stack = append(a.stack, d)
 	cs := newConfirmScreen(a.c, a.s, a.dialogs, loc, evse, rs.query.Need())
 	cs.prefill(failed)
-	cs.proposal = fmt.Sprintf("Next best charger after %s: %s away. Check the details; %s books it.", status, strings.TrimSpace(model.FormatDistance(loc.DistanceKM)), keyName(a.c.Keys.Book.Submit))
+	why := proposalText(p, failed)
+	if why != "" {
+		why = " (" + why + ")"
+	}
+	cs.proposal = fmt.Sprintf("Next best charger after %s: %s away%s. Check the details; %s books it.", status, strings.TrimSpace(model.FormatDistance(loc.DistanceKM)), why, keyName(a.c.Keys.Book.Submit))
 	cs.SetSize(a.contentSize())
 	a.stack = append(a.stack, cs)
 	return cs.Init()
@@ -83,10 +122,8 @@ func (s *confirmScreen) prefill(b model.Booking) {
 	if start.IsZero() {
 		return
 	}
+	start, end = model.NextWindow(start, end, s.c.Now())
 	dur := end.Sub(start)
-	if start.Before(s.c.Now().Add(model.MinLeadTime + time.Minute)) {
-		start = model.DefaultStart(s.c.Now())
-	}
 	s.form.byName("reservation_start").input.SetValue(start.In(s.c.Zone).Format(startLayout))
 	if dur > 0 {
 		s.setDuration(dur)

@@ -36,6 +36,7 @@ type marker struct {
 type resultsDesk interface {
 	callDesk
 	bookedAt(locationID string) []model.Booking
+	held() []model.Booking
 }
 
 // resultsScreen lists the locations of a search. Its list draws only the
@@ -164,14 +165,19 @@ func (s *resultsScreen) selected() (model.Location, bool) {
 	return s.resp.Results[s.view[c]], true
 }
 
-// markMsg marks an EVSE as tried (from the status screen's "try another charger").
-type markMsg struct{ m marker }
+// markMsg marks an EVSE as tried (from the status screen's "try another
+// charger", and before the next best charger is proposed); failed is the
+// booking that failed there.
+type markMsg struct {
+	m      marker
+	failed model.Booking
+}
 
 func (s *resultsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case markMsg:
 		s.marks = append(s.marks, msg.m)
-		s.notice = fmt.Sprintf("%s ended %s — pick another charger (⚑ marks the one that failed).", msg.m.evseUID, msg.m.status)
+		s.propose(msg)
 		return s, nil
 	case themeChangedMsg:
 		s.c = msg.c
@@ -194,6 +200,43 @@ func (s *resultsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return s, nil
 }
 
+// propose puts the cursor on the location of the next best charger after
+// a failure (model.NextBest: never one the desk holds for the window; after
+// a CPO failure another CPO's first) and says why, or that nothing else in
+// these results fits.
+func (s *resultsScreen) propose(msg markMsg) {
+	ended := fmt.Sprintf("⚑ %s ended %s", msg.m.evseUID, msg.m.status)
+	p := s.nextBest(msg.failed, s.d.held())
+	if !p.Found {
+		held := ""
+		if p.Held > 0 {
+			held = " (" + heldText(p.Held) + ")"
+		}
+		s.notice = fmt.Sprintf("%s · nothing else here fits%s: %s, then search wider", ended, held, keyName(s.c.Keys.Back))
+		return
+	}
+	why := proposalText(p, msg.failed)
+	if why != "" {
+		why = ": " + why
+	}
+	if !s.selectLocation(p.Location.LocationID) {
+		s.notice = fmt.Sprintf("%s · next best %s%s (hidden by the filter)", ended, p.Location.Name, why)
+		return
+	}
+	s.notice = fmt.Sprintf("%s · ▸ next best%s", ended, why)
+}
+
+// selectLocation puts the cursor on a location, if the list shows it.
+func (s *resultsScreen) selectLocation(id string) bool {
+	for i, idx := range s.view {
+		if s.resp.Results[idx].LocationID == id {
+			s.list.Select(i)
+			return true
+		}
+	}
+	return false
+}
+
 func (s *resultsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.Keys.Results
 	switch {
@@ -209,6 +252,7 @@ func (s *resultsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if loc, ok := s.selected(); ok {
 			return msgCmd(showLocationMsg{loc: loc, marks: s.marks, need: s.query.Need()})
 		}
+		return refuse(keyName(k.Open) + ": no location is shown to open.")
 	}
 	return nil
 }
@@ -250,7 +294,7 @@ func (s *resultsScreen) View() string {
 	case s.list.Filtering():
 		b.WriteString(s.list.FilterView() + "\n")
 	case s.notice != "":
-		b.WriteString(st.Marked.Render(trunc(s.notice, s.w)) + "\n")
+		b.WriteString(wrapped(st.Marked, s.notice, s.w) + "\n")
 	default:
 		b.WriteString("\n")
 	}
@@ -316,8 +360,14 @@ func (s *resultsScreen) row(l model.Location, sel bool) string {
 	for _, ct := range l.ConnectorTypes() {
 		conns = append(conns, ct.Short())
 	}
-	detail := fmt.Sprintf("%s · %d/%d EVSEs free · %s · %s",
-		strings.Join(conns, "/"), l.AvailableCount(), len(l.EVSEs), model.JoinNonEmpty(", ", l.Address, l.City), l.CPOName)
+	need := s.query.Need()
+	free, fitting := need.Free(l)
+	freeText := fmt.Sprintf("%d/%d EVSEs free", free, fitting)
+	if !need.Any() {
+		freeText += " that fit" // the count is of what meets the need, not of every EVSE
+	}
+	detail := fmt.Sprintf("%s · %s · %s · %s",
+		strings.Join(conns, "/"), freeText, model.JoinNonEmpty(", ", l.Address, l.City), l.CPOName)
 	line2 := "            " + st.Subtle.Render(trunc(detail, w-12))
 	return trunc(line1, w) + "\n" + line2 + "\n"
 }

@@ -71,6 +71,15 @@ type (
 
 func msgCmd(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
 
+// refusedMsg says why a key did nothing in the state it was pressed in
+// (c on a final booking, ctrl+n outside a 409): the root shows it in the
+// status line, in place of the key help, until the next key. No key that
+// means something does nothing without saying why.
+type refusedMsg struct{ why string }
+
+// refuse is the command that says why.
+func refuse(why string) tea.Cmd { return msgCmd(refusedMsg{why}) }
+
 // heartbeatMsg is the root's one-second tick that drives countdowns,
 // "last checked Ns ago" and due retries.
 type heartbeatMsg struct{}

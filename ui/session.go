@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -37,7 +38,7 @@ type session struct {
 
 	problems  map[string]bool // said already
 	language  model.Lang      // the driver message's language now
-	osc52     bool            // the terminal is known to take an OSC 52 copy
+	clip      clipboard       // how a copy reaches the clipboard
 	geo       *api.Geocoder   // street addresses online; nil: offline only
 	gazetteer func() bool     // whether the place list is decoded (places.Loaded; tests see the screens before it is)
 
@@ -45,7 +46,8 @@ type session struct {
 }
 
 func newSession(c Common, o Options) *session {
-	s := &session{c: c, language: model.ParseLang(string(o.Mode.DriverLanguage)), geo: o.Geocoder, gazetteer: places.Loaded}
+	s := &session{c: c, language: model.ParseLang(string(o.Mode.DriverLanguage)), geo: o.Geocoder, gazetteer: places.Loaded,
+		clip: clipboard{tmux: o.InTmux}}
 	if o.SaveHistory != nil {
 		s.history, s.save = o.History, o.SaveHistory
 	}
@@ -103,10 +105,19 @@ func (s *session) problem(text string) {
 func (s *session) lang() model.Lang { return s.language }
 func (s *session) switchLang()      { s.language = s.language.Other() }
 
-// setClipboard records whether the terminal is known to take an OSC 52
-// copy; clipboardOK tells.
-func (s *session) setClipboard(ok bool) { s.osc52 = ok }
-func (s *session) clipboardOK() bool    { return s.osc52 }
+// sawTerminal records what the terminal's XTVERSION answer tells of
+// copies: whether it takes OSC 52, and whether it is tmux.
+func (s *session) sawTerminal(version string) {
+	s.clip.terminal = takesOSC52(version)
+	s.clip.tmux = s.clip.tmux || strings.HasPrefix(strings.ToLower(version), "tmux")
+}
+
+// sawTmux records what tmux said of the options that let a copy through.
+func (s *session) sawTmux(m tmuxClipboardMsg) { s.clip.pass, s.clip.set = m.pass, m.set }
+
+// copyText copies text to the clipboard (OSC 52, through tmux when inside
+// it) and says whether it is known to have got there.
+func (s *session) copyText(text string) (tea.Cmd, string) { return s.clip.copy(text), s.clip.note() }
 
 // geocoder looks street addresses up online (nil: offline only).
 func (s *session) geocoder() *api.Geocoder { return s.geo }
@@ -119,7 +130,7 @@ func (s *session) notify(text string) { s.notices.add(s.c.Now(), text, false, ""
 
 // noticeHeadline is what the header says of the notices (key names the
 // list's key), or "".
-func (s *session) noticeHeadline(now time.Time, key string) string {
+func (s *session) noticeHeadline(now time.Time, key string) (full, count, tiny string) {
 	return s.notices.headline(now, key)
 }
 
@@ -138,9 +149,11 @@ func (s *session) track(b model.Booking, loc model.Location, adopted bool) {
 func (s *session) watching(id string) (watched, bool)         { return s.watch.view(id) }
 func (s *session) current(id string) (model.Booking, bool)    { return s.watch.current(id) }
 func (s *session) seen(id string)                             { s.watch.seen(id) }
+func (s *session) stale(id string) bool                       { return s.watch.stale(id) }
 func (s *session) refresh(id string) tea.Cmd                  { return s.watch.refresh(id) }
 func (s *session) observe(b model.Booking)                    { s.watch.observe(b) }
 func (s *session) bookedAt(locationID string) []model.Booking { return s.watch.bookedAt(locationID) }
+func (s *session) held() []model.Booking                      { return s.watch.held() }
 func (s *session) activeCount() int                           { return s.watch.activeCount() }
 func (s *session) bookedFor(evseUID string, start, end time.Time) (model.Booking, bool) {
 	return s.watch.bookedFor(evseUID, start, end)

@@ -24,6 +24,7 @@ type statusDesk interface {
 	track(b model.Booking, loc model.Location, adopted bool)
 	watching(id string) (watched, bool)
 	seen(id string)
+	stale(id string) bool
 	refresh(id string) tea.Cmd
 	cancelDesk
 	messageDesk
@@ -52,13 +53,9 @@ func (s *statusScreen) entry() watched {
 	return w
 }
 
-// staleAfter is how old a copy may be when a booking is opened before it
-// is asked for again, once.
-const staleAfter = 30 * time.Second
-
 func (s *statusScreen) Init() tea.Cmd {
 	s.d.seen(s.id)
-	if w := s.entry(); s.c.Now().Sub(w.lastChecked) > staleAfter && w.active() {
+	if s.d.stale(s.id) {
 		return s.d.refresh(s.id)
 	}
 	return nil
@@ -114,22 +111,55 @@ func (s *statusScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.Keys.Status
 	switch {
 	case key.Matches(msg, k.Refresh):
-		return s.d.refresh(s.id)
+		return s.refresh()
 	case key.Matches(msg, k.Cancel):
-		s.note = openCancel(s.c, s.d, s.alerts, s, b, true)
+		if why := openCancel(s.c, s.d, s.alerts, s, b, true); why != "" {
+			return refuse(keyName(k.Cancel) + ": " + why)
+		}
 	case key.Matches(msg, k.Message) && messageReady(b.Status):
 		return openDriverMessage(s.c, s.d, s.alerts, s, s.id)
 	case key.Matches(msg, k.Message):
-		s.note = "The message for the driver comes once the CPO has confirmed."
+		return refuse(keyName(k.Message) + ": " + messageRefusal(b.Status))
 	case key.Matches(msg, k.NewSearch):
 		return msgCmd(newCallMsg{})
-	case key.Matches(msg, k.Another) && b.Status.Rebookable():
+	case key.Matches(msg, k.Another, k.NextBest) && !b.Status.Rebookable():
+		name := keyName(k.NextBest)
+		if key.Matches(msg, k.Another) {
+			name = keyName(k.Another)
+		}
+		return refuse(fmt.Sprintf("%s: the booking is %s, not failed: another charger is offered after EXPIRED, NO_SHOW or CANCELLED.",
+			name, b.Status))
+	case key.Matches(msg, k.Another):
 		m := marker{locationID: b.LocationID, evseUID: b.EVSEUID, status: string(b.Status)}
-		return msgCmd(backToMsg{match: isResults, then: markMsg{m}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
-	case key.Matches(msg, k.NextBest) && b.Status.Rebookable():
+		return msgCmd(backToMsg{match: isResults, then: markMsg{m: m, failed: b}, missing: "The results of a search are not open: " + keyName(k.NewSearch) + " starts a new search."})
+	case key.Matches(msg, k.NextBest):
 		return msgCmd(rebookMsg{booking: b})
 	}
 	return nil
+}
+
+// refresh asks for the booking now, or says why it does not.
+func (s *statusScreen) refresh() tea.Cmd {
+	w := s.entry()
+	if cmd := s.d.refresh(s.id); cmd != nil {
+		return cmd
+	}
+	r := keyName(s.c.Keys.Status.Refresh)
+	switch {
+	case w.inFlight:
+		return refuse(r + ": a check is under way; its answer shows here.")
+	case w.gone:
+		return refuse(r + ": the API no longer has this booking (404); there is nothing to ask for.")
+	}
+	return refuse(r + ": this booking is not on the watchlist.")
+}
+
+// messageRefusal says why there is no message for the driver yet (or any more).
+func messageRefusal(st model.Status) string {
+	if st.Terminal() {
+		return fmt.Sprintf("the booking is %s: there is no reservation to tell the driver about.", st)
+	}
+	return "the message for the driver comes once the CPO has confirmed."
 }
 
 func isResults(sc Screen) bool { _, ok := sc.(*resultsScreen); return ok }
@@ -200,9 +230,9 @@ func (s *statusScreen) View() string {
 		out.WriteString(w.retry.banner(st, s.c.Now(), s.c.Zone, s.w) + "\n")
 	}
 	if w.gone {
-		out.WriteString(st.Error.Render("404 — "+w.err+" (the booking may have been removed; "+keyName(s.c.Keys.Status.NewSearch)+" starts a new search)") + "\n")
+		out.WriteString(wrapped(st.Error, "404 — "+w.err+" (the booking may have been removed; "+keyName(s.c.Keys.Status.NewSearch)+" starts a new search)", s.w) + "\n")
 	} else if w.err != "" {
-		out.WriteString(st.Error.Render(w.err) + "\n")
+		out.WriteString(wrapped(st.Error, w.err, s.w) + "\n")
 	}
 	if s.note != "" {
 		out.WriteString(st.Info.Render(s.note) + "\n")

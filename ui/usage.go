@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/petitmonde/chargedesk/api"
 	"github.com/petitmonde/chargedesk/model"
@@ -145,8 +146,16 @@ func (s *usageScreen) View() string {
 	if len(s.costs) == 0 {
 		b.WriteString(st.Subtle.Render("No booking yet this session.") + "\n")
 	}
+	refW := 12 // the reference whole (the driver reads it out); the booking id's start after it, room permitting
 	for _, c := range s.costs {
-		b.WriteString(fmt.Sprintf("  %-28s %-10s %3d requests\n", trunc(model.JoinNonEmpty(" ", c.ref, "("+c.id[:min(8, len(c.id))]+")"), 28), c.status, c.requests))
+		refW = max(refW, ansi.StringWidth(c.ref))
+	}
+	for _, c := range s.costs {
+		line := fmt.Sprintf("  %s %-10s %3d requests", pad(c.ref, refW), c.status, c.requests)
+		if id := "  (" + c.id[:min(8, len(c.id))] + ")"; ansi.StringWidth(line+id) <= s.w {
+			line += id
+		}
+		b.WriteString(line + "\n")
 	}
 	return b.String()
 }

@@ -348,13 +348,16 @@ func (wl *watchlist) polled(msg bookingPolledMsg) (refused error) {
 }
 
 // observe takes any copy of a booking the program received (a list's row,
-// an answer to a cancel, a create): the newest copy wins, wherever it came
-// from, so no screen shows a status older than one the client has seen. A
-// watched booking's change is announced as a poll's would be.
+// an answer to a cancel, a create, a gateway's push): the newest copy wins,
+// wherever it came from, so no screen shows a status older than one the
+// client has seen. It is an answer about the booking just now, as a poll's
+// is: the booking counts as checked, and its next check is scheduled from
+// here. A watched booking's change is announced as a poll's would be.
 func (wl *watchlist) observe(b model.Booking) {
 	if w, ok := wl.items[b.ID]; ok {
 		if !b.OlderThan(w.booking) {
 			wl.supersedePoll(w)
+			w.lastChecked = wl.c.Now()
 			wl.applyBooking(w, b, b.Status != w.booking.Status)
 		}
 		return
@@ -377,6 +380,19 @@ func (wl *watchlist) current(id string) (model.Booking, bool) {
 	}
 	k, ok := wl.known[id]
 	return k.b, ok
+}
+
+// staleAfter is how old a copy may be when a booking is opened before it
+// is asked for again, once.
+const staleAfter = 30 * time.Second
+
+// stale tells whether the copy of booking id is too old to open without
+// asking again: an active booking last checked more than staleAfter ago.
+// Behind a gateway that pushes every change, no copy is: its watch checks
+// the booking at each decision point and pushes what changed.
+func (wl *watchlist) stale(id string) bool {
+	w := wl.items[id]
+	return w != nil && w.active() && !wl.pushed && wl.c.Now().Sub(w.lastChecked) > staleAfter
 }
 
 // supersedePoll drops the poll under way for w: the copy just taken is
@@ -435,6 +451,25 @@ func (wl *watchlist) bookedFor(evseUID string, start, end time.Time) (model.Book
 		}
 	}
 	return model.Booking{}, false
+}
+
+// held is every booking the program knows that still holds its EVSE: the
+// ones it watches, and the copies it has seen of others (the bookings
+// list's rows and, behind a gateway, the team's pushed bookings). Which
+// window each holds is the model's rule (model.Booking.Holds).
+func (wl *watchlist) held() []model.Booking {
+	var out []model.Booking
+	for _, id := range wl.order {
+		if w := wl.items[id]; w.active() {
+			out = append(out, w.booking)
+		}
+	}
+	for _, k := range wl.known {
+		if !k.b.Status.Terminal() {
+			out = append(out, k.b)
+		}
+	}
+	return out
 }
 
 // bookedAt is the session's active bookings at a location.

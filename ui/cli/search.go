@@ -40,7 +40,7 @@ With --from, only locations that can take a reservation in that window are retur
 	fs.StringVar(&o.in.From, "from", "", "only chargers that can be reserved from `WHEN` (Berlin time)")
 	fs.StringVar(&o.in.Length, "duration", "", "length `D` of that reservation window (default 1h)")
 	fs.IntVar(&o.in.Limit, "limit", 0, "at most `N` locations, 1–100 (the API's default: 20)")
-	fs.BoolVar(&o.bookable, "bookable", false, "show only locations with an EVSE that can be booked")
+	fs.BoolVar(&o.bookable, "bookable", false, "show only locations with an EVSE that meets the need (--connector, --power-min) and can be booked")
 	fs.BoolVar(&o.evses, "evses", false, "also list every EVSE with its status and connectors")
 	_ = cmd.RegisterFlagCompletionFunc("place", completePlaces)
 	_ = cmd.RegisterFlagCompletionFunc("connector", completeConnectorTypes)
@@ -124,10 +124,11 @@ func (o *searchOptions) query(inv *invocation) (q model.SearchQuery, place model
 // print writes the locations found (only the bookable ones with
 // --bookable), as JSON or as a table with --evses' EVSE table under it.
 func (o *searchOptions) print(inv *invocation, q model.SearchQuery, place string, resp model.SearchResponse) int {
+	need := q.Need()
 	shown := make([]model.Location, 0, len(resp.Results))
 	for _, l := range resp.Results {
 		l = model.SanitizeLocation(l)
-		if o.bookable && l.BookableCount() == 0 {
+		if o.bookable && need.Bookable(l) == 0 {
 			continue
 		}
 		shown = append(shown, l)
@@ -141,7 +142,10 @@ func (o *searchOptions) print(inv *invocation, q model.SearchQuery, place string
 		inv.out("No chargers match. Widen the radius, lower the minimum power, or choose any connector.\n")
 		return exitOK
 	}
-	inv.out(locationsTable(shown))
+	inv.out(locationsTable(shown, need))
+	if !need.Any() {
+		inv.out(fmt.Sprintf("FREE and BOOKABLE count the EVSEs that give %s: free/all of those.\n", need.Describe()))
+	}
 	if o.evses {
 		inv.out("\n" + evsesTable(shown))
 	}
@@ -214,18 +218,20 @@ func searchHeading(q model.SearchQuery, place string, total, got, shown int, boo
 	return count + " " + q.Describe(place, model.Berlin)
 }
 
-func bookableText(l model.Location) string {
+// bookableText says whether an EVSE of l that meets the need can be reserved.
+func bookableText(l model.Location, need model.Need) string {
 	switch {
 	case !l.SupportsReservation:
 		return "search-only"
-	case l.BookableCount() > 0:
+	case need.Bookable(l) > 0:
 		return "yes"
 	}
 	return "none free"
 }
 
-// locationsTable is the search results; l must be sanitised.
-func locationsTable(locs []model.Location) string {
+// locationsTable is the search results, free EVSEs counted for the need;
+// l must be sanitised.
+func locationsTable(locs []model.Location, need model.Need) string {
 	rows := make([][]string, 0, len(locs))
 	for _, l := range locs {
 		var conns []string
@@ -243,13 +249,20 @@ func locationsTable(locs []model.Location) string {
 			cell(l.Name, 36),
 			cell(model.JoinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City)), 40),
 			cell(l.CPOName, 20),
-			fmt.Sprintf("%d/%d", l.AvailableCount(), len(l.EVSEs)),
+			freeText(l, need),
 			cell(model.JoinNonEmpty(" ", strings.Join(conns, "/"), power), 28),
 			price,
-			bookableText(l),
+			bookableText(l, need),
 		})
 	}
 	return table([]string{"DIST", "LOCATION", "NAME", "ADDRESS", "CPO", "FREE", "CONNECTORS", "PRICE", "BOOKABLE"}, rows)
+}
+
+// freeText is how many EVSEs of l that meet the need are free, of how many
+// meet it ("0/1": the one that gives 22 kW is busy, whatever else is free).
+func freeText(l model.Location, need model.Need) string {
+	free, fitting := need.Free(l)
+	return fmt.Sprintf("%d/%d", free, fitting)
 }
 
 // evsesTable lists every EVSE of the locations; l must be sanitised.

@@ -93,6 +93,7 @@ func runTUI(cmd *cobra.Command, env Env, f tuiFlags) int {
 func tuiOptions(env Env, cn *conn, noHistory bool) ui.Options {
 	res := cn.res
 	opts := ui.Options{Client: cn.client, Clock: env.Clock, Warnings: cn.warnings, // shown again inside the TUI, where stderr is hidden
+		InTmux: env.Getenv("TMUX") != "", TmuxPane: env.Getenv("TMUX_PANE"),
 		Mode: ui.Mode{Profile: res.Profile, Host: res.Host(), Production: res.Production(), ReadOnly: cn.readOnly,
 			DriverLanguage: model.ParseLang(res.DriverLanguage)}}
 	if cn.demo {
